@@ -1,0 +1,58 @@
+# unionvol — the two set-up commands are `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+export DJANGO_SETTINGS_MODULE := unionvol.settings
+
+.PHONY: venv install demo serve test test-fast lint format messages check-deploy bench loadtest backup restore clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(STAMP): $(PY) pyproject.toml
+	$(PIP) install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+venv install: $(STAMP)
+
+messages: $(STAMP)
+	@if command -v msgfmt >/dev/null; then DEBUG=1 $(PY) manage.py compilemessages -v0 --ignore=.venv; \
+	 else echo "msgfmt not found (apt-get install gettext): using the committed .mo catalogues"; fi
+
+## demo: venv + install, migrate SQLite, load demo data, print logins, serve on :8000
+demo: $(STAMP) messages
+	DEBUG=1 $(PY) manage.py migrate --noinput -v0
+	DEBUG=1 $(PY) manage.py load_demo
+	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+serve: $(STAMP)
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+## test: the whole suite (browser tests are skipped with a reason when Chromium is missing, except under CI=true)
+test: $(STAMP) messages
+	UNIONVOL_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	UNIONVOL_TESTING=1 $(PY) -m pytest -m "not browser" -x -q $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run -v0
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check-deploy: $(STAMP)
+	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))') \
+	  ALLOWED_HOSTS=unionvol.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,20 @@
+// Behaviour that would otherwise need inline script (the CSP forbids it).
+document.addEventListener("DOMContentLoaded", () => {
+  // <button data-confirm="…"> asks before submitting its form.
+  document.querySelectorAll("[data-confirm]").forEach((el) => {
+    el.addEventListener("click", (event) => {
+      if (!window.confirm(el.dataset.confirm)) event.preventDefault();
+    });
+  });
+  // <input type="checkbox" data-check-all="name"> toggles every checkbox with that name.
+  document.querySelectorAll("[data-check-all]").forEach((box) => {
+    box.addEventListener("change", () => {
+      document.querySelectorAll(`input[type=checkbox][name="${box.dataset.checkAll}"]`)
+        .forEach((other) => { other.checked = box.checked; });
+    });
+  });
+  // <a data-print> prints the page.
+  document.querySelectorAll("[data-print]").forEach((el) => {
+    el.addEventListener("click", (event) => { event.preventDefault(); window.print(); });
+  });
+});

@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from tests.factories import make_member
+from unions.models import Membership, Role, Union
+
+pytestmark = pytest.mark.django_db
+
+
+def test_tree_shows_only_the_users_subtree(tree: Any, clerk_a: Any, client_as: Any) -> None:
+    response = client_as(clerk_a).get("/unions/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert tree.district_a.name in html
+    assert tree.grassroots_a.name in html
+    assert tree.district_b.name not in html
+    assert tree.city.name not in html
+
+
+def test_tree_uses_a_constant_number_of_queries(
+    tree: Any, clerk_a: Any, client_as: Any, django_assert_max_num_queries: Any
+) -> None:
+    client = client_as(clerk_a)
+    client.get("/unions/")
+    from tests.factories import make_union
+
+    for _ in range(10):
+        make_union(tree.grassroots_a)
+    with django_assert_max_num_queries(8):
+        client.get("/unions/")
+
+
+def test_tree_requires_login(client: Any) -> None:
+    response = client.get("/unions/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_detail_for_insider_viewer_and_outsider(
+    tree: Any, viewer_a: Any, admin_b: Any, client_as: Any
+) -> None:
+    url = f"/unions/{tree.grassroots_a.pk}/"
+    response = client_as(viewer_a).get(url)
+    assert response.status_code == 200
+    assert tree.grassroots_a.name in response.content.decode()
+    assert "新建下级工会" not in response.content.decode()  # no manage buttons for a viewer
+    assert client_as(admin_b).get(url).status_code == 404
+
+
+def test_parent_union_is_404_for_a_district_user(tree: Any, admin_a: Any, client_as: Any) -> None:
+    assert client_as(admin_a).get(f"/unions/{tree.city.pk}/").status_code == 404
+
+
+def test_admin_creates_a_child_union(tree: Any, admin_a: Any, client_as: Any) -> None:
+    response = client_as(admin_a).post(
+        f"/unions/{tree.district_a.pk}/children/new/",
+        {"name": "甲区某街道工会", "code": "C-A-9", "kind": "street", "is_active": "on"},
+    )
+    assert response.status_code == 302
+    child = Union.objects.get(code="C-A-9")
+    assert child.is_within(tree.district_a)
+    assert child.depth == tree.district_a.depth + 1
+
+
+def test_a_bad_child_union_keeps_what_was_typed(tree: Any, admin_a: Any, client_as: Any) -> None:
+    response = client_as(admin_a).post(
+        f"/unions/{tree.district_a.pk}/children/new/",
+        {"name": "保留的名称", "code": "C-A", "kind": "street"},  # duplicate code
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "保留的名称" in html
+    assert Union.objects.filter(name="保留的名称").count() == 0
+
+
+def test_clerk_cannot_create_or_edit_unions(tree: Any, clerk_a: Any, client_as: Any) -> None:
+    client = client_as(clerk_a)
+    assert client.get(f"/unions/{tree.district_a.pk}/children/new/").status_code == 403
+    assert client.post(f"/unions/{tree.grassroots_a.pk}/edit/", {"name": "x"}).status_code == 403
+
+
+def test_admin_edits_a_union(tree: Any, admin_a: Any, client_as: Any) -> None:
+    response = client_as(admin_a).post(
+        f"/unions/{tree.grassroots_a.pk}/edit/",
+        {
+            "name": "甲区某企业工会（改）",
+            "code": "C-A-1",
+            "kind": "grassroots",
+            "contact_person": "王五",
+            "contact_phone": "0411-82610421",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    tree.grassroots_a.refresh_from_db()
+    assert tree.grassroots_a.contact_person == "王五"
+
+
+def test_move_is_admin_only_and_stays_in_scope(
+    tree: Any, admin_a: Any, clerk_a: Any, client_as: Any
+) -> None:
+    from tests.factories import make_union
+
+    street = make_union(tree.district_a, name="街道", code="C-A-2", kind="street")
+    url = f"/unions/{tree.grassroots_a.pk}/move/"
+    assert client_as(clerk_a).post(url, {"target": street.pk}).status_code == 403
+    # a target outside the admin's subtree is not offered
+    response = client_as(admin_a).post(url, {"target": tree.district_b.pk})
+    assert response.status_code == 200
+    tree.grassroots_a.refresh_from_db()
+    assert tree.grassroots_a.is_within(tree.district_a)
+    response = client_as(admin_a).post(url, {"target": street.pk})
+    assert response.status_code == 302
+    tree.grassroots_a.refresh_from_db()
+    street.refresh_from_db()
+    assert tree.grassroots_a.is_within(street)
+
+
+def test_admin_cannot_move_own_union(tree: Any, admin_a: Any, client_as: Any) -> None:
+    response = client_as(admin_a).post(
+        f"/unions/{tree.district_a.pk}/move/", {"target": tree.grassroots_a.pk}
+    )
+    assert response.status_code == 200
+    tree.district_a.refresh_from_db()
+    assert tree.district_a.depth == 2
+
+
+def test_admin_adds_a_member_below(tree: Any, admin_a: Any, client_as: Any) -> None:
+    response = client_as(admin_a).post(
+        f"/unions/{tree.grassroots_a.pk}/members/new/",
+        {
+            "username": "newclerk",
+            "full_name": "新经办人",
+            "role": "clerk",
+            "password1": "Correct-horse-battery-9",
+            "password2": "Correct-horse-battery-9",
+        },
+    )
+    assert response.status_code == 302
+    member = Membership.objects.get(user__username="newclerk")
+    assert member.union == tree.grassroots_a
+    assert member.role == Role.CLERK
+
+
+def test_weak_member_password_is_refused(tree: Any, admin_a: Any, client_as: Any) -> None:
+    response = client_as(admin_a).post(
+        f"/unions/{tree.grassroots_a.pk}/members/new/",
+        {
+            "username": "weak",
+            "full_name": "弱密码",
+            "role": "clerk",
+            "password1": "12345678",
+            "password2": "12345678",
+        },
+    )
+    assert response.status_code == 200
+    assert not get_user_model().objects.filter(username="weak").exists()
+    assert "weak" in response.content.decode()  # the username is kept
+
+
+def test_disabling_a_member_ends_their_sessions(
+    tree: Any, admin_a: Any, client: Any, django_user_model: Any
+) -> None:
+    from django.test import Client
+
+    victim = make_member(tree.grassroots_a, Role.CLERK, username="victim")
+    victim_client = Client()
+    victim_client.force_login(victim)
+    assert victim_client.get("/").status_code == 200
+
+    client.force_login(admin_a)
+    membership = Membership.objects.get(user=victim)
+    response = client.post(
+        f"/unions/members/{membership.pk}/edit/", {"role": "clerk", "title": "", "phone": ""}
+    )
+    assert response.status_code == 302
+    victim.refresh_from_db()
+    assert not victim.is_active
+    assert victim_client.get("/").status_code == 302  # sent to the login page

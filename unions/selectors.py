@@ -1,0 +1,67 @@
+"""Reads of the union tree. Every function takes the acting user or an already scoped union."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from unions.models import Membership, Union
+
+
+@dataclass
+class TreeNode:
+    union: Union
+    children: list[TreeNode] = field(default_factory=list)
+
+
+def union_tree(*, user: Any) -> list[TreeNode]:
+    """The user's visible subtree as nested nodes, from one query."""
+    unions = Union.objects.visible_to(user).annotate(member_count=Count("memberships"))
+    nodes: dict[str, TreeNode] = {}
+    roots: list[TreeNode] = []
+    for union in unions:  # ordered by path: parents come before children
+        node = TreeNode(union)
+        nodes[union.path] = node
+        parent = nodes.get(union.path[: -Union.steplen])
+        (parent.children if parent else roots).append(node)
+    return roots
+
+
+def union_ancestors(*, union: Union) -> QuerySet[Union]:
+    """Ancestors root first, in one indexed query (path IN …)."""
+    return Union.objects.filter(path__in=union.ancestor_paths()).order_by("path")
+
+
+def union_breadcrumb(*, union: Union, user: Any) -> list[Union]:
+    """The ancestors the user may see (the part of the chain inside their scope), then the union."""
+    visible = union_ancestors(union=union).visible_to(user)
+    return [*visible, union]
+
+
+def union_children(*, union: Union) -> QuerySet[Union]:
+    return (
+        Union.objects.filter(path__startswith=union.path, depth=union.depth + 1)
+        .annotate(member_count=Count("memberships"))
+        .order_by("path")
+    )
+
+
+def union_members(*, union: Union) -> QuerySet[Membership]:
+    return Membership.objects.filter(union=union).select_related("user").order_by("user__username")
+
+
+def union_choices(*, user: Any) -> QuerySet[Union]:
+    """Active unions the user may pick in a form or filter."""
+    return Union.objects.visible_to(user).filter(is_active=True)
+
+
+def union_lookup(*, term: str, queryset: QuerySet[Union] | None = None) -> Union | None:
+    """Find a union by code or exact (short) name, as commands and imports name them."""
+    qs = queryset if queryset is not None else Union.objects.all()
+    return (
+        qs.filter(code=term).first()
+        or qs.filter(name=term).first()
+        or qs.filter(short_name=term).first()
+    )
