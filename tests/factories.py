@@ -68,3 +68,71 @@ def register_object_factory(
         return fn
 
     return decorator
+
+
+# --- campaigns and volunteers -------------------------------------------------
+def make_campaign(issuer: Union, **kwargs: Any) -> Any:
+    from datetime import date
+
+    from campaigns.models import Campaign, CampaignKind, CampaignStatus
+
+    seq = Campaign.objects.count() + 1
+    data: dict[str, Any] = {
+        "issuer": issuer,
+        "doc_number": f"测工〔2026〕{seq}号",
+        "title": f"测试通知{seq}",
+        "kind": CampaignKind.OTHER,
+        "issue_date": date(2026, 3, 1),
+        "status": CampaignStatus.PUBLISHED,
+    }
+    data.update(kwargs)
+    return Campaign.objects.create(**data)
+
+
+# A valid resident ID number per sequence value (area 210202 = 大连市中山区).
+def make_id_number(seq: int, *, male: bool = True, birth: str = "19900101") -> str:
+    from stdnum.cn import ric
+
+    order = (seq % 499) * 2 + (1 if male else 0)
+    body = f"210202{birth}{order:03d}"
+    return body + ric.calc_check_digit(body)
+
+
+def make_volunteer(union: Union, **kwargs: Any) -> Any:
+    from unionvol.idnumbers import birth_date_of, gender_of
+    from volunteers.models import Volunteer
+
+    seq = Volunteer.objects.count() + 1
+    id_number = kwargs.pop("id_number", None) or make_id_number(
+        seq, birth=f"19{60 + seq % 40:02d}0{1 + seq % 9}1{seq % 9}"
+    )
+    data: dict[str, Any] = {
+        "name": f"志愿者{seq}",
+        "id_number": id_number,
+        "gender": gender_of(id_number),
+        "birth_date": birth_date_of(id_number),
+        "phone": f"139{seq:08d}",
+        "workplace": "测试单位",
+        "union": union,
+    }
+    data.update(kwargs)
+    return Volunteer.objects.create(**data)
+
+
+def _campaign_for(union: Union) -> Any:
+    return make_campaign(union)
+
+
+def _volunteer_for(union: Union) -> Any:
+    return make_volunteer(union)
+
+
+def _register_core() -> None:
+    from campaigns.models import Campaign
+    from volunteers.models import Volunteer
+
+    OBJECT_FACTORIES[Campaign] = _campaign_for
+    OBJECT_FACTORIES[Volunteer] = _volunteer_for
+
+
+_register_core()

@@ -49,6 +49,10 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "unionvol",
     "unions",
+    "campaigns",
+    "volunteers",
+    "relief",
+    "reports",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

@@ -24,6 +24,10 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("unions/", include("unions.urls")),
+    path("campaigns/", include("campaigns.urls")),
+    path("volunteers/", include("volunteers.urls")),
+    path("relief/", include("relief.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from unionvol.navigation import NavEntry
+
+
+class CampaignsConfig(AppConfig):
+    name = "campaigns"
+    verbose_name = _("活动通知")
+    nav = (NavEntry(_("活动通知"), "campaigns:list", order=20),)

@@ -1,0 +1,83 @@
+"""Resident ID numbers (居民身份证号码, GB 11643) and phone numbers.
+
+Validation is python-stdnum's ``stdnum.cn.ric`` (length, check digit, real birth
+date, known area code). Numbers are stored upper-case and shown masked.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum import exceptions as stdnum_exceptions
+from stdnum.cn import ric
+
+ID_INVALID_LENGTH = _("身份证号码应为18位（最后一位可以是X）。")
+ID_INVALID_FORMAT = _("身份证号码只能包含数字，最后一位可以是X。")
+ID_INVALID_CHECKSUM = _("身份证号码校验位不正确，请核对。")
+ID_INVALID_DATE = _("身份证号码中的出生日期不存在。")
+ID_INVALID_AREA = _("身份证号码中的地区码不存在。")
+ID_INVALID = _("身份证号码无效。")
+PHONE_INVALID = _("请填写有效的手机号码（11位，以1开头）或带区号的固定电话（如 0411-82610421）。")
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+
+
+def normalize_id_number(value: str) -> str:
+    return re.sub(r"\s+", "", str(value or "")).upper()
+
+
+def validate_id_number(value: str) -> str:
+    """Return the normalised number or raise ``ValidationError`` with a clear reason."""
+    number = normalize_id_number(value)
+    if len(number) != 18:
+        raise ValidationError(ID_INVALID_LENGTH, code="id_length")
+    if not re.fullmatch(r"\d{17}[\dX]", number):
+        raise ValidationError(ID_INVALID_FORMAT, code="id_format")
+    try:
+        ric.validate(number)
+    except stdnum_exceptions.InvalidChecksum as exc:
+        raise ValidationError(ID_INVALID_CHECKSUM, code="id_checksum") from exc
+    except stdnum_exceptions.InvalidComponent as exc:
+        # stdnum raises InvalidComponent for both the birth date and the area code.
+        try:
+            ric.get_birth_date(number)
+        except stdnum_exceptions.ValidationError:
+            raise ValidationError(ID_INVALID_DATE, code="id_date") from exc
+        raise ValidationError(ID_INVALID_AREA, code="id_area") from exc
+    except stdnum_exceptions.ValidationError as exc:
+        raise ValidationError(ID_INVALID, code="id_invalid") from exc
+    return number
+
+
+def birth_date_of(number: str) -> date:
+    return ric.get_birth_date(number)
+
+
+def gender_of(number: str) -> str:
+    """'M' or 'F' from the 17th digit (odd: male)."""
+    return "M" if int(number[16]) % 2 else "F"
+
+
+def mask_id_number(number: str) -> str:
+    """2102**********123X — the first four and last four characters stay visible."""
+    number = normalize_id_number(number)
+    if len(number) < 8:
+        return "*" * len(number)
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+def normalize_phone(value: str) -> str:
+    return re.sub(r"[\s()（）]", "", str(value or "")).replace("—", "-").replace("－", "-")
+
+
+def validate_phone(value: str) -> str:
+    phone = normalize_phone(value)
+    if phone.startswith("+86"):
+        phone = phone[3:]
+    if MOBILE_RE.fullmatch(phone) or LANDLINE_RE.fullmatch(phone):
+        return phone
+    raise ValidationError(PHONE_INVALID, code="phone")

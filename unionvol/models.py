@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from unionvol.scoping import ScopedQuerySet
+
+
+class AuditAction(models.TextChoices):
+    VIEW_FULL_ID = "view_full_id", _("查看完整身份证号")
+    VIEW_SENSITIVE = "view_sensitive", _("查看敏感档案")
+    EXPORT = "export", _("导出")
+    IMPORT = "import", _("导入")
+    SEARCH_ID = "search_id", _("按身份证号查询")
+
+
+class AuditEvent(models.Model):
+    """Who saw or moved personal data, when, and which record — never the data itself."""
+
+    scope_lookup: ClassVar[str] = "union"
+
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("用户"),
+    )
+    username = models.CharField(_("用户名"), max_length=150)
+    union = models.ForeignKey(
+        "unions.Union",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("用户所属工会"),
+    )
+    action = models.CharField(_("操作"), max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(_("对象类型"), max_length=60, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=40, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    rows = models.PositiveIntegerField(_("行数"), null=True, blank=True)
+    full_ids = models.BooleanField(_("含完整身份证号"), default=False)
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="audit_user_time_idx"),
+            models.Index(fields=["action", "-created_at"], name="audit_action_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"

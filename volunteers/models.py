@@ -1,0 +1,232 @@
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from unionvol.idnumbers import mask_id_number
+from unionvol.scoping import ScopedQuerySet
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
+
+
+class PoliticalStatus(models.TextChoices):
+    """GB/T 4762 政治面貌代码."""
+
+    CPC_MEMBER = "01", _("中共党员")
+    CPC_PROBATIONARY = "02", _("中共预备党员")
+    CYL_MEMBER = "03", _("共青团员")
+    RCCK = "04", _("民革党员")
+    CDL = "05", _("民盟盟员")
+    CNDCA = "06", _("民建会员")
+    CAPD = "07", _("民进会员")
+    CPWDP = "08", _("农工党党员")
+    CZGP = "09", _("致公党党员")
+    JIUSAN = "10", _("九三学社社员")
+    TDSGL = "11", _("台盟盟员")
+    NON_PARTISAN = "12", _("无党派人士")
+    MASSES = "13", _("群众")
+
+
+class Education(models.TextChoices):
+    DOCTORATE = "doctorate", _("博士研究生")
+    MASTER = "master", _("硕士研究生")
+    BACHELOR = "bachelor", _("大学本科")
+    COLLEGE = "college", _("大学专科")
+    SECONDARY = "secondary", _("中专")
+    HIGH_SCHOOL = "high_school", _("高中")
+    JUNIOR = "junior", _("初中及以下")
+
+
+class Health(models.TextChoices):
+    HEALTHY = "healthy", _("健康")
+    GOOD = "good", _("良好")
+    FAIR = "fair", _("一般")
+    POOR = "poor", _("较差")
+
+
+class Identity(models.TextChoices):
+    EMPLOYEE = "employee", _("在职职工")
+    RETIRED = "retired", _("离退休职工")
+    MODEL_WORKER = "model_worker", _("劳动模范")
+    STUDENT = "student", _("在校学生")
+    PUBLIC = "public", _("社会人员")
+    CADRE = "cadre", _("工会干部")
+
+
+class MemberType(models.TextChoices):
+    MEMBER = "member", _("工会会员")
+    INVITED = "invited", _("特邀会员")
+
+
+class VolunteerStatus(models.TextChoices):
+    PENDING = "pending", _("审核中")
+    RETURNED = "returned", _("已退回")
+    APPROVED = "approved", _("已通过")
+    REJECTED = "rejected", _("未通过")
+    WITHDRAWN = "withdrawn", _("已退出")
+
+
+class Specialty(models.Model):
+    """特长: a shared list, so that the roster can filter by it."""
+
+    name = models.CharField(_("名称"), max_length=30, unique=True)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("特长")
+        verbose_name_plural = _("特长")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Volunteer(models.Model):
+    """A volunteer, unique by resident ID number, with every field of the 登记表."""
+
+    scope_lookup: ClassVar[str] = "union"
+
+    name = models.CharField(_("姓名"), max_length=40)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, editable=False)
+    birth_date = models.DateField(_("出生日期"), editable=False)
+    political_status = models.CharField(
+        _("政治面貌"), max_length=2, choices=PoliticalStatus.choices, default=PoliticalStatus.MASSES
+    )
+    photo = models.ImageField(_("照片"), upload_to="volunteers/photos/%Y/", blank=True)
+    id_number = models.CharField(_("身份证号"), max_length=18, unique=True)
+    phone = models.CharField(_("联系电话"), max_length=20)
+    work_start = models.DateField(_("参加工作时间"), null=True, blank=True)
+    education = models.CharField(_("学历"), max_length=16, choices=Education.choices, blank=True)
+    health = models.CharField(
+        _("健康状况"), max_length=10, choices=Health.choices, default=Health.HEALTHY
+    )
+    workplace = models.CharField(_("工作单位"), max_length=100, blank=True)
+    specialties = models.ManyToManyField(
+        Specialty, blank=True, related_name="volunteers", verbose_name=_("特长")
+    )
+    resume = models.TextField(_("工作简历"), blank=True)
+    application = models.TextField(_("本人申请"), blank=True)
+    identity = models.CharField(
+        _("身份"), max_length=16, choices=Identity.choices, default=Identity.EMPLOYEE
+    )
+    member_type = models.CharField(
+        _("会员类别"), max_length=10, choices=MemberType.choices, default=MemberType.MEMBER
+    )
+    national_registered = models.BooleanField(_("已在全国志愿服务信息系统注册"), default=False)
+    national_number = models.CharField(_("全国志愿服务信息系统编号"), max_length=40, blank=True)
+    union = models.ForeignKey(
+        "unions.Union",
+        on_delete=models.PROTECT,
+        related_name="volunteers",
+        verbose_name=_("登记工会"),
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="volunteers",
+        verbose_name=_("招募通知"),
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=VolunteerStatus.choices, default=VolunteerStatus.PENDING
+    )
+    registered_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    approved_at = models.DateTimeField(_("通过时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("录入人"),
+    )
+    self_applied = models.BooleanField(_("网上自主报名"), default=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+    # The full ID number never goes into history.
+    history = HistoricalRecords(excluded_fields=["id_number"])
+
+    class Meta:
+        verbose_name = _("志愿者")
+        verbose_name_plural = _("志愿者")
+        ordering = ["-registered_at", "-pk"]
+        permissions = [("view_full_id", _("可查看完整身份证号"))]
+        indexes = [
+            models.Index(fields=["union", "status"], name="volunteer_union_status_idx"),
+            models.Index(fields=["status", "-registered_at"], name="volunteer_status_time_idx"),
+            models.Index(fields=["name"], name="volunteer_name_idx"),
+            models.Index(fields=["phone"], name="volunteer_phone_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("volunteers:detail", args=[self.pk])
+
+    @property
+    def masked_id(self) -> str:
+        return mask_id_number(self.id_number)
+
+
+class ApprovalDecision(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("同意")
+    REJECTED = "rejected", _("不同意")
+    RETURNED = "returned", _("退回修改")
+
+
+class ApprovalStep(models.Model):
+    """One level of the registration approval chain (unit → district/industry → city)."""
+
+    scope_lookup: ClassVar[str] = "volunteer__union"
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="steps")
+    level = models.PositiveSmallIntegerField(_("审批层级"))
+    union = models.ForeignKey(
+        "unions.Union", on_delete=models.PROTECT, related_name="+", verbose_name=_("审批工会")
+    )
+    round = models.PositiveSmallIntegerField(_("轮次"), default=1)
+    decision = models.CharField(
+        _("意见"), max_length=10, choices=ApprovalDecision.choices, default=ApprovalDecision.PENDING
+    )
+    opinion = models.CharField(_("审批意见"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审批人"),
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("审批记录")
+        verbose_name_plural = _("审批记录")
+        ordering = ["volunteer", "round", "level"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volunteer", "round", "level"], name="approval_step_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["union", "decision"], name="approval_inbox_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id} L{self.level} {self.get_decision_display()}"
