@@ -136,3 +136,18 @@ def _register_core() -> None:
 
 
 _register_core()
+
+
+def _register_app_factories() -> None:
+    """Each app's tests/<app>/factories.py registers its models in OBJECT_FACTORIES."""
+    from importlib import import_module
+
+    for app in ("unions", "campaigns", "volunteers", "relief", "reports"):
+        try:
+            import_module(f"tests.{app}.factories")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"tests.{app}.factories":
+                raise
+
+
+_register_app_factories()
