@@ -52,7 +52,7 @@ check-deploy: $(STAMP)
 	  ALLOWED_HOSTS=unionvol.example.org $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: $(STAMP)
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(NAMES)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

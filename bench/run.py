@@ -1,0 +1,42 @@
+"""Run every benchmark in bench/ (``make bench``).
+
+Each benchmark is a script ``bench/<name>.py`` with a ``main()`` that prints one line
+``NAME ratio=R target=T`` — R measured against its own baseline in the same run, because
+this machine is shared and absolute timings are noise. The benchmarks use their own
+database (``bench/_out/bench.sqlite3`` unless ``DATABASE_URL`` is set).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+def main() -> int:
+    out = HERE / "_out"
+    out.mkdir(exist_ok=True)
+    env = dict(os.environ)
+    env.setdefault("DATABASE_URL", f"sqlite:///{out / 'bench.sqlite3'}")
+    env.setdefault("DEBUG", "1")
+    env["DJANGO_SETTINGS_MODULE"] = "unionvol.settings"
+    python = sys.executable
+    subprocess.run(  # noqa: S603
+        [python, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    scripts = sorted(p for p in HERE.glob("*.py") if p.name not in {"run.py", "__init__.py"})
+    if len(sys.argv) > 1:
+        scripts = [p for p in scripts if p.stem in sys.argv[1:]]
+    failed = 0
+    for script in scripts:
+        result = subprocess.run([python, str(script)], cwd=ROOT, env=env, check=False)  # noqa: S603
+        failed += result.returncode != 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
