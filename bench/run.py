@@ -25,7 +25,7 @@ def main() -> int:
     env.setdefault("DEBUG", "1")
     env["DJANGO_SETTINGS_MODULE"] = "unionvol.settings"
     python = sys.executable
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         [python, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
     scripts = sorted(p for p in HERE.glob("*.py") if p.name not in {"run.py", "__init__.py"})
@@ -33,7 +33,7 @@ def main() -> int:
         scripts = [p for p in scripts if p.stem in sys.argv[1:]]
     failed = 0
     for script in scripts:
-        result = subprocess.run([python, str(script)], cwd=ROOT, env=env, check=False)  # noqa: S603
+        result = subprocess.run([python, str(script)], cwd=ROOT, env=env, check=False)
         failed += result.returncode != 0
     return 1 if failed else 0
 

@@ -19,7 +19,8 @@ UNKNOWN_PARENT = _("上级工会编码「%(code)s」不存在（上级须在本�
 
 
 class UnionResource(resources.ModelResource):
-    parent_code = fields.Field(attribute="parent_code", column_name="parent_code")
+    # No model attribute: read from the row in import_instance, written by dehydrate_parent_code.
+    parent_code = fields.Field(column_name="parent_code")
 
     class Meta:
         model = Union
