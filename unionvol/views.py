@@ -24,6 +24,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", context)
 
 
+@require_GET
+def ping(request: HttpRequest) -> HttpResponse:
+    """The trivial view the load test compares every page with (no database, no session)."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
