@@ -20,7 +20,7 @@ def test_generate_scale_data_builds_a_consistent_tree_and_valid_people() -> None
     root = Union.objects.get(code="S")
     subtree = Union.objects.filter(path__startswith=root.path)
     assert subtree.count() == 60
-    assert Union.find_problems() == ([], [], [], [], [])
+    assert Union.objects.find_problems() == ([], [], [], [], [])
     assert set(subtree.values_list("depth", flat=True)) == {1, 2, 3, 4}
     volunteers = Volunteer.objects.filter(union__path__startswith=root.path)
     assert volunteers.count() == 300
