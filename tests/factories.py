@@ -91,11 +91,11 @@ def make_campaign(issuer: Union, **kwargs: Any) -> Any:
 
 # A valid resident ID number per sequence value (area 210202 = 大连市中山区).
 def make_id_number(seq: int, *, male: bool = True, birth: str = "19900101") -> str:
-    from stdnum.cn import ric
+    from unionvol.idnumbers import complete_id_number
 
     order = (seq % 499) * 2 + (1 if male else 0)
     body = f"210202{birth}{order:03d}"
-    return body + ric.calc_check_digit(body)
+    return complete_id_number(body)
 
 
 def make_volunteer(union: Union, **kwargs: Any) -> Any:

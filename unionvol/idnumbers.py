@@ -81,3 +81,9 @@ def validate_phone(value: str) -> str:
     if MOBILE_RE.fullmatch(phone) or LANDLINE_RE.fullmatch(phone):
         return phone
     raise ValidationError(PHONE_INVALID, code="phone")
+
+
+def complete_id_number(body: str) -> str:
+    """The 17-digit body plus its check digit (for demo and test data)."""
+    # stdnum's calc_check_digit expects a full-length number and ignores its last character.
+    return body + ric.calc_check_digit(body + "0")

@@ -15,9 +15,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
-from stdnum.cn import ric
 
 from unions.models import Membership, Role, Union, UnionKind
+from unionvol.idnumbers import complete_id_number
 
 SCALE_PREFIX = "S"
 AREA_CODES = ["210202", "210203", "210204", "370102", "370103", "320703", "410802", "310104"]
@@ -60,7 +60,7 @@ def id_number(rng: random.Random, seq: int) -> str:
     """A valid, unique-per-seq resident ID number."""
     born = date(1960, 1, 1) + timedelta(days=seq // 1000 % 14000)
     body = f"{AREA_CODES[seq % len(AREA_CODES)]}{born:%Y%m%d}{seq % 1000:03d}"
-    return body + ric.calc_check_digit(body)
+    return complete_id_number(body)
 
 
 def person_name(rng: random.Random) -> str:
