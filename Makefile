@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := unionvol.settings
 
-.PHONY: venv install demo serve test test-fast lint format messages check-deploy bench loadtest backup restore clean
+.PHONY: venv install demo serve test test-fast lint format messages check-deploy bench loadtest backup restore clean loadtest
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -56,3 +56,7 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+## loadtest: gunicorn (production settings) on PostgreSQL with scale data, 8 users, bounded
+loadtest: $(STAMP)
+	bench/loadtest.sh
