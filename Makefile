@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := unionvol.settings
 
-.PHONY: venv install demo serve test test-fast lint format messages check-deploy bench loadtest backup restore clean loadtest
+.PHONY: venv install demo serve test test-fast lint format messages check-deploy bench loadtest backup restore clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)

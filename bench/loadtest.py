@@ -91,7 +91,7 @@ def resolve_paths(session: Session) -> dict[str, str]:
     paths = {
         "trivial": "/ping",
         "home": "/",
-        "roster": "/volunteers/?status=approved&page=2",
+        "roster": "/volunteers/?status=approved&political_status=01",
         "campaigns": "/campaigns/",
     }
     _, roster, _ = session.request("GET", "/volunteers/?status=approved")
