@@ -51,6 +51,15 @@ check-deploy: $(STAMP)
 	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))') \
 	  ALLOWED_HOSTS=unionvol.example.org $(PY) manage.py check --deploy --fail-level WARNING
 
+## backup: copy the database named by DATABASE_URL to backups/ (or FILE=path); SQLite or PostgreSQL
+backup: $(STAMP)
+	$(PY) manage.py backup $(if $(FILE),-o "$(FILE)")
+
+## restore: make restore FILE=backups/unionvol-….sqlite3 (or .dump) — replaces ALL data, asks first
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/unionvol-YYYYmmdd-HHMMSS.sqlite3"; exit 2; }
+	$(PY) manage.py restore "$(FILE)"
+
 bench: $(STAMP)
 	$(PY) bench/run.py $(NAMES)
 

@@ -15,7 +15,13 @@ class AuditEventAdmin(admin.ModelAdmin):
         "rows",
         "full_ids",
     )
-    list_filter = ("action", "full_ids", ("created_at", admin.DateFieldListFilter))
+    # The audit list: by user, by date (and by action / whether full IDs were included).
+    list_filter = (
+        ("user", admin.RelatedOnlyFieldListFilter),
+        ("created_at", admin.DateFieldListFilter),
+        "action",
+        "full_ids",
+    )
     search_fields = ("username", "object_repr", "object_id")
     date_hierarchy = "created_at"
     list_select_related = ("union",)

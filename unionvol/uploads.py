@@ -16,8 +16,10 @@ A refused file raises ``ValidationError``; callers write nothing in that case.
 from __future__ import annotations
 
 import io
+import struct
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -92,22 +94,68 @@ def _check_common(upload: Any, kind: Kind) -> None:
         raise ValidationError(EXTENSION_MISMATCH, code="magic", params={"kinds": kind.label})
 
 
+# What zipfile may raise on a damaged or hostile archive (besides BadZipFile).
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    NotImplementedError,  # unknown zip version or compression method, strong encryption
+    UnicodeDecodeError,  # a UTF-8-flagged file name that is not UTF-8
+    struct.error,
+    ValueError,
+    EOFError,
+    OSError,
+    zlib.error,
+)
+_XLSX_COMPRESSION = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+
+
+_DTD_MARKERS = (b"<!DOCTYPE", "<!DOCTYPE".encode("utf-16-le"), "<!DOCTYPE".encode("utf-16-be"))
+
+
+def _check_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Read one entry through (zipfile checks its CRC at the end) and refuse a DTD.
+
+    Office files never carry a document type declaration; one in an xlsx can only
+    be an entity-expansion or external-entity attack, so it is refused outright
+    (defusedxml and openpyxl's lxml parser would also refuse to expand it).
+    """
+    with archive.open(info) as entry:
+        head = entry.read(8192)
+        if any(marker in head for marker in _DTD_MARKERS):
+            raise ValidationError(NOT_XLSX, code="not_xlsx")
+        while entry.read(1 << 20):
+            pass
+
+
 def validate_xlsx(upload: Any) -> None:
-    """Refuse anything that is not a modest, well-formed xlsx, without parsing its XML."""
+    """Refuse anything that is not a modest, well-formed xlsx, without parsing its XML.
+
+    The zip directory's declared sizes bound what Python's zipfile will ever
+    inflate (it stops at the declared size and then checks the CRC), so they are
+    checked first; only a file that passes is read through once to verify every
+    entry's CRC (a corrupt deflate stream cannot surface later while parsing)
+    and that no XML part declares a DTD.
+    """
     _check_common(upload, XLSX)
     try:
         with zipfile.ZipFile(upload) as archive:
             infos = archive.infolist()
+            if len(infos) > XLSX_MAX_ENTRIES:
+                raise ValidationError(ZIP_BOMB, code="zip_bomb")
             names = {i.filename for i in infos}
             if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
                 raise ValidationError(NOT_XLSX, code="not_xlsx")
-            if len(infos) > XLSX_MAX_ENTRIES:
-                raise ValidationError(ZIP_BOMB, code="zip_bomb")
             total = sum(i.file_size for i in infos)
             packed = sum(i.compress_size for i in infos) or 1
             if total > XLSX_MAX_UNCOMPRESSED or total / packed > XLSX_MAX_RATIO:
                 raise ValidationError(ZIP_BOMB, code="zip_bomb")
-    except zipfile.BadZipFile as exc:
+            for info in infos:
+                if info.flag_bits & 0x1 or info.compress_type not in _XLSX_COMPRESSION:
+                    # Encrypted entries or exotic compression: Excel never writes these.
+                    raise ValidationError(NOT_XLSX, code="not_xlsx")
+            for info in infos:
+                _check_entry(archive, info)
+    except _ZIP_ERRORS as exc:
         raise ValidationError(NOT_XLSX, code="not_xlsx") from exc
     finally:
         upload.seek(0)
@@ -119,7 +167,11 @@ def open_xlsx(upload: IO[bytes]) -> Any:
 
     validate_xlsx(upload)
     try:
-        return load_workbook(upload, read_only=True, data_only=True)
+        with warnings.catch_warnings():
+            # openpyxl warns about Excel features it drops (data validation, defined
+            # names…); they do not make a file invalid.
+            warnings.simplefilter("ignore", UserWarning)
+            return load_workbook(upload, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a corrupt file
         raise ValidationError(NOT_XLSX, code="not_xlsx") from exc
 

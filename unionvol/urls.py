@@ -4,8 +4,33 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
+from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
 from unionvol import views
+
+
+class UnionvolAdminSite(OTPAdminSite):
+    """The admin site requires a verified OTP device unless UNIONVOL_ADMIN_OTP is off.
+
+    The setting is read on every request, so tests (and operators) can switch it.
+    """
+
+    @property
+    def login_form(self):  # type: ignore[override]
+        return OTPAdminAuthenticationForm if settings.UNIONVOL_ADMIN_OTP else None
+
+    @property
+    def login_template(self):  # type: ignore[override]
+        return "otp/admin111/login.html" if settings.UNIONVOL_ADMIN_OTP else None
+
+    def has_permission(self, request):  # type: ignore[no-untyped-def]
+        if settings.UNIONVOL_ADMIN_OTP:
+            return super().has_permission(request)
+        return admin.AdminSite.has_permission(self, request)
+
+
+# Keep the one default site (every app registers its models on it); only its class changes.
+admin.site.__class__ = UnionvolAdminSite
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -55,6 +55,11 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "errors/404.html", status=404)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A stale or missing CSRF token (often: the login page was open too long)."""
+    return render(request, "errors/403_csrf.html", status=403)
+
+
 def error_500(request: HttpRequest) -> HttpResponse:
     # No context processors: the database may be the reason we are here.
     from django.template import loader

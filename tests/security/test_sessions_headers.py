@@ -1,0 +1,328 @@
+"""Issue 7 item 2: idle and absolute timeouts, cookie flags, security headers, CSP,
+error pages without stack traces."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client, RequestFactory
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+
+from tests.factories import PASSWORD, make_member
+from tests.security.html_checks import csp_problems
+from tests.security.urls_errors import SECRET
+from unionvol import views
+from unions.models import Role
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Clock:
+    """A fake clock for both ``timezone.now`` (session expiry) and ``time.time`` (middleware)."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+    def time(self) -> float:
+        return self.now.timestamp()
+
+
+@pytest.fixture
+def clock() -> Any:
+    fake = Clock()
+    with (
+        mock.patch("django.utils.timezone.now", lambda: fake.now),
+        mock.patch("unionvol.middleware.time", fake),
+    ):
+        yield fake
+
+
+@pytest.fixture
+def member(tree: Any) -> Any:
+    return make_member(tree.district_a, Role.CLERK, username="member")
+
+
+def is_logged_out(response: Any) -> bool:
+    return response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+class TestTimeouts:
+    def test_idle_timeout_is_renewed_by_activity(self, member: Any, clock: Clock) -> None:
+        assert django_settings.SESSION_COOKIE_AGE == 30 * 60
+        assert django_settings.SESSION_SAVE_EVERY_REQUEST is True
+        client = Client()
+        client.force_login(member)
+        for _ in range(3):
+            clock.advance(minutes=29)  # 87 minutes in all, never 30 idle
+            assert client.get("/").status_code == 200
+        clock.advance(minutes=31)
+        assert is_logged_out(client.get("/"))
+
+    def test_absolute_timeout_however_active(self, member: Any, clock: Clock) -> None:
+        assert django_settings.SESSION_ABSOLUTE_TIMEOUT == 10 * 3600
+        client = Client()
+        client.get("/accounts/login/")
+        client.force_login(member)
+        assert client.get("/").status_code == 200
+        for _ in range(23):  # 23 × 26 min = 9 h 58 min of steady work
+            clock.advance(minutes=26)
+            assert client.get("/").status_code == 200
+        clock.advance(minutes=3)
+        response = client.get("/unions/")
+        assert is_logged_out(response)
+        assert "next=/unions/" in response.url
+        page = client.get(response.url)
+        assert "会话已超时，请重新登录。" in page.content.decode()
+        assert "_auth_user_id" not in client.session
+
+    def test_signing_in_again_restarts_the_absolute_clock(self, member: Any, clock: Clock) -> None:
+        client = Client()
+        client.force_login(member)
+        assert client.get("/").status_code == 200
+        for _ in range(23):
+            clock.advance(minutes=26)
+            assert client.get("/").status_code == 200
+        # Re-entering the password keeps the session (its key is cycled) but restarts the clock.
+        response = client.post(
+            "/accounts/login/", {"username": "member", "password": PASSWORD}, REMOTE_ADDR="10.0.0.5"
+        )
+        assert response.status_code == 302
+        clock.advance(minutes=20)
+        assert client.get("/").status_code == 200
+
+    def test_session_cookie_flags(self, member: Any) -> None:
+        client = Client()
+        client.post("/accounts/login/", {"username": "member", "password": PASSWORD})
+        cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+        assert cookie["httponly"] is True
+        assert cookie["samesite"] == "Lax"
+        assert not cookie["max-age"]  # ends with the browser, too
+
+
+class TestHeaders:
+    def test_security_headers(self, db: Any) -> None:
+        response = Client().get("/accounts/login/", secure=True)
+        assert response["X-Frame-Options"] == "DENY"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Referrer-Policy"] == "same-origin"
+        assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+        hsts = response["Strict-Transport-Security"]
+        assert "max-age=31536000" in hsts
+        assert "includeSubDomains" in hsts
+
+    def test_content_security_policy(self, db: Any) -> None:
+        header = Client().get("/accounts/login/")["Content-Security-Policy"]
+        policy = {
+            part.split()[0]: part.split()[1:]
+            for part in (p.strip() for p in header.split(";"))
+            if part
+        }
+        assert policy["default-src"] == ["'self'"]
+        assert policy["script-src"] == ["'self'"]
+        assert policy["style-src"] == ["'self'"]
+        assert sorted(policy["img-src"]) == sorted(["'self'", "data:"])
+        assert policy["frame-ancestors"] == ["'none'"]
+        assert policy["form-action"] == ["'self'"]
+        assert policy["object-src"] == ["'none'"]
+        assert "unsafe-inline" not in header
+        assert "unsafe-eval" not in header
+
+    def test_csp_also_on_error_pages(self, db: Any) -> None:
+        response = Client().get("/no-such-page/")
+        assert response.status_code == 404
+        assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def _run(code_or_args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"UNIONVOL_TESTING", "DEBUG"}}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, *code_or_args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": secrets.token_urlsafe(60),
+    "ALLOWED_HOSTS": "x.example.org",
+}
+DUMP_SETTINGS = (
+    "import django, json; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps({k: getattr(s, k, None) for k in ("
+    "'DEBUG', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', 'SESSION_COOKIE_HTTPONLY', "
+    "'CSRF_COOKIE_HTTPONLY', 'SESSION_COOKIE_SAMESITE', 'CSRF_COOKIE_SAMESITE', "
+    "'SECURE_SSL_REDIRECT', 'SECURE_HSTS_SECONDS', 'SECURE_HSTS_INCLUDE_SUBDOMAINS', "
+    "'UNIONVOL_ADMIN_OTP', 'X_FRAME_OPTIONS')}))"
+)
+
+
+class TestProductionSettings:
+    def test_cookie_flags_and_hsts(self) -> None:
+        result = _run(["-c", DUMP_SETTINGS], DJANGO_SETTINGS_MODULE="unionvol.settings", **PRODUCTION)
+        assert result.returncode == 0, result.stderr
+        values = json.loads(result.stdout.strip().splitlines()[-1])
+        assert values == {
+            "DEBUG": False,
+            "SESSION_COOKIE_SECURE": True,
+            "CSRF_COOKIE_SECURE": True,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "CSRF_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "CSRF_COOKIE_SAMESITE": "Lax",
+            "SECURE_SSL_REDIRECT": True,
+            "SECURE_HSTS_SECONDS": 31536000,
+            "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+            "UNIONVOL_ADMIN_OTP": True,
+            "X_FRAME_OPTIONS": "DENY",
+        }
+
+    def test_demo_admin_without_second_factor(self) -> None:
+        result = _run(["-c", DUMP_SETTINGS], DJANGO_SETTINGS_MODULE="unionvol.settings", DEBUG="1")
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout.strip().splitlines()[-1])["UNIONVOL_ADMIN_OTP"] is False
+
+    def test_check_deploy_is_clean(self) -> None:
+        result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "no issues" in result.stdout
+
+
+# --- pages a strict CSP would break ------------------------------------------
+SKIP_NAMESPACES = {"admin"}
+SKIP_NAMES = {"logout", "set_language", "healthz"}
+
+
+def _named_patterns(patterns: list[Any], namespace: str = "") -> list[str]:
+    names = []
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            if ns in SKIP_NAMESPACES:
+                continue
+            full = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            names += _named_patterns(entry.url_patterns, full)
+        elif isinstance(entry, URLPattern) and entry.name and entry.name not in SKIP_NAMES:
+            names.append(f"{namespace}:{entry.name}" if namespace else entry.name)
+    return names
+
+
+def pages_without_ids() -> list[str]:
+    urls = []
+    for name in _named_patterns(get_resolver().url_patterns):
+        try:
+            urls.append(reverse(name))
+        except NoReverseMatch:
+            continue  # needs an id: covered by the apps' own tests
+    return sorted(set(urls))
+
+
+def test_the_enumeration_finds_the_foundation_pages() -> None:
+    pages = pages_without_ids()
+    for expected in ("/", "/unions/", "/accounts/login/", "/accounts/password/"):
+        assert expected in pages
+
+
+@pytest.mark.parametrize("url", pages_without_ids())
+def test_no_inline_script_or_style(url: str, tree: Any) -> None:
+    user = make_member(tree.district_a, Role.ADMIN, username="csp_admin")
+    checked = 0
+    anonymous = Client(raise_request_exception=False)
+    signed_in = Client(raise_request_exception=False)
+    signed_in.force_login(user)
+    for client in (anonymous, signed_in):
+        response = client.get(url)
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        problems = csp_problems(response.content.decode())
+        assert not problems, f"{url}: {problems}"
+        checked += 1
+    if url in ("/", "/unions/", "/accounts/login/", "/accounts/password/"):
+        assert checked >= 1
+
+
+@pytest.mark.parametrize("template", ["errors/400.html", "errors/403.html", "errors/404.html"])
+def test_error_templates_have_no_inline_code(template: str, db: Any) -> None:
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    assert not csp_problems(render_to_string(template, request=request))
+
+
+def test_500_template_has_no_inline_code() -> None:
+    response = views.error_500(RequestFactory().get("/"))
+    assert not csp_problems(response.content.decode())
+
+
+# --- error pages ---------------------------------------------------------------
+class TestErrorPages:
+    def test_debug_is_off(self) -> None:
+        assert django_settings.DEBUG is False
+
+    def test_404_in_chinese(self, db: Any) -> None:
+        response = Client().get("/no-such-page/")
+        assert response.status_code == 404
+        body = response.content.decode()
+        assert "页面不存在，或不在您的工会范围内。" in body
+        assert "Traceback" not in body
+        assert "URLconf" not in body
+
+    @pytest.mark.urls("tests.security.urls_errors")
+    def test_500_in_chinese_without_stack_trace(self, db: Any) -> None:
+        client = Client(raise_request_exception=False)
+        response = client.get("/test-errors/boom/")
+        assert response.status_code == 500
+        body = response.content.decode()
+        assert "服务器内部错误" in body
+        assert SECRET not in body
+        assert "Traceback" not in body
+        assert "RuntimeError" not in body
+
+    @pytest.mark.urls("tests.security.urls_errors")
+    def test_403_in_chinese(self, db: Any) -> None:
+        response = Client().get("/test-errors/forbidden/")
+        assert response.status_code == 403
+        body = response.content.decode()
+        assert "您没有执行此操作的权限。" in body
+        assert SECRET not in body
+
+    @pytest.mark.urls("tests.security.urls_errors")
+    def test_400_in_chinese(self, db: Any) -> None:
+        response = Client().get("/test-errors/bad/")
+        assert response.status_code == 400
+        body = response.content.decode()
+        assert "请求无效。" in body
+        assert SECRET not in body
+
+    def test_csrf_failure_in_chinese(self, db: Any) -> None:
+        client = Client(enforce_csrf_checks=True)
+        response = client.post("/accounts/login/", {"username": "x", "password": "y"})
+        assert response.status_code == 403
+        body = response.content.decode()
+        assert "页面已过期或表单校验失败" in body
+        assert "CSRF" not in body
+
+    def test_500_handler_needs_no_database(self) -> None:
+        # Called without a database (no db fixture): it must not touch it.
+        response = views.error_500(RequestFactory().get("/"))
+        assert response.status_code == 500
+        assert "服务器内部错误" in response.content.decode()
