@@ -43,6 +43,11 @@ NOTHING_TO_IMPORT = gettext_lazy("文件中没有可导入的数据行。")
 HAS_ERRORS = gettext_lazy("文件中有错误，未导入任何数据。请修改后重新上传。")
 DUPLICATE_RACE = gettext_lazy("导入期间有人登记了相同的身份证号码，未导入任何数据，请重新预览。")
 
+ID_AS_NUMBER = gettext_lazy(
+    "身份证号码被存成了数字（Excel 只保留15位有效数字，末位会丢失）。"
+    "请把该列设为文本格式后重新填写。"
+)
+
 MAX_ROWS = 20000
 HEADER_SCAN_ROWS = 10
 LABELS = {
@@ -221,9 +226,7 @@ def read_roster(
         if isinstance(raw_id, int | float):
             error(
                 "id_number",
-                _(
-                    "身份证号码被存成了数字（Excel 只保留15位有效数字，末位会丢失）。请把该列设为文本格式后重新填写。"
-                ),
+                ID_AS_NUMBER,
             )
         elif not _text(raw_id):
             error("id_number", _("身份证号码不能为空。"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Prefetch, QuerySet
 
 from campaigns.models import Campaign, QuotaAllocation
@@ -107,7 +108,7 @@ def approval_trail(*, volunteer: Volunteer) -> Trail:
     trail.rounds = [earlier[r] for r in sorted(earlier)]
     try:
         chain = approval_chain(union=volunteer.union, campaign=volunteer.campaign)
-    except Exception:  # noqa: BLE001 - a moved union: show what was recorded
+    except ValidationError:  # the union moved out from under the issuer: show the record
         chain = [s.union for s in current_round.values()]
     for level, union in enumerate(chain, start=1):
         step = current_round.get(level)
