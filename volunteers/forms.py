@@ -107,7 +107,7 @@ class VolunteerForm(forms.Form):
             self.initial.setdefault("version", instance.version)
         self.helper = FormHelper()
         self.helper.form_tag = True
-        self.helper.attrs = {"enctype": "multipart/form-data", "novalidate": ""}
+        self.helper.attrs = {"novalidate": ""}
         basic = [
             Div(
                 Div("name", css_class="col-md-4"),

@@ -31,7 +31,7 @@ def _clear_cache() -> None:
 
 @pytest.fixture
 def chain(tree: Any) -> Chain:
-    from campaigns.models import CampaignKind
+    from campaigns.models import CampaignAddressee, CampaignKind
 
     campaign = make_campaign(
         tree.city,
@@ -39,6 +39,8 @@ def chain(tree: Any) -> Chain:
         kind=CampaignKind.HELPER_CORPS,
         title="关于组建工会服务帮扶志愿者队伍的通知",
     )
+    for union in (tree.district_a, tree.district_b):
+        CampaignAddressee.objects.create(campaign=campaign, union=union)
     return Chain(
         clerk=make_member(tree.grassroots_a, Role.CLERK, username="gr_clerk"),
         unit_reviewer=make_member(tree.grassroots_a, Role.REVIEWER, username="gr_reviewer"),

@@ -71,7 +71,9 @@ def test_a_bad_check_digit_says_so(tree: Any, clerk_a: Any) -> None:
     good = make_id_number(9)
     bad = good[:-1] + ("1" if good[-1] != "1" else "2")
     with pytest.raises(ValidationError) as info:
-        services.volunteer_register(union=tree.district_a, data=form_data(id_number=bad), by=clerk_a)
+        services.volunteer_register(
+            union=tree.district_a, data=form_data(id_number=bad), by=clerk_a
+        )
     assert str(ID_INVALID_CHECKSUM) in info.value.message_dict["id_number"]
 
 
@@ -93,9 +95,7 @@ def test_a_matching_typed_gender_is_accepted(tree: Any, clerk_a: Any) -> None:
     assert volunteer.gender == "M"
 
 
-def test_duplicate_inside_the_scope_points_to_the_existing_record(
-    tree: Any, clerk_a: Any
-) -> None:
+def test_duplicate_inside_the_scope_points_to_the_existing_record(tree: Any, clerk_a: Any) -> None:
     existing = make_volunteer(tree.grassroots_a, id_number=make_id_number(11))
     with pytest.raises(services.DuplicateIdNumber) as info:
         services.volunteer_register(
