@@ -142,7 +142,8 @@ def test_return_and_resubmit_opens_a_new_round(tree: Any, chain: Any) -> None:
     step = volunteer.steps.get(round=2)
     assert (step.level, step.union) == (1, tree.grassroots_a)
     trail = selectors.approval_trail(volunteer=volunteer)
-    assert len(trail.rounds) == 1 and len(trail.rounds[0]) == 2
+    assert len(trail.rounds) == 1
+    assert len(trail.rounds[0]) == 2
     assert [row.step is not None for row in trail.current] == [True, False, False]
     with pytest.raises(ValidationError, match="退回"):
         services.volunteer_resubmit(volunteer=volunteer, by=chain.clerk)
@@ -184,7 +185,8 @@ def test_inbox_page_and_bulk_approve(
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-check-all="volunteer"' in html
-    assert volunteers[0].masked_id in html and volunteers[0].id_number not in html
+    assert volunteers[0].masked_id in html
+    assert volunteers[0].id_number not in html
     for s in range(4, 20):
         register(tree, chain, seq=s)
     with django_assert_max_num_queries(12):
@@ -217,7 +219,8 @@ def test_decision_form_on_the_volunteer_page(tree: Any, chain: Any, client_as: A
     assert volunteer.status == VolunteerStatus.PENDING  # no opinion: refused
     client_as(chain.unit_reviewer).post(f"{url}review/", {"decision": "approved", "opinion": "好"})
     html = client_as(chain.clerk).get(url).content.decode()
-    assert "甲区总工会" in html and 'id="trail"' in html
+    assert "甲区总工会" in html
+    assert 'id="trail"' in html
     # a viewer of the district can read but not decide
     viewer = make_member(tree.district_a, Role.VIEWER, username="dv")
     assert client_as(viewer).post(f"{url}review/", {"decision": "approved"}).status_code == 403

@@ -93,7 +93,8 @@ def test_a_bad_id_number_keeps_the_form(tree: Any, clerk_a: Any, client_as: Any)
     response = client_as(clerk_a).post("/volunteers/new/", data)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "身份证号码应为18位" in html and "李四" in html
+    assert "身份证号码应为18位" in html
+    assert "李四" in html
     assert Volunteer.objects.count() == 0
 
 
@@ -156,7 +157,8 @@ def test_detail_masks_the_id_number_without_the_permission(
 ) -> None:
     volunteer = make_volunteer(tree.grassroots_a, id_number=make_id_number(31))
     html = client_as(viewer_a).get(volunteer.get_absolute_url()).content.decode()
-    assert volunteer.masked_id in html and volunteer.id_number not in html
+    assert volunteer.masked_id in html
+    assert volunteer.id_number not in html
     assert not AuditEvent.objects.filter(action=AuditAction.VIEW_FULL_ID).exists()
     assert client_as(admin_b).get(volunteer.get_absolute_url()).status_code == 404
 
@@ -212,4 +214,6 @@ def test_printable_registration_form(tree: Any, chain: Any, client_as: Any) -> N
     html = client_as(chain.clerk).get(f"/volunteers/{volunteer.pk}/print/").content.decode()
     for label in ("工会服务帮扶志愿者登记表", "单位工会意见", "区市县总工会、产业工会意见"):
         assert label in html
-    assert "市总工会意见" in html and "同意推荐" in html and "data-print" in html
+    assert "市总工会意见" in html
+    assert "同意推荐" in html
+    assert "data-print" in html
