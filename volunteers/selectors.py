@@ -206,7 +206,7 @@ def quota_table(*, campaign: Campaign, user: Any | None) -> QuotaTable:
         own = union_of(user)
         if own is None:
             allocations = []
-        elif not own.is_within(campaign.issuer):
+        elif not campaign.issuer.is_within(own):
             allocations = [
                 a for a in allocations if a.union.is_within(own) or own.is_within(a.union)
             ]
