@@ -147,7 +147,8 @@ def test_upload_preview_and_confirm(tree: Any, clerk_a: Any, client_as: Any) -> 
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "张三" in html and "确认导入" in html
+    assert "张三" in html
+    assert "确认导入" in html
     assert Volunteer.objects.count() == 0
     token = response.context["token"]
     stored = Path(settings.MEDIA_ROOT) / "imports" / f"{clerk_a.pk}-{token}.xlsx"
@@ -169,7 +170,8 @@ def test_upload_errors_are_listed_and_nothing_is_written(
         "/volunteers/import/", {"file": upload(roster_bytes(rows)), "union": tree.grassroots_a.pk}
     )
     html = response.content.decode()
-    assert 'id="import-errors"' in html and "确认导入" not in html
+    assert 'id="import-errors"' in html
+    assert "确认导入" not in html
     token = response.context["token"]
     response = client_as(clerk_a).post(
         "/volunteers/import/confirm/", {"token": token, "union": tree.grassroots_a.pk}
