@@ -1,4 +1,4 @@
-"""export_sheet roster|quota|registration [--campaign DOC] [--union CODE_OR_NAME] [--volunteer ID] -o FILE"""
+"""export_sheet roster|quota|registration [--campaign] [--union] [--volunteer] -o FILE"""
 
 from __future__ import annotations
 
