@@ -209,12 +209,13 @@ def _decide(
         approvals, last = int(level_text) - 1, final
     else:
         approvals, last = int(state), ""
+    opinions = ("情况属实，同意推荐。", "同意上报市总工会。", "同意吸收为工会服务帮扶志愿者。")
     for level in range(approvals):
         services.approval_decide(
             volunteer=volunteer,
             by=_reviewer(chain[level], users, superuser),
             decision=ApprovalDecision.APPROVED,
-            opinion="同意。",
+            opinion=opinions[min(level, 2)],
         )
     if last:
         opinion = "请补充工作简历和本人签字。" if last == "returned" else "不符合志愿者条件。"
