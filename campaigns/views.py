@@ -702,7 +702,7 @@ class ActivityFormMixin:
             data.pop(name, None)
         people = data.pop("participants") or []
         hours = data.pop("hours")
-        return {**data, "photos": photos, "participants": {v: hours for v in people}}
+        return {**data, "photos": photos, "participants": dict.fromkeys(people, hours)}
 
 
 class ActivityCreateView(ActivityFormMixin, ObjectFormView):
