@@ -228,7 +228,48 @@ CAMPAIGN_FIELDS = (
     "body",
 )
 
-NAMES = ["王建华", "李秀英", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "黄敏", "周杰", "吴霞", "徐明", "孙丽", "马超", "朱红", "胡斌", "郭芳", "何涛", "高洁", "林峰", "罗琳", "郑凯", "梁燕", "谢军", "宋佳", "唐亮", "许娜", "韩冰", "冯雪", "邓强", "曹颖", "彭辉", "曾倩", "肖鹏", "田甜", "董浩", "潘婷", "袁野", "蒋蕾", "蔡勇", "余萍"]
+NAMES = (
+    "王建华",
+    "李秀英",
+    "张伟",
+    "刘洋",
+    "陈静",
+    "杨帆",
+    "赵磊",
+    "黄敏",
+    "周杰",
+    "吴霞",
+    "徐明",
+    "孙丽",
+    "马超",
+    "朱红",
+    "胡斌",
+    "郭芳",
+    "何涛",
+    "高洁",
+    "林峰",
+    "罗琳",
+    "郑凯",
+    "梁燕",
+    "谢军",
+    "宋佳",
+    "唐亮",
+    "许娜",
+    "韩冰",
+    "冯雪",
+    "邓强",
+    "曹颖",
+    "彭辉",
+    "曾倩",
+    "肖鹏",
+    "田甜",
+    "董浩",
+    "潘婷",
+    "袁野",
+    "蒋蕾",
+    "蔡勇",
+    "余萍",
+)
 
 # area code of the ID numbers per union tree
 AREA = {"SD": "370102", "DL": "210202", "LYG": "320703", "JZ": "410802", "SH": "310104"}
@@ -623,6 +664,16 @@ def load_service(campaigns: dict[str, Campaign]) -> int:
         end=time(17),
         created_by=_user("fudan_clerk"),
     )
+
+    # Some addressed unions have read their notice.
+    for doc, code, username in (
+        (SEED_000, "SD-U01", "sdu_clerk"),
+        (SEED_002, "LYG-D01", "lyg_clerk"),
+        (SEED_004, "SH-U01", "fudan_clerk"),
+    ):
+        CampaignAddressee.objects.filter(
+            campaign=campaigns[doc], union__code=code, read_at__isnull=True
+        ).update(read_at=timezone.now(), read_by=_user(username))
 
     # A certificate for the first 山东大学 volunteer, once.
     holder = sdu[0]

@@ -332,13 +332,11 @@ def project_approve(*, project: ServiceProject, user: Any) -> ServiceProject:
     if project.status != ProjectStatus.PROPOSED:
         raise ValidationError(BAD_TRANSITION)
     own = union_of(user)
-    if not getattr(user, "is_superuser", False):
-        if (
-            own is None
-            or own.pk == project.proposed_by_id
-            or not project.proposed_by.is_within(own)
-        ):
-            raise ValidationError(APPROVER_IS_PROPOSER)
+    outside = (
+        own is None or own.pk == project.proposed_by_id or not project.proposed_by.is_within(own)
+    )
+    if outside and not getattr(user, "is_superuser", False):
+        raise ValidationError(APPROVER_IS_PROPOSER)
     if project.created_by_id == user.pk:
         raise ValidationError(APPROVER_SAME_USER)
     project.status = ProjectStatus.APPROVED
