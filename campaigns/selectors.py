@@ -14,7 +14,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
-    Max,
     Min,
     OuterRef,
     Prefetch,
@@ -190,7 +189,7 @@ def _team_counts(qs: QuerySet[ServiceTeam]) -> QuerySet[ServiceTeam]:
             "members", filter=Q(members__role__in=[TeamRole.CAPTAIN, TeamRole.VOLUNTEER])
         ),
         n_cadres=Count("members", filter=Q(members__role=TeamRole.CADRE)),
-    )
+    ).order_by("union__path", "name", "pk")
 
 
 def team_list(
@@ -258,7 +257,7 @@ def project_list(
         n_activities=Count("activities", distinct=True),
         person_times=Count("activities__participations"),
         total_hours=Coalesce(Sum("activities__participations__hours"), ZERO, output_field=_DEC),
-    )
+    ).order_by("-period_start", "-pk")
 
 
 # --- activities ------------------------------------------------------------------------------
@@ -276,7 +275,7 @@ def _activity_counts(qs: QuerySet[Activity]) -> QuerySet[Activity]:
         person_times=Count("participations"),
         total_hours=Coalesce(Sum("participations__hours"), ZERO, output_field=_DEC),
         photo_count=Coalesce(Subquery(photos, output_field=IntegerField()), 0),
-    )
+    ).order_by("-date", "-start_time", "-pk")
 
 
 def activity_list(

@@ -185,6 +185,7 @@ class CampaignDetailView(ScopedViewMixin, DetailView):
 
 class CampaignCreateView(ScopedViewMixin, FormView):
     model = Campaign
+    read_capability = Capability.EDIT
     template_name = "campaigns/form.html"
     form_class = CampaignForm
 
@@ -379,6 +380,7 @@ class TeamListView(ScopedViewMixin, TemplateView):
 
 class TeamCreateView(ScopedViewMixin, FormView):
     model = ServiceTeam
+    read_capability = Capability.EDIT
     form_class = TeamForm
     template_name = "campaigns/form.html"
 
@@ -547,6 +549,7 @@ class ProjectListView(ScopedViewMixin, ListView):
 
 class ProjectCreateView(ScopedViewMixin, FormView):
     model = ServiceProject
+    read_capability = Capability.EDIT
     form_class = ProjectForm
     template_name = "campaigns/form.html"
 
