@@ -38,6 +38,7 @@ from campaigns.models import (
     TeamMember,
     TeamRole,
 )
+from campaigns.services import direct_children
 from unions.models import Union
 
 SEED_000 = "鲁教工〔2019〕13号"
@@ -341,7 +342,7 @@ def load_campaigns() -> dict[str, Campaign]:
             Milestone.objects.update_or_create(
                 campaign=campaign, due_date=due, form=form, defaults={"title": title}
             )
-        for child in issuer.get_children():
+        for child in direct_children(issuer):
             CampaignAddressee.objects.get_or_create(campaign=campaign, union=child)
         campaigns[spec["doc_number"]] = campaign
     return campaigns
