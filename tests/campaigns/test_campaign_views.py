@@ -306,3 +306,15 @@ def test_detail_query_count_is_constant(
     with django_assert_max_num_queries(small):
         client.get(url)
     assert small <= 16
+
+
+def test_home_shows_unread_notices_and_projects_to_approve(
+    tree: Any, campaign: Any, reviewer_a: Any, client: Any
+) -> None:
+    from tests.campaigns.factories import make_project
+
+    make_project(make_team(tree.grassroots_a, campaign=campaign), status="proposed")
+    client.force_login(reviewer_a)
+    html = client.get("/").content.decode()
+    assert "未读的活动通知" in html
+    assert "待审批的志愿服务项目" in html
