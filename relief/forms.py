@@ -140,6 +140,7 @@ class GrantForm(CrispyMixin, forms.ModelForm):
         self.fields["campaign"].queryset = Campaign.objects.visible_to(user)
         self.fields["card_tail"].widget.attrs.update({"inputmode": "numeric", "maxlength": 4})
         self.fields["card_tail"].help_text = _("只填写银行卡号最后4位，不要填写完整卡号。")
+        self.fields["card_tail"].error_messages["max_length"] = _("银行卡号只填写后4位数字。")
         self.setup_helper()
 
     def clean_amount(self) -> Any:

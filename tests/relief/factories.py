@@ -16,11 +16,22 @@ from relief.models import Donation, HardshipFile, MicroWish, Pairing, ReliefGran
 from tests.factories import (
     OBJECT_FACTORIES,
     make_campaign,
-    make_id_number,
     make_member,
     make_volunteer,
 )
 from unions.models import Role, Union
+
+
+def valid_id_number(seq: int, *, birth: str = "19700312", area: str = "310104") -> str:
+    """A resident ID number that passes validate_id_number (ISO 7064 MOD 11-2).
+
+    Not tests.factories.make_id_number: with python-stdnum 2.x, calc_check_digit
+    expects the check digit included, so that helper yields wrong check digits.
+    """
+    body = f"{area}{birth}{seq % 1000:03d}"
+    total = sum(int(c) * (2 ** (17 - i) % 11) for i, c in enumerate(body))
+    check = (12 - total % 11) % 11
+    return body + ("X" if check == 10 else str(check))
 
 
 def make_file(union: Union, **kwargs: Any) -> HardshipFile:
@@ -28,7 +39,7 @@ def make_file(union: Union, **kwargs: Any) -> HardshipFile:
     data: dict[str, Any] = {
         "union": union,
         "name": f"困难职工{seq}",
-        "id_number": make_id_number(seq + 300, birth="19750505"),
+        "id_number": valid_id_number(seq),
         "phone": f"138{seq:08d}",
         "family_size": 3,
         "family_members": "配偶 王某 务农\n子 张某 在读",
