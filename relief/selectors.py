@@ -250,7 +250,7 @@ def warmth_stats(
     year = campaign_year(campaign)
     scope = union.path
     if aggregate:
-        children = list(union.get_children().filter(is_active=True).order_by("path"))
+        children = list(Union.objects.get_children(union).filter(is_active=True).order_by("path"))
         rows = [WarmthRow(label=_("%(name)s（本级）") % {"name": union.name}, path=scope, exact=True)]
         rows += [WarmthRow(label=c.name, path=c.path) for c in children]
     else:
