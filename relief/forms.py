@@ -45,9 +45,7 @@ class CrispyMixin:
 def staff_of(union: Union) -> Any:
     return (
         get_user_model()
-        .objects.filter(
-            membership__union=union, membership__role__in=STAFF_ROLES, is_active=True
-        )
+        .objects.filter(membership__union=union, membership__role__in=STAFF_ROLES, is_active=True)
         .order_by("username")
     )
 

@@ -274,7 +274,10 @@ class ReliefGrant(models.Model):
         _("状态"), max_length=10, choices=GrantStatus.choices, default=GrantStatus.PENDING
     )
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("录入人")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("录入人"),
     )
     entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
     approved_by = models.ForeignKey(
@@ -303,7 +306,10 @@ class ReliefGrant(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status="pending", approved_by__isnull=True)
-                | (Q(status="approved", approved_by__isnull=False) & ~Q(approved_by=F("entered_by"))),
+                | (
+                    Q(status="approved", approved_by__isnull=False)
+                    & ~Q(approved_by=F("entered_by"))
+                ),
                 name="grant_approved_by_other",
                 violation_error_message=_("帮扶金须由录入人以外的审核员审核。"),
             ),

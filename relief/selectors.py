@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -251,7 +250,9 @@ def warmth_stats(
     scope = union.path
     if aggregate:
         children = list(Union.objects.get_children(union).filter(is_active=True).order_by("path"))
-        rows = [WarmthRow(label=_("%(name)s（本级）") % {"name": union.name}, path=scope, exact=True)]
+        rows = [
+            WarmthRow(label=_("%(name)s（本级）") % {"name": union.name}, path=scope, exact=True)
+        ]
         rows += [WarmthRow(label=c.name, path=c.path) for c in children]
     else:
         rows = [WarmthRow(label=union.name, path=scope)]
@@ -261,7 +262,9 @@ def warmth_stats(
     )
     for path, net in _net_by_file(grants.filter(campaign=campaign)):
         _fill(rows, path, lambda r, net=net: _add_grant(r, net, current=True))
-    prev = grants.filter(granted_on__gte=date(year - 1, 1, 1), granted_on__lte=date(year - 1, 12, 31))
+    prev = grants.filter(
+        granted_on__gte=date(year - 1, 1, 1), granted_on__lte=date(year - 1, 12, 31)
+    )
     for path, net in _net_by_file(prev):
         _fill(rows, path, lambda r, net=net: _add_grant(r, net, current=False))
 
