@@ -117,7 +117,7 @@ def test_edit_detects_a_conflict(tree: Any, clerk_g: Any, client_as: Any) -> Non
     file = make_file(tree.grassroots_a)
     client = client_as(clerk_g)
     url = reverse("relief:file_edit", args=[file.pk])
-    data = form_data(id_number=file.id_number, version=file.version, name="新名字")
+    data = form_data(id_number="", version=file.version, name="新名字")
     assert client.post(url, data).status_code == 302
     file.refresh_from_db()
     assert file.name == "新名字"
@@ -128,6 +128,19 @@ def test_edit_detects_a_conflict(tree: Any, clerk_g: Any, client_as: Any) -> Non
     assert "该档案已被他人修改" in response.content.decode()
     file.refresh_from_db()
     assert file.name == "新名字"
+
+
+def test_edit_form_never_sends_the_full_id_number(tree: Any, clerk_g: Any, client_as: Any) -> None:
+    file = make_file(tree.grassroots_a)
+    client = client_as(clerk_g)
+    url = reverse("relief:file_edit", args=[file.pk])
+    html = client.get(url).content.decode()
+    assert file.id_number not in html
+    assert file.masked_id in html
+    # left empty, the stored number is kept
+    assert client.post(url, form_data(id_number="", version=1)).status_code == 302
+    file.refresh_from_db()
+    assert file.id_number == valid_id_number(1)
 
 
 def test_history_never_holds_the_id_number(tree: Any, clerk_g: Any) -> None:

@@ -189,3 +189,13 @@ def test_grant_list_query_count_is_constant(
         services.grant_reverse(grant=g, user=clerk_g)
     with django_assert_max_num_queries(12):
         client.get(reverse("relief:grant_list"))
+
+
+def test_a_pending_reversal_keeps_its_amount(tree: Any, clerk_g: Any, reviewer_g: Any) -> None:
+    grant = make_grant(tree.grassroots_a, entered_by=clerk_g, amount=Decimal("800"))
+    services.grant_approve(grant=grant, user=reviewer_g)
+    reversal = services.grant_reverse(grant=grant, user=clerk_g)
+    services.grant_update(grant=reversal, user=clerk_g, amount=Decimal("5"), note="改备注")
+    reversal.refresh_from_db()
+    assert reversal.amount == Decimal("-800.00")
+    assert reversal.note == "改备注"

@@ -74,6 +74,7 @@ LIST_URLS = [
     "relief:donation_list",
     "relief:donation_create",
     "relief:warmth_stats",
+    "relief:wish_create",
 ]
 
 # (url name, object key, methods the insider may GET)
@@ -231,3 +232,22 @@ def test_superuser_sees_everything(tree: Any) -> None:
     su.is_superuser = True
     su.save()
     assert HardshipFile.objects.visible_to(su).count() == 1
+
+
+def test_public_wish_pages_never_show_a_files_name(
+    tree: Any, clerk_g: Any, clerk_a: Any, viewer_a: Any, admin_b: Any, client: Any
+) -> None:
+    file = make_file(tree.grassroots_a, name="林德福")
+    wish = make_wish(tree.grassroots_a, file=file, beneficiary_name=file.name, category="hardship")
+    urls = [reverse("relief:wall"), reverse("relief:wish_claim", args=[wish.public_id])]
+    for user in (None, clerk_g, viewer_a, admin_b, clerk_a):
+        if user is None:
+            client.logout()
+        else:
+            client.force_login(user)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200
+            html = response.content.decode()
+            assert "林某" in html
+            assert "林德福" not in html
