@@ -104,9 +104,7 @@ class HardshipFileForm(CrispyMixin, forms.ModelForm):
     def clean_id_number(self) -> str:
         value = self.cleaned_data.get("id_number") or ""
         if not value.strip() and self.instance.pk:
-            return HardshipFile.objects.values_list("id_number", flat=True).get(
-                pk=self.instance.pk
-            )
+            return HardshipFile.objects.values_list("id_number", flat=True).get(pk=self.instance.pk)
         return validate_id_number(value)
 
     def clean_phone(self) -> str:
@@ -227,6 +225,9 @@ class WarmthStatsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = campaigns
         self.fields["union"].queryset = unions
+        for name in ("campaign", "union"):
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["aggregate"].widget.attrs["class"] = "form-check-input"
 
 
 class WishForm(CrispyMixin, forms.ModelForm):

@@ -67,7 +67,7 @@ def file_detail(*, user: Any, pk: int) -> HardshipFile:
             Prefetch(
                 "grants",
                 queryset=ReliefGrant.objects.select_related(
-                    "campaign", "entered_by", "approved_by"
+                    "campaign", "entered_by", "approved_by", "reversal"
                 ).order_by("-granted_on", "-pk"),
             ),
             Prefetch("visits", queryset=Visit.objects.select_related("campaign")),

@@ -173,3 +173,27 @@ def test_file_list_query_count_is_constant(
         client.get(reverse("relief:file_list"))
     with django_assert_max_num_queries(12):
         client.get(reverse("relief:unpaired"))
+
+
+def test_file_detail_query_count_is_constant(
+    tree: Any, clerk_g: Any, reviewer_g: Any, client_as: Any, django_assert_max_num_queries: Any
+) -> None:
+    from relief import services as relief_services
+    from tests.relief.factories import make_grant, make_pairing, make_visit
+
+    file = make_file(tree.grassroots_a, contact_person=clerk_g)
+    client = client_as(clerk_g)
+    url = reverse("relief:file_detail", args=[file.pk])
+    with django_assert_max_num_queries(14):
+        assert client.get(url).status_code == 200
+    for i in range(8):
+        pairing = make_pairing(tree.grassroots_a, file=file)
+        relief_services.pairing_end(pairing=pairing, end=pairing.start, user=clerk_g)
+        grant = make_grant(tree.grassroots_a, file=file, entered_by=clerk_g)
+        if i % 2:
+            relief_services.grant_approve(grant=grant, user=reviewer_g)
+            relief_services.grant_reverse(grant=grant, user=clerk_g)
+        make_visit(tree.grassroots_a, file=file)
+    with django_assert_max_num_queries(14):
+        html = client.get(url).content.decode()
+    assert "已冲销" in html

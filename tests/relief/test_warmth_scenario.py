@@ -5,6 +5,7 @@ matches figures computed by hand and opens in LibreOffice."""
 
 from __future__ import annotations
 
+import csv
 import io
 import shutil
 import subprocess
@@ -254,7 +255,7 @@ def test_done_when_scenario(sh: Any, client: Any, tmp_path: Path) -> None:
             "--headless",
             f"-env:UserInstallation=file://{tmp_path}/lo",
             "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,false,false",
             "--outdir",
             str(tmp_path),
             str(src),
@@ -263,6 +264,7 @@ def test_done_when_scenario(sh: Any, client: Any, tmp_path: Path) -> None:
         capture_output=True,
         timeout=120,
     )
-    csv = (tmp_path / "warmth.csv").read_text(encoding="utf-8")
-    assert "2019年教育工会春节送温暖活动统计表" in csv
-    assert "复旦大学工会,2,0.35,25680.5,3,2,1800" in csv
+    text = (tmp_path / "warmth.csv").read_text(encoding="utf-8")
+    lines = list(csv.reader(io.StringIO(text)))
+    assert lines[0][0] == "2019年教育工会春节送温暖活动统计表"
+    assert ["2", "复旦大学工会", "2", "0.35", "25680.5", "3", "2", "1800"] in lines
