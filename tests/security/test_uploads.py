@@ -52,6 +52,8 @@ def message_of(excinfo: pytest.ExceptionInfo[ValidationError]) -> str:
 
 def rezip(data: bytes, replace: dict[str, bytes]) -> bytes:
     """``data`` (an xlsx) with some entries replaced."""
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        assert set(replace) <= set(src.namelist())
     out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(data)) as src,
