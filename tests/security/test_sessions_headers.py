@@ -252,6 +252,7 @@ def test_no_inline_script_or_style(url: str, tree: Any) -> None:
     signed_in.force_login(user)
     for client in (anonymous, signed_in):
         response = client.get(url)
+        response.close()  # downloads are file responses: release their temporary file
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
         problems = csp_problems(response.content.decode())
