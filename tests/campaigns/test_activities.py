@@ -210,3 +210,21 @@ def test_activity_pages_query_counts_are_constant(
         client.get(a.get_absolute_url())
     with django_assert_max_num_queries(small_form):
         client.get(f"/campaigns/activities/{a.pk}/edit/")
+
+
+def test_each_participants_hours_can_be_adjusted(
+    team: Any, clerk_g: Any, viewer_a: Any, client: Any
+) -> None:
+    activity = make_activity(team, people=2, hours="3")
+    first, second = activity.participations.order_by("pk")
+    url = f"/campaigns/activities/{activity.pk}/hours/"
+    client.force_login(viewer_a)
+    assert client.post(url, {}).status_code == 403
+    client.force_login(clerk_g)
+    response = client.post(url, {f"hours_{first.pk}": "1.5", f"hours_{second.pk}": "30"})
+    assert response.status_code == 200  # 30 hours in a day: refused, nothing written
+    first.refresh_from_db()
+    assert first.hours == Decimal("3.0")
+    client.post(url, {f"hours_{first.pk}": "1.5", f"hours_{second.pk}": "3"})
+    first.refresh_from_db()
+    assert first.hours == Decimal("1.5")
