@@ -691,6 +691,12 @@ class ActivityListView(ScopedViewMixin, ListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
+        g = self.request.GET
+        ctx["campaigns"] = selectors.readable_campaigns(user=self.request.user).only(
+            "pk", "doc_number"
+        )
+        ctx["campaign_id"] = _int(g.get("campaign"))
+        ctx["year"] = _int(g.get("year")) or ""
         ctx["can_export"] = has_capability(self.request.user, Capability.EXPORT)
         ctx["breadcrumbs"] = _crumbs((_("志愿服务日志"), None))
         return ctx

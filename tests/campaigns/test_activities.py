@@ -228,3 +228,18 @@ def test_each_participants_hours_can_be_adjusted(
     client.post(url, {f"hours_{first.pk}": "1.5", f"hours_{second.pk}": "3"})
     first.refresh_from_db()
     assert first.hours == Decimal("1.5")
+
+
+def test_activity_list_filters(tree: Any, team: Any, clerk_g: Any, client: Any) -> None:
+    from datetime import date
+
+    make_activity(team, people=0, featured=True, date=date(2026, 3, 1))
+    make_activity(team, people=0, date=date(2025, 3, 1))
+    other = make_activity(make_team(tree.grassroots_a), people=0, date=date(2026, 4, 1))
+    client.force_login(clerk_g)
+    count = lambda q: client.get(f"/campaigns/activities/?{q}").context["object_list"].count()  # noqa: E731
+    assert count("") == 3
+    assert count("featured=1") == 1
+    assert count("year=2025") == 1
+    assert count(f"campaign={other.team.campaign_id}") == 1
+    assert count(f"team={team.pk}") == 2
