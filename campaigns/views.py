@@ -52,7 +52,6 @@ from unionvol.scoping import (
 )
 from volunteers.models import Volunteer
 
-
 DETAIL_TEAMS = 50  # teams listed on a notice's page; the team list pages the rest
 
 
