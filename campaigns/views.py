@@ -204,7 +204,7 @@ class CampaignCreateView(ScopedViewMixin, FormView):
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
-        kwargs["issuer"] = union_of(self.request.user) or Union.objects.none().first()
+        kwargs["issuer"] = union_of(self.request.user)  # dispatch ensured there is one
         return kwargs
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
