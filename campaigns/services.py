@@ -469,6 +469,15 @@ def activity_update(
     return activity
 
 
+@transaction.atomic
+def participation_hours_set(*, activity: Activity, hours: dict[int, Decimal]) -> None:
+    """Set each participant's hours (keys are Participation ids of this activity)."""
+    for row in activity.participations.filter(pk__in=hours):
+        row.hours = hours[row.pk]
+        row.full_clean(validate_constraints=False)
+        row.save(update_fields=["hours"])
+
+
 def photo_delete(*, photo: ActivityPhoto) -> None:
     photo.image.delete(save=False)
     photo.delete()

@@ -210,3 +210,36 @@ def test_activity_pages_query_counts_are_constant(
         client.get(a.get_absolute_url())
     with django_assert_max_num_queries(small_form):
         client.get(f"/campaigns/activities/{a.pk}/edit/")
+
+
+def test_each_participants_hours_can_be_adjusted(
+    team: Any, clerk_g: Any, viewer_a: Any, client: Any
+) -> None:
+    activity = make_activity(team, people=2, hours="3")
+    first, second = activity.participations.order_by("pk")
+    url = f"/campaigns/activities/{activity.pk}/hours/"
+    client.force_login(viewer_a)
+    assert client.post(url, {}).status_code == 403
+    client.force_login(clerk_g)
+    response = client.post(url, {f"hours_{first.pk}": "1.5", f"hours_{second.pk}": "30"})
+    assert response.status_code == 200  # 30 hours in a day: refused, nothing written
+    first.refresh_from_db()
+    assert first.hours == Decimal("3.0")
+    client.post(url, {f"hours_{first.pk}": "1.5", f"hours_{second.pk}": "3"})
+    first.refresh_from_db()
+    assert first.hours == Decimal("1.5")
+
+
+def test_activity_list_filters(tree: Any, team: Any, clerk_g: Any, client: Any) -> None:
+    from datetime import date
+
+    make_activity(team, people=0, featured=True, date=date(2026, 3, 1))
+    make_activity(team, people=0, date=date(2025, 3, 1))
+    other = make_activity(make_team(tree.grassroots_a), people=0, date=date(2026, 4, 1))
+    client.force_login(clerk_g)
+    count = lambda q: client.get(f"/campaigns/activities/?{q}").context["object_list"].count()  # noqa: E731
+    assert count("") == 3
+    assert count("featured=1") == 1
+    assert count("year=2025") == 1
+    assert count(f"campaign={other.team.campaign_id}") == 1
+    assert count(f"team={team.pk}") == 2

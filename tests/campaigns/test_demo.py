@@ -57,7 +57,9 @@ def test_five_seed_notices_with_real_issuers_and_deadlines(loaded: None) -> None
     assert (c000.team_min_cadres, c000.team_max_cadres) == (1, 2)
     assert c000.status == CampaignStatus.PUBLISHED
     assert c000.addressees.count() == c000.issuer.numchild
-    assert Campaign.objects.get(doc_number="大工办发[2012]18号").recruits_volunteers
+    c001 = Campaign.objects.get(doc_number="大工办发[2012]18号")
+    assert c001.recruits_volunteers
+    assert sum(c001.quotas.values_list("quota", flat=True)) == 5800
     assert Campaign.objects.get(doc_number="连工发〔2019〕39号").featured_per_year == 2
     assert Campaign.objects.get(doc_number="焦工文〔2020〕11号").categories.count() == 7
 
