@@ -667,7 +667,12 @@ class WishDetailView(ReliefMixin, TemplateView):
     template_name = "relief/wish_detail.html"
 
     def get_queryset(self) -> models.QuerySet[Any]:
-        return super().get_queryset().select_related("union", "claimer_user", "confirmed_by")
+        return (
+            super()
+            .get_queryset()
+            .with_name_visibility(self.request.user)
+            .select_related("union", "claimer_user", "confirmed_by")
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
