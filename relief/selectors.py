@@ -142,7 +142,11 @@ def donation_list(*, user: Any) -> QuerySet[Any]:
 
 
 def wish_list(*, user: Any, status: str = "") -> QuerySet[Any]:
-    qs = MicroWish.objects.visible_to(user).select_related("union", "file", "claimer_user")
+    qs = (
+        MicroWish.objects.visible_to(user)
+        .with_name_visibility(user)
+        .select_related("union", "file", "claimer_user")
+    )
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-posted_at", "-pk")

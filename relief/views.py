@@ -11,6 +11,7 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
@@ -255,6 +256,7 @@ class PairCreateView(ReliefMixin, FormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
         kwargs["shortlist"] = selectors.volunteer_shortlist(user=self.request.user)
+        kwargs.setdefault("initial", {})["start"] = timezone.localdate()
         return kwargs
 
     def form_valid(self, form: PairingForm) -> HttpResponse:
@@ -667,7 +669,12 @@ class WishDetailView(ReliefMixin, TemplateView):
     template_name = "relief/wish_detail.html"
 
     def get_queryset(self) -> models.QuerySet[Any]:
-        return super().get_queryset().select_related("union", "claimer_user", "confirmed_by")
+        return (
+            super()
+            .get_queryset()
+            .with_name_visibility(self.request.user)
+            .select_related("union", "claimer_user", "confirmed_by")
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)

@@ -251,3 +251,15 @@ def test_public_wish_pages_never_show_a_files_name(
             html = response.content.decode()
             assert "林某" in html
             assert "林德福" not in html
+
+
+def test_wish_names_follow_the_hardship_rule(
+    tree: Any, clerk_g: Any, clerk_a: Any, reviewer_a: Any, client: Any
+) -> None:
+    wish = make_wish(tree.grassroots_a, beneficiary_name="张小明")
+    for user, full in ((clerk_g, True), (reviewer_a, True), (clerk_a, False)):
+        client.force_login(user)
+        for url in (reverse("relief:wish_list"), reverse("relief:wish_detail", args=[wish.pk])):
+            html = client.get(url).content.decode()
+            assert ("张小明" in html) is full, (user, url)
+            assert "张某" in html or full
