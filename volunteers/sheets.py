@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
 from unions.models import Union
 from unionvol.idnumbers import mask_id_number
 from unionvol.xlsx import Column, SafeSheet, SafeWorkbook, safe_value
