@@ -1,4 +1,5 @@
 """Fill volunteers/locale/en/LC_MESSAGES/django.po with English (run after makemessages)."""
+# ruff: noqa: E501 - one translation per line reads best
 
 from __future__ import annotations
 
