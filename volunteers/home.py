@@ -8,8 +8,8 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from unionvol.home import AwaitingItem
 from unionvol.capabilities import Capability
+from unionvol.home import AwaitingItem
 from unionvol.scoping import has_capability
 from volunteers.models import Volunteer, VolunteerStatus
 from volunteers.selectors import inbox_count
