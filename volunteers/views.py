@@ -562,7 +562,8 @@ def apply(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect("volunteers:apply_done")
     else:
-        form = PublicApplyForm(union_matches=matches)
+        initial = {"union": matches[0].pk} if len(matches) == 1 else {}
+        form = PublicApplyForm(union_matches=matches, initial=initial)
     return render(request, "volunteers/apply.html", {"form": form, "q": term, "matches": matches})
 
 
