@@ -38,5 +38,10 @@ def nav_items(request: Any) -> list[dict[str, Any]]:
         if not has_capability(user, entry.capability):
             continue
         url = reverse(entry.url_name)
-        items.append({"label": entry.label, "url": url, "active": request.path.startswith(url)})
+        items.append({"label": entry.label, "url": url, "active": False})
+    # Only the entry with the longest URL prefix of the current path is active
+    # (/volunteers/inbox/ lights 待我审批, not also 志愿者).
+    matching = [i for i in items if request.path.startswith(i["url"])]
+    if matching:
+        max(matching, key=lambda i: len(i["url"]))["active"] = True
     return items

@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.models import ServiceTeam
 from unions.models import Union
 from unions.selectors import union_choices
 from volunteers.models import Identity, PoliticalStatus, Specialty, Volunteer, VolunteerStatus
@@ -44,6 +45,9 @@ class RosterFilter(django_filters.FilterSet):
     specialty = django_filters.ModelChoiceFilter(
         label=_("特长"), queryset=Specialty.objects.all(), field_name="specialties"
     )
+    team = django_filters.ModelChoiceFilter(
+        label=_("服务队"), queryset=ServiceTeam.objects.none(), field_name="team_memberships__team"
+    )
     registered = django_filters.DateFromToRangeFilter(
         label=_("登记日期"),
         field_name="registered_at__date",
@@ -63,6 +67,7 @@ class RosterFilter(django_filters.FilterSet):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.filters["union"].queryset = union_choices(user=user)
+        self.filters["team"].queryset = ServiceTeam.objects.visible_to(user).order_by("name")
         self.form.fields["registered"].widget.attrs["type"] = "date"
         for field in self.form.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"

@@ -179,7 +179,9 @@ DUMP_SETTINGS = (
 
 class TestProductionSettings:
     def test_cookie_flags_and_hsts(self) -> None:
-        result = _run(["-c", DUMP_SETTINGS], DJANGO_SETTINGS_MODULE="unionvol.settings", **PRODUCTION)
+        result = _run(
+            ["-c", DUMP_SETTINGS], DJANGO_SETTINGS_MODULE="unionvol.settings", **PRODUCTION
+        )
         assert result.returncode == 0, result.stderr
         values = json.loads(result.stdout.strip().splitlines()[-1])
         assert values == {

@@ -46,10 +46,10 @@ def test_roster_uses_a_constant_number_of_queries(
 ) -> None:
     fill(tree.grassroots_a, rows)
     client = client_as(admin_a)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = client.get("/volunteers/?sort=name")
     assert response.status_code == 200
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         client.get(f"/volunteers/?union={tree.grassroots_a.pk}&specialty=1&status=pending")
 
 
@@ -98,3 +98,25 @@ def test_sorting_and_pagination(tree: Any, admin_a: Any, client_as: Any) -> None
     assert "队员254" in html
     html = client.get("/volunteers/?sort=-name").content.decode()
     assert html.index("队员254") < html.index("队员253")
+
+
+def test_roster_filters_by_team_and_offers_only_visible_teams(
+    tree: Any, clerk_a: Any, client_as: Any
+) -> None:
+    from campaigns.models import TeamMember, TeamRole
+    from tests.campaigns.factories import make_team
+
+    in_team, outside = fill(tree.grassroots_a, 2, start=300)
+    team = make_team(tree.grassroots_a, name="甲区助学服务队")
+    other_team = make_team(tree.grassroots_b, name="乙区服务队")
+    TeamMember.objects.create(team=team, volunteer=in_team, role=TeamRole.VOLUNTEER)
+    client = client_as(clerk_a)
+    html = client.get("/volunteers/").content.decode()
+    assert "甲区助学服务队" in html
+    assert "乙区服务队" not in html
+    html = client.get(f"/volunteers/?team={team.pk}").content.decode()
+    assert in_team.name in html
+    assert outside.name not in html
+    # a team outside the scope is not a valid choice
+    response = client.get(f"/volunteers/?team={other_team.pk}")
+    assert response.status_code == 200
