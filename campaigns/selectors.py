@@ -354,6 +354,24 @@ def service_records(*, user: Any, volunteer: Any) -> QuerySet[Participation]:
     )
 
 
+def service_summary(*, user: Any, volunteer: Any) -> dict[str, Any]:
+    """Person-times, hours and points of one volunteer in the user's scope (one query)."""
+    totals = (
+        Participation.objects.visible_to(user)
+        .filter(volunteer=volunteer)
+        .aggregate(
+            n=Count("pk"),
+            total_hours=Sum("hours"),
+            total_points=Sum(_points_expr()),
+        )
+    )
+    return {
+        "person_times": totals["n"],
+        "hours": totals["total_hours"] or ZERO,
+        "points": totals["total_points"] or ZERO,
+    }
+
+
 def service_totals(*, records: list[Participation]) -> dict[str, Any]:
     return {
         "person_times": len(records),

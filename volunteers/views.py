@@ -22,6 +22,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
 from campaigns.models import Campaign
+from campaigns.selectors import service_summary
 from unions.models import Union
 from unionvol.audit import audit
 from unionvol.capabilities import Capability
@@ -139,6 +140,7 @@ class VolunteerDetailView(ScopedViewMixin, DetailView):
             user=user, step=step, volunteer=volunteer
         )
         ctx["decision_form"] = DecisionForm()
+        ctx["service"] = service_summary(user=user, volunteer=volunteer)
         ctx["can_edit"] = has_capability(user, Capability.EDIT)
         ctx["can_export"] = has_capability(user, Capability.EXPORT)
         ctx["breadcrumbs"] = roster_crumbs((volunteer.name, None))

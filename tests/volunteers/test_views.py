@@ -244,3 +244,27 @@ def test_a_photo_can_be_cleared_on_edit(tree: Any, clerk_a: Any, client_as: Any)
     assert client.post(url, cleared).status_code == 302
     volunteer.refresh_from_db()
     assert not volunteer.photo
+
+
+def test_volunteer_page_shows_service_hours_and_points(
+    tree: Any, clerk_a: Any, client_as: Any
+) -> None:
+    from decimal import Decimal
+
+    from campaigns.models import Participation, TeamMember, TeamRole
+    from tests.campaigns.factories import make_activity, make_rule_campaign, make_team
+    from tests.factories import make_volunteer as _make
+
+    campaign = make_rule_campaign(
+        tree.city, points_per_participation=Decimal("10"), points_per_hour=Decimal("2")
+    )
+    team = make_team(tree.grassroots_a, campaign)
+    volunteer = _make(tree.grassroots_a, status="approved")
+    TeamMember.objects.create(team=team, volunteer=volunteer, role=TeamRole.VOLUNTEER)
+    activity = make_activity(team, people=0)
+    Participation.objects.create(activity=activity, volunteer=volunteer, hours=Decimal("2.5"))
+    html = client_as(clerk_a).get(f"/volunteers/{volunteer.pk}/").content.decode()
+    assert 'id="service-summary"' in html
+    assert "2.5" in html
+    assert "15.0" in html  # 10 per participation + 2 × 2.5 hours
+    assert f"/campaigns/service/{volunteer.pk}/" in html
