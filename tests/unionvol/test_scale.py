@@ -26,6 +26,12 @@ def test_generate_scale_data_builds_a_consistent_tree_and_valid_people() -> None
     assert volunteers.count() == 300
     for number in volunteers.values_list("id_number", flat=True):
         assert validate_id_number(number) == number
+    from campaigns.models import Campaign, Participation
+
+    campaign = Campaign.objects.get(issuer=root)
+    assert campaign.milestones.count() == 4
+    assert campaign.addressee_rows.count() == 59
+    assert Participation.objects.filter(activity__team__campaign=campaign).count() == 2000
 
 
 def test_generate_scale_data_refuses_to_run_twice() -> None:
