@@ -99,11 +99,11 @@ class TestAuditList:
         client.force_login(root)
         return client
 
-    def test_filter_by_user_and_date(self, staff_client: Client, admin_a: Any, admin_b: Any) -> None:
+    def test_filter_by_user_and_date(
+        self, staff_client: Client, admin_a: Any, admin_b: Any
+    ) -> None:
         old = audit(user=admin_a, action=AuditAction.EXPORT, what="旧的导出A", rows=3)
-        AuditEvent.objects.filter(pk=old.pk).update(
-            created_at=timezone.now() - timedelta(days=40)
-        )
+        AuditEvent.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=40))
         audit(user=admin_a, action=AuditAction.EXPORT, what="今天的导出A", rows=5, full_ids=True)
         audit(user=admin_b, action=AuditAction.EXPORT, what="今天的导出B", rows=7)
         url = reverse("admin:unionvol_auditevent_changelist")

@@ -17,10 +17,10 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from tests.factories import make_member, make_volunteer
+from unions.models import Role
 from unionvol.audit import audit
 from unionvol.management.commands.backup import table_counts
 from unionvol.models import AuditAction
-from unions.models import Role
 
 ROOT = Path(__file__).resolve().parents[2]
 

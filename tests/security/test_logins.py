@@ -193,7 +193,11 @@ class TestSessionsEnded:
         new_password = "a brand new passphrase 2026"
         response = laptop.post(
             reverse("password_change"),
-            {"old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password},
+            {
+                "old_password": PASSWORD,
+                "new_password1": new_password,
+                "new_password2": new_password,
+            },
         )
         assert response.status_code == 302
         assert response.url == reverse("password_change_done")

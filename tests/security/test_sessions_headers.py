@@ -16,15 +16,15 @@ from unittest import mock
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import AnonymousUser
-from django.test import Client, RequestFactory
 from django.template.loader import render_to_string
+from django.test import Client, RequestFactory
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import PASSWORD, make_member
 from tests.security.html_checks import csp_problems
 from tests.security.urls_errors import SECRET
-from unionvol import views
 from unions.models import Role
+from unionvol import views
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,7 +46,7 @@ class Clock:
 def clock() -> Any:
     fake = Clock()
     with (
-        mock.patch("django.utils.timezone.now", lambda: fake.now),
+        mock.patch("django.utils.timezone.now", side_effect=lambda: fake.now),
         mock.patch("unionvol.middleware.time", fake),
     ):
         yield fake
@@ -179,7 +179,9 @@ DUMP_SETTINGS = (
 
 class TestProductionSettings:
     def test_cookie_flags_and_hsts(self) -> None:
-        result = _run(["-c", DUMP_SETTINGS], DJANGO_SETTINGS_MODULE="unionvol.settings", **PRODUCTION)
+        result = _run(
+            ["-c", DUMP_SETTINGS], DJANGO_SETTINGS_MODULE="unionvol.settings", **PRODUCTION
+        )
         assert result.returncode == 0, result.stderr
         values = json.loads(result.stdout.strip().splitlines()[-1])
         assert values == {

@@ -84,9 +84,11 @@ class TestSpreadsheets:
             b"<sheets><sheet name='&lol3;' sheetId='1'/></sheets></workbook>"
         )
         hostile = rezip(xlsx_bytes(), {part: laughs})
-        with mock.patch("openpyxl.load_workbook", side_effect=AssertionError("parsed!")):
-            with pytest.raises(ValidationError) as excinfo:
-                open_xlsx(upload(hostile))
+        with (
+            mock.patch("openpyxl.load_workbook", side_effect=AssertionError("parsed!")),
+            pytest.raises(ValidationError) as excinfo,
+        ):
+            open_xlsx(upload(hostile))
         assert code_of(excinfo) == "not_xlsx"
 
     def test_external_entity_in_utf16_is_refused(self) -> None:

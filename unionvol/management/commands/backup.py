@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess  # noqa: S404 - pg_dump is run with an argument list, never a shell
+import subprocess
 from pathlib import Path
 from typing import Any
 
