@@ -45,7 +45,7 @@ def some_data(tree: Any) -> None:
 
 
 def run_manage(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG"}}
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(UNIONVOL_TESTING="1", DATABASE_URL=database_url)
     return subprocess.run(
         [sys.executable, "manage.py", *args],

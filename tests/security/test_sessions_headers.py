@@ -149,7 +149,9 @@ class TestHeaders:
 
 
 def _run(code_or_args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"UNIONVOL_TESTING", "DEBUG"}}
+    # (The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not reach a "production" process.)
+    dropped = {"UNIONVOL_TESTING", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in dropped}
     clean.update(env)
     return subprocess.run(
         [sys.executable, *code_or_args],
