@@ -10,6 +10,7 @@ import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.cn import ric
@@ -22,12 +23,23 @@ ID_INVALID_AREA = _("身份证号码中的地区码不存在。")
 ID_INVALID = _("身份证号码无效。")
 PHONE_INVALID = _("请填写有效的手机号码（11位，以1开头）或带区号的固定电话（如 0411-82610421）。")
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+# ASCII digits only (\d would also match other scripts' digits).
+MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
+LANDLINE_RE = re.compile(r"^0[0-9]{2,3}-?[0-9]{7,8}(-[0-9]{1,6})?$")
 
 
 def normalize_id_number(value: str) -> str:
     return re.sub(r"\s+", "", str(value or "")).upper()
+
+
+def _area_known(number: str) -> bool:
+    """Whether the first six digits are a county-level code that has ever existed."""
+    from stdnum import numdb
+
+    info: dict[str, str] = {}
+    for _part, props in numdb.get("cn/loc").info(number[:6]):
+        info.update(props)
+    return bool(info.get("county"))
 
 
 def validate_id_number(value: str) -> str:
@@ -35,32 +47,28 @@ def validate_id_number(value: str) -> str:
     number = normalize_id_number(value)
     if len(number) != 18:
         raise ValidationError(ID_INVALID_LENGTH, code="id_length")
-    if not re.fullmatch(r"\d{17}[\dX]", number):
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", number):
         raise ValidationError(ID_INVALID_FORMAT, code="id_format")
     try:
         ric.validate(number)
     except stdnum_exceptions.InvalidChecksum as exc:
         raise ValidationError(ID_INVALID_CHECKSUM, code="id_checksum") from exc
-    except stdnum_exceptions.InvalidComponent as exc:
-        # stdnum raises InvalidComponent for both the birth date and the area code.
+    except (stdnum_exceptions.InvalidComponent, KeyError) as exc:
+        # stdnum raises InvalidComponent for both the birth date and the area code (and
+        # KeyError for a province code without that county).
         try:
             ric.get_birth_date(number)
         except stdnum_exceptions.ValidationError:
             raise ValidationError(ID_INVALID_DATE, code="id_date") from exc
-        if not _area_known(number[:6]):
+        if not _area_known(number):
             raise ValidationError(ID_INVALID_AREA, code="id_area") from exc
-        # stdnum also wants the area code to have existed in the birth year, but numbers
-        # were first issued in 1984 with the codes of that time: a 中山区 (210202) resident
-        # born in 1960 has a real, valid number. A known code is enough.
+        # stdnum also wants the county to have existed in the birth year, but the code is
+        # that of the first registration, often decades after birth: the number is valid.
     except stdnum_exceptions.ValidationError as exc:
         raise ValidationError(ID_INVALID, code="id_invalid") from exc
+    if ric.get_birth_date(number) > timezone.localdate():
+        raise ValidationError(ID_INVALID_DATE, code="id_date")
     return number
-
-
-def _area_known(area: str) -> bool:
-    from stdnum import numdb
-
-    return any(props for _part, props in numdb.get("cn/loc").info(area))
 
 
 def birth_date_of(number: str) -> date:

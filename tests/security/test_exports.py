@@ -6,6 +6,7 @@ import io
 import zipfile
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -84,7 +85,8 @@ def test_sheet_title_is_sanitised() -> None:
     assert not set(title) & set("[]:*?/\\\x00")
 
 
-def test_download_response_is_a_private_attachment_with_a_chinese_name() -> None:
+# (db: closing a response sends request_finished, which tidies database connections.)
+def test_download_response_is_a_private_attachment_with_a_chinese_name(db: Any) -> None:
     wb = SafeWorkbook()
     wb.add_sheet("名册", [Column("姓名")]).row(["张三"])
     response = wb.response("志愿者名册（2026年）")
@@ -99,7 +101,7 @@ def test_download_response_is_a_private_attachment_with_a_chinese_name() -> None
     assert load_workbook(io.BytesIO(body)).worksheets[0]["A1"].value == "张三"
 
 
-def test_ascii_name_is_quoted() -> None:
+def test_ascii_name_is_quoted(db: Any) -> None:
     response = xlsx_file_response(io.BytesIO(b"x"), 'roster "2026"')
     assert response["Content-Disposition"] == 'attachment; filename="roster \\"2026\\".xlsx"'
     assert response["Cache-Control"] == "no-store"

@@ -16,15 +16,15 @@ from unittest import mock
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import AnonymousUser
-from django.test import Client, RequestFactory
 from django.template.loader import render_to_string
+from django.test import Client, RequestFactory
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import PASSWORD, make_member
 from tests.security.html_checks import csp_problems
 from tests.security.urls_errors import SECRET
-from unionvol import views
 from unions.models import Role
+from unionvol import views
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,7 +46,7 @@ class Clock:
 def clock() -> Any:
     fake = Clock()
     with (
-        mock.patch("django.utils.timezone.now", lambda: fake.now),
+        mock.patch("django.utils.timezone.now", side_effect=lambda: fake.now),
         mock.patch("unionvol.middleware.time", fake),
     ):
         yield fake
@@ -149,7 +149,9 @@ class TestHeaders:
 
 
 def _run(code_or_args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"UNIONVOL_TESTING", "DEBUG"}}
+    # (The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not reach a "production" process.)
+    dropped = {"UNIONVOL_TESTING", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in dropped}
     clean.update(env)
     return subprocess.run(
         [sys.executable, *code_or_args],

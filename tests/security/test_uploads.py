@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import time
 import zipfile
 from pathlib import Path
@@ -84,9 +85,11 @@ class TestSpreadsheets:
             b"<sheets><sheet name='&lol3;' sheetId='1'/></sheets></workbook>"
         )
         hostile = rezip(xlsx_bytes(), {part: laughs})
-        with mock.patch("openpyxl.load_workbook", side_effect=AssertionError("parsed!")):
-            with pytest.raises(ValidationError) as excinfo:
-                open_xlsx(upload(hostile))
+        with (
+            mock.patch("openpyxl.load_workbook", side_effect=AssertionError("parsed!")),
+            pytest.raises(ValidationError) as excinfo,
+        ):
+            open_xlsx(upload(hostile))
         assert code_of(excinfo) == "not_xlsx"
 
     def test_external_entity_in_utf16_is_refused(self) -> None:
@@ -171,6 +174,18 @@ class TestSpreadsheets:
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
             archive.writestr("[Content_Types].xml", "<Types/>")
             archive.writestr("xl/sharedStrings.xml", b" " * (8 << 20))  # 8 MB of blanks
+        with pytest.raises(ValidationError) as excinfo:
+            validate_xlsx(upload(buf.getvalue()))
+        assert code_of(excinfo) == "zip_bomb"
+
+    def test_total_uncompressed_size_is_capped(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        # Ordinary-looking data (ratio ≈ 2), just more of it than the cap allows.
+        monkeypatch.setattr(uploads, "XLSX_MAX_UNCOMPRESSED", 1 << 20)
+        noise = random.Random(7).randbytes(600_000).hex().encode()  # 1.2 MB
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("[Content_Types].xml", "<Types/>")
+            archive.writestr("xl/sharedStrings.xml", noise)
         with pytest.raises(ValidationError) as excinfo:
             validate_xlsx(upload(buf.getvalue()))
         assert code_of(excinfo) == "zip_bomb"

@@ -116,6 +116,9 @@ class Command(BaseCommand):
         )
 
     def _sqlite(self, connection: BaseDatabaseWrapper, target: Path) -> None:
+        if connection.in_atomic_block:
+            # The copy would wait forever for this connection's own write lock.
+            raise CommandError("Cannot back up SQLite from inside a transaction.")
         connection.ensure_connection()
         dest = sqlite3.connect(target)
         try:
