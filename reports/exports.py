@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reports.registry import get_form
+from unions.models import Union
 from reports.selectors import STATE_LABELS, completeness_matrix, latest_snapshots
 from unionvol.xlsx import Column, SafeWorkbook
 
@@ -55,7 +56,7 @@ def aggregate_rows(
         .order_by("union__path")
     ]
     if not unions:
-        unions = list(parent.get_children())
+        unions = list(Union.objects.get_children(parent))
     form = get_form(form_id)
     snaps = latest_snapshots(milestone, [u.pk for u in unions]) if milestone else {}
     rows = []

@@ -94,9 +94,7 @@ def parse_dispatch(ws: Any) -> ParseResult:
                 text = str(value).strip()
                 if key == "progress" and len(text) > PROGRESS_LIMIT:
                     result.errors.append(
-                        _(
-                            "第%(row)s行：志愿服务进展情况不能超过 %(limit)s 字（现有 %(count)s 字）。"
-                        )
+                        _("第%(row)s行：进展情况不能超过 %(limit)s 字（现有 %(count)s 字）。")
                         % {"row": number, "limit": PROGRESS_LIMIT, "count": len(text)}
                     )
                 blocks[-1][key] = text

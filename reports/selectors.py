@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.figures import FIGURE_KEYS, figures_by_prefix, hours_by_month
 from reports.models import Submission, SubmissionStatus, SubmissionVersion
+from unions.models import Union
 from unionvol.scoping import union_of
 
 FIGURE_LABELS = {
@@ -133,7 +134,7 @@ class Totals:
 
 def campaign_totals(*, campaign: Any, root: Any) -> Totals:
     """Totals over ``root``'s subtree and per child union: a fixed number of queries."""
-    children = list(root.get_children())
+    children = list(Union.objects.get_children(root))
     total = figures_by_prefix([root.path], campaign=campaign)[root.path].as_json()
     per_child = figures_by_prefix([c.path for c in children], campaign=campaign)
     return Totals(

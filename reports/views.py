@@ -4,7 +4,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
@@ -20,6 +27,14 @@ from unionvol.audit import audit
 from unionvol.models import AuditAction
 from unionvol.scoping import Capability, ScopedViewMixin, has_capability, union_of
 from unionvol.xlsx import xlsx_file_response
+
+
+class PostOnlyMixin:
+    """GET resolves the object first (404 outside the scope), then answers 405."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.get_object()  # type: ignore[attr-defined]
+        return HttpResponseNotAllowed(["POST"])
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -166,10 +181,9 @@ class SubmissionView(ScopedViewMixin, DetailView):
         return redirect(sub)
 
 
-class SubmissionReviewView(ScopedViewMixin, DetailView):
+class SubmissionReviewView(PostOnlyMixin, ScopedViewMixin, DetailView):
     model = Submission
     write_capability = Capability.REVIEW
-    http_method_names = ["post"]
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         sub = self.get_object()
@@ -194,10 +208,9 @@ class SubmissionReviewView(ScopedViewMixin, DetailView):
         return redirect(sub)
 
 
-class SubmissionReopenView(ScopedViewMixin, DetailView):
+class SubmissionReopenView(PostOnlyMixin, ScopedViewMixin, DetailView):
     model = Submission
     write_capability = Capability.REVIEW
-    http_method_names = ["post"]
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         sub = self.get_object()
@@ -206,9 +219,8 @@ class SubmissionReopenView(ScopedViewMixin, DetailView):
         return redirect(sub)
 
 
-class SubmissionPhotoView(ScopedViewMixin, DetailView):
+class SubmissionPhotoView(PostOnlyMixin, ScopedViewMixin, DetailView):
     model = Submission
-    http_method_names = ["post"]
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         sub = self.get_object()
@@ -228,9 +240,8 @@ class SubmissionPhotoView(ScopedViewMixin, DetailView):
         return redirect(sub)
 
 
-class PhotoDeleteView(ScopedViewMixin, DetailView):
+class PhotoDeleteView(PostOnlyMixin, ScopedViewMixin, DetailView):
     model = SubmissionPhoto
-    http_method_names = ["post"]
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         photo = self.get_object()
@@ -362,7 +373,7 @@ class DashboardView(ScopedViewMixin, DetailView):
             (label, selectors.STATE_CLASSES[key]) for key, label in selectors.STATE_LABELS.items()
         ]
         ctx["printable"] = self.request.GET.get("print") == "1"
-        ctx["parent"] = root.get_parent() if root.depth > 1 and root != own else None
+        ctx["parent"] = Union.objects.get_parent(root) if root.depth > 1 and root != own else None
         ctx["breadcrumbs"] = [
             (_("报送"), "/reports/"),
             (campaign.doc_number, f"/reports/campaigns/{campaign.pk}/"),
