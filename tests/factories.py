@@ -95,7 +95,7 @@ def make_id_number(seq: int, *, male: bool = True, birth: str = "19900101") -> s
 
     order = (seq % 499) * 2 + (1 if male else 0)
     body = f"210202{birth}{order:03d}"
-    return body + ric.calc_check_digit(body)
+    return body + ric.calc_check_digit(body + "0")  # stdnum ignores the last character
 
 
 def make_volunteer(union: Union, **kwargs: Any) -> Any:

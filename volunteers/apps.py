@@ -1,10 +1,20 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from unionvol.capabilities import Capability
 from unionvol.navigation import NavEntry
 
 
 class VolunteersConfig(AppConfig):
     name = "volunteers"
     verbose_name = _("志愿者")
-    nav = (NavEntry(_("志愿者"), "volunteers:roster", order=30),)
+    nav = (
+        NavEntry(_("志愿者"), "volunteers:roster", order=30),
+        NavEntry(_("待我审批"), "volunteers:inbox", capability=Capability.REVIEW, order=31),
+    )
+
+    def ready(self) -> None:
+        from unionvol.home import register
+        from volunteers.home import awaiting
+
+        register(awaiting)

@@ -1,14 +1,21 @@
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from unionvol.idnumbers import mask_id_number
+from unionvol.idnumbers import (
+    birth_date_of,
+    gender_of,
+    mask_id_number,
+    validate_id_number,
+    validate_phone,
+)
 from unionvol.scoping import ScopedQuerySet
 
 
@@ -102,7 +109,8 @@ class Volunteer(models.Model):
     )
     photo = models.ImageField(_("照片"), upload_to="volunteers/photos/%Y/", blank=True)
     id_number = models.CharField(_("身份证号"), max_length=18, unique=True)
-    phone = models.CharField(_("联系电话"), max_length=20)
+    # Blank only for rows imported from a 花名册, which has no phone column.
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     work_start = models.DateField(_("参加工作时间"), null=True, blank=True)
     education = models.CharField(_("学历"), max_length=16, choices=Education.choices, blank=True)
     health = models.CharField(
@@ -151,6 +159,9 @@ class Volunteer(models.Model):
         verbose_name=_("录入人"),
     )
     self_applied = models.BooleanField(_("网上自主报名"), default=False)
+    consent_at = models.DateTimeField(_("同意个人信息处理时间"), null=True, blank=True)
+    # Each submission (and each resubmission after a return) opens a new approval round.
+    approval_round = models.PositiveSmallIntegerField(_("审批轮次"), default=1, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedQuerySet.as_manager()
@@ -178,6 +189,27 @@ class Volunteer(models.Model):
     @property
     def masked_id(self) -> str:
         return mask_id_number(self.id_number)
+
+    def clean(self) -> None:
+        """Real-name rules: the ID number is normalised; gender and birth date come from it."""
+        errors: dict[str, list[Any]] = {}
+        if self.id_number:
+            try:
+                self.id_number = validate_id_number(self.id_number)
+            except ValidationError as exc:
+                errors.setdefault("id_number", []).extend(exc.messages)
+            else:
+                self.gender = gender_of(self.id_number)
+                self.birth_date = birth_date_of(self.id_number)
+        if self.phone:
+            try:
+                self.phone = validate_phone(self.phone)
+            except ValidationError as exc:
+                errors.setdefault("phone", []).extend(exc.messages)
+        if self.national_number and not self.national_registered:
+            self.national_registered = True
+        if errors:
+            raise ValidationError(errors)
 
 
 class ApprovalDecision(models.TextChoices):

@@ -1,0 +1,96 @@
+"""The roster's filters (django-filter); every choice comes from the user's scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from unions.models import Union
+from unions.selectors import union_choices
+from volunteers.models import Identity, PoliticalStatus, Specialty, Volunteer, VolunteerStatus
+
+SORTS = {
+    "-registered_at": ("-registered_at", "-pk"),
+    "registered_at": ("registered_at", "pk"),
+    "name": ("name", "pk"),
+    "-name": ("-name", "-pk"),
+    "union": ("union__path", "name", "pk"),
+    "status": ("status", "-registered_at", "-pk"),
+}
+SORT_LABELS = {
+    "-registered_at": _("登记时间（新→旧）"),
+    "registered_at": _("登记时间（旧→新）"),
+    "name": _("姓名"),
+    "-name": _("姓名（倒序）"),
+    "union": _("工会"),
+    "status": _("状态"),
+}
+
+
+class RosterFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("姓名或电话"), method="filter_q")
+    union = django_filters.ModelChoiceFilter(
+        label=_("工会（含下级）"), queryset=Union.objects.none(), method="filter_union"
+    )
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=VolunteerStatus.choices)
+    political_status = django_filters.ChoiceFilter(
+        label=_("政治面貌"), choices=PoliticalStatus.choices
+    )
+    identity = django_filters.ChoiceFilter(label=_("身份"), choices=Identity.choices)
+    specialty = django_filters.ModelChoiceFilter(
+        label=_("特长"), queryset=Specialty.objects.all(), field_name="specialties"
+    )
+    registered = django_filters.DateFromToRangeFilter(
+        label=_("登记日期"),
+        field_name="registered_at__date",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("排序"),
+        choices=list(SORT_LABELS.items()),
+        method="filter_sort",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Volunteer
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["union"].queryset = union_choices(user=user)
+        self.form.fields["registered"].widget.attrs["type"] = "date"
+        for field in self.form.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", f"{css} form-control-sm")
+
+    def filter_q(self, queryset: QuerySet[Volunteer], name: str, value: str) -> QuerySet[Volunteer]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(phone__contains=value))
+
+    def filter_union(
+        self, queryset: QuerySet[Volunteer], name: str, value: Union | None
+    ) -> QuerySet[Volunteer]:
+        return queryset.within(value) if value else queryset  # type: ignore[attr-defined]
+
+    def filter_sort(
+        self, queryset: QuerySet[Volunteer], name: str, value: str
+    ) -> QuerySet[Volunteer]:
+        return queryset.order_by(*SORTS.get(value, SORTS["-registered_at"]))
+
+    @property
+    def qs(self) -> QuerySet[Volunteer]:
+        qs = super().qs
+        if (
+            self.form.cleaned_data.get("specialty")
+            if self.is_bound and self.form.is_valid()
+            else None
+        ):
+            qs = qs.distinct()
+        return qs

@@ -1,0 +1,297 @@
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Fieldset, Layout, Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Campaign
+from unions.models import Union
+from unions.selectors import union_choices
+from unionvol.idnumbers import ID_INVALID_LENGTH, normalize_id_number
+from unionvol.uploads import IMAGE, XLSX, clean_image, limit_text
+from volunteers.models import ApprovalDecision, Gender, Specialty, Volunteer
+from volunteers.selectors import recruiting_campaigns
+
+MODEL_FIELDS = [
+    "name",
+    "political_status",
+    "id_number",
+    "phone",
+    "work_start",
+    "education",
+    "health",
+    "workplace",
+    "specialties",
+    "resume",
+    "application",
+    "identity",
+    "member_type",
+    "national_registered",
+    "national_number",
+]
+CONSENT_REQUIRED = _("请阅读并同意个人信息处理说明后再提交。")
+
+
+def _model_fields() -> dict[str, forms.Field]:
+    fields = forms.fields_for_model(
+        Volunteer,
+        fields=MODEL_FIELDS,
+        widgets={
+            "work_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "specialties": forms.CheckboxSelectMultiple,
+            "resume": forms.Textarea(attrs={"rows": 4}),
+            "application": forms.Textarea(attrs={"rows": 3}),
+        },
+    )
+    fields["specialties"].queryset = Specialty.objects.all()
+    fields["phone"].required = True
+    fields["id_number"].max_length = 30  # normalised (spaces removed) before the real check
+    fields["id_number"].widget.attrs.update({"maxlength": 30, "autocomplete": "off"})
+    fields["id_number"].help_text = _("18位，最后一位可以是X；性别和出生日期按号码自动识别。")
+    return fields
+
+
+class VolunteerForm(forms.Form):
+    """The 登记表 (seed 001 附件2) plus 身份, 会员类别, 全国志愿服务信息系统 and campaign."""
+
+    gender = forms.ChoiceField(
+        label=_("性别"),
+        required=False,
+        choices=[("", _("按身份证号码自动识别")), *Gender.choices],
+        help_text=_("可不填；填写时必须与身份证号码一致。"),
+    )
+    photo = forms.FileField(
+        label=_("照片"),
+        required=False,
+        help_text=limit_text(IMAGE),
+        widget=forms.ClearableFileInput,
+    )
+
+    def __init__(
+        self, *args: Any, user: Any, instance: Volunteer | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance = instance
+        model_fields = _model_fields()
+        ordered = [
+            ("name", model_fields["name"]),
+            ("gender", self.fields["gender"]),
+            ("political_status", model_fields["political_status"]),
+            ("photo", self.fields["photo"]),
+            *[(n, model_fields[n]) for n in MODEL_FIELDS[2:]],
+        ]
+        self.fields = dict(ordered)
+        self.fields["photo"].widget.attrs["accept"] = "image/jpeg,image/png"
+        if instance is None:
+            self.fields["union"] = forms.ModelChoiceField(
+                label=_("登记工会"), queryset=union_choices(user=user)
+            )
+            self.fields["campaign"] = forms.ModelChoiceField(
+                label=_("招募通知"),
+                queryset=recruiting_campaigns(user=user),
+                required=False,
+                empty_label=_("（不属于招募通知）"),
+            )
+        else:
+            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
+            for name in MODEL_FIELDS:
+                value = getattr(instance, name) if name != "specialties" else None
+                self.initial.setdefault(name, value)
+            self.initial.setdefault("specialties", [s.pk for s in instance.specialties.all()])
+            self.initial.setdefault("gender", instance.gender)
+            self.initial.setdefault("version", instance.version)
+        self.helper = FormHelper()
+        self.helper.form_tag = True
+        self.helper.attrs = {"novalidate": ""}
+        basic = [
+            Div(
+                Div("name", css_class="col-md-4"),
+                Div("gender", css_class="col-md-4"),
+                Div("political_status", css_class="col-md-4"),
+                css_class="row",
+            ),
+            Div(
+                Div("id_number", css_class="col-md-6"),
+                Div("phone", css_class="col-md-6"),
+                css_class="row",
+            ),
+            Div(
+                Div("work_start", css_class="col-md-4"),
+                Div("education", css_class="col-md-4"),
+                Div("health", css_class="col-md-4"),
+                css_class="row",
+            ),
+            "workplace",
+            "photo",
+            "specialties",
+            "resume",
+            "application",
+        ]
+        extra = [
+            Div(
+                Div("identity", css_class="col-md-6"),
+                Div("member_type", css_class="col-md-6"),
+                css_class="row",
+            ),
+            Div(
+                Div("national_registered", css_class="col-md-6"),
+                Div("national_number", css_class="col-md-6"),
+                css_class="row",
+            ),
+        ]
+        if instance is None:
+            extra += [
+                Div(
+                    Div("union", css_class="col-md-6"),
+                    Div("campaign", css_class="col-md-6"),
+                    css_class="row",
+                )
+            ]
+        else:
+            extra.append("version")
+        self.helper.layout = Layout(
+            Fieldset(_("工会服务帮扶志愿者登记表"), *basic),
+            Fieldset(_("其他信息"), *extra),
+        )
+        self.helper.add_input(Submit("submit", _("保存") if instance else _("提交登记")))
+
+    def clean_id_number(self) -> str:
+        value = normalize_id_number(self.cleaned_data.get("id_number", ""))
+        if len(value) > 18:
+            raise ValidationError(ID_INVALID_LENGTH, code="id_length")
+        return value
+
+    def clean_photo(self) -> Any:
+        upload = self.cleaned_data.get("photo")
+        if not upload:
+            return None
+        return clean_image(upload)
+
+    def service_data(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("union", "campaign")}
+        data.pop("version", None)
+        return data
+
+    def add_service_error(self, exc: ValidationError) -> None:
+        """Put a service's errors on the fields they name (others on the form)."""
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.error_dict.items():
+                self.add_error(name if name in self.fields else None, errors)
+        else:
+            self.add_error(None, exc)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审批结果"),
+        choices=[
+            (ApprovalDecision.APPROVED, ApprovalDecision.APPROVED.label),
+            (ApprovalDecision.RETURNED, ApprovalDecision.RETURNED.label),
+            (ApprovalDecision.REJECTED, ApprovalDecision.REJECTED.label),
+        ],
+        widget=forms.RadioSelect,
+        initial=ApprovalDecision.APPROVED,
+    )
+    opinion = forms.CharField(
+        label=_("审批意见"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("不同意或退回时必填。"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("提交审批意见")))
+
+
+class BulkApproveForm(forms.Form):
+    opinion = forms.CharField(label=_("审批意见"), max_length=500, required=False)
+
+
+class SearchIdForm(forms.Form):
+    id_number = forms.CharField(label=_("身份证号"), max_length=30)
+
+    def clean_id_number(self) -> str:
+        return normalize_id_number(self.cleaned_data["id_number"])
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("花名册文件"), help_text=limit_text(XLSX))
+    union = forms.ModelChoiceField(label=_("登记工会"), queryset=Union.objects.none())
+    campaign = forms.ModelChoiceField(
+        label=_("招募通知"),
+        queryset=Campaign.objects.none(),
+        required=False,
+        empty_label=_("（不属于招募通知）"),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = union_choices(user=user)
+        self.fields["campaign"].queryset = recruiting_campaigns(user=user)
+        self.fields["file"].widget.attrs["accept"] = ".xlsx"
+        self.helper = FormHelper()
+        self.helper.attrs = {"enctype": "multipart/form-data"}
+        self.helper.add_input(Submit("submit", _("上传并预览")))
+
+
+class PublicApplyForm(forms.Form):
+    """A member of the public applies: the 登记表 without the office fields."""
+
+    union = forms.ModelChoiceField(
+        label=_("报名工会"),
+        queryset=Union.objects.filter(is_active=True),
+        help_text=_("先在上方搜索框中输入工会名称查找，再从列表中选择。"),
+    )
+    consent = forms.BooleanField(
+        label=_("我已阅读并同意：工会为办理志愿者登记、审核和联系，收集和使用本人填写的个人信息。"),
+        required=True,
+        error_messages={"required": CONSENT_REQUIRED},
+    )
+
+    def __init__(self, *args: Any, union_matches: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_fields = _model_fields()
+        fields: dict[str, forms.Field] = {
+            "union": self.fields["union"],
+            "name": model_fields["name"],
+            "gender": copy.deepcopy(VolunteerForm.base_fields["gender"]),
+            "political_status": model_fields["political_status"],
+            "id_number": model_fields["id_number"],
+            "phone": model_fields["phone"],
+            "work_start": model_fields["work_start"],
+            "education": model_fields["education"],
+            "health": model_fields["health"],
+            "workplace": model_fields["workplace"],
+            "specialties": model_fields["specialties"],
+            "identity": model_fields["identity"],
+            "member_type": model_fields["member_type"],
+            "resume": model_fields["resume"],
+            "application": model_fields["application"],
+            "consent": self.fields["consent"],
+        }
+        self.fields = fields
+        # Only the matches of the search (or the union already chosen) are listed;
+        # validation still accepts any active union.
+        if union_matches is not None:
+            self.fields["union"].widget.choices = [
+                ("", "---------"),
+                *[(u.pk, u.name) for u in union_matches],
+            ]
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.add_input(Submit("submit", _("提交报名")))
+
+    clean_id_number = VolunteerForm.clean_id_number
+
+    def service_data(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("union", "consent")}
+
+    add_service_error = VolunteerForm.add_service_error

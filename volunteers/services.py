@@ -1,0 +1,338 @@
+"""Writes to the volunteer registry: registration, edits, the approval chain.
+
+Every function takes keyword-only arguments, validates with ``full_clean`` and
+raises ``ValidationError`` with a Chinese message on bad input; nothing is
+written in that case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from unions.models import Role, Union
+from unionvol.capabilities import Capability
+from unionvol.idnumbers import gender_of, normalize_id_number
+from unionvol.scoping import has_capability, membership_of, union_of
+from volunteers.models import (
+    ApprovalDecision,
+    ApprovalStep,
+    Gender,
+    Volunteer,
+    VolunteerStatus,
+)
+
+NOT_ALLOWED = _("您无权在该工会登记或修改志愿者。")
+CAMPAIGN_NOT_RECRUITING = _("所选通知不招募志愿者。")
+CAMPAIGN_NOT_ABOVE = _("所选通知的发文单位不是登记工会或其上级工会。")
+GENDER_MISMATCH = _("性别与身份证号码不符：按身份证号码应为「%(gender)s」。")
+DUPLICATE_VISIBLE = _("该身份证号码已经登记过（%(name)s，%(union)s），请查看已有记录。")
+DUPLICATE_NEUTRAL = _("该身份证号码已经登记过，不能重复登记。如有疑问请联系所在工会。")
+PHONE_REQUIRED = _("请填写联系电话。")
+CONFLICT = _("该记录已被他人修改，您的修改未保存。请重新打开编辑页面，核对后再修改。")
+NOT_PENDING = _("该登记表当前不在审批中。")
+NOT_RETURNED = _("只有被退回的登记表可以重新提交。")
+OPINION_REQUIRED = _("不同意或退回时请填写审批意见。")
+OWN_ENTRY = _("不能审批自己录入的登记表。")
+NOT_YOUR_LEVEL = _("当前审批环节应由「%(union)s」的审核员办理。")
+BAD_DECISION = _("无效的审批结果。")
+
+# The fields of the 登记表 a clerk may type (gender is typed only to be checked).
+FORM_FIELDS = (
+    "name",
+    "political_status",
+    "photo",
+    "id_number",
+    "phone",
+    "work_start",
+    "education",
+    "health",
+    "workplace",
+    "resume",
+    "application",
+    "identity",
+    "member_type",
+    "national_registered",
+    "national_number",
+)
+
+
+class DuplicateIdNumber(ValidationError):
+    """A second registration of an ID number; ``existing`` is set only inside the user's scope."""
+
+    def __init__(self, existing: Volunteer | None) -> None:
+        if existing is not None:
+            error = ValidationError(
+                DUPLICATE_VISIBLE,
+                code="duplicate",
+                params={"name": existing.name, "union": existing.union.name},
+            )
+        else:
+            error = ValidationError(DUPLICATE_NEUTRAL, code="duplicate")
+        super().__init__({"id_number": [error]})
+        self.existing = existing
+
+
+# --- the approval chain -----------------------------------------------------
+def approval_chain(*, union: Union, campaign: Any = None) -> list[Union]:
+    """The unions that approve, lowest first: the registering union, then each ancestor
+    up to and including the campaign's issuer (without a campaign: two ancestors)."""
+    ancestors = list(Union.objects.filter(path__in=union.ancestor_paths()).order_by("-path"))
+    if campaign is None:
+        return [union, *ancestors[:2]]
+    issuer_path = campaign.issuer.path
+    if not union.path.startswith(issuer_path):
+        raise ValidationError({"campaign": ValidationError(CAMPAIGN_NOT_ABOVE, code="campaign")})
+    return [union, *[a for a in ancestors if a.path.startswith(issuer_path)]]
+
+
+def _check_campaign(*, union: Union, campaign: Any) -> None:
+    if campaign is None:
+        return
+    if not campaign.recruits_volunteers:
+        raise ValidationError(
+            {"campaign": ValidationError(CAMPAIGN_NOT_RECRUITING, code="campaign")}
+        )
+    if not union.path.startswith(campaign.issuer.path):
+        raise ValidationError({"campaign": ValidationError(CAMPAIGN_NOT_ABOVE, code="campaign")})
+
+
+def _check_can_edit(by: Any, union: Union) -> None:
+    if getattr(by, "is_superuser", False) and by.is_active:
+        return
+    own = union_of(by)
+    if own is None or not has_capability(by, Capability.EDIT) or not union.is_within(own):
+        raise ValidationError(NOT_ALLOWED, code="permission")
+
+
+def _duplicate_check(*, volunteer: Volunteer, by: Any) -> None:
+    existing = (
+        Volunteer.objects.select_related("union")
+        .filter(id_number=volunteer.id_number)
+        .exclude(pk=volunteer.pk)
+        .first()
+    )
+    if existing is None:
+        return
+    visible = (
+        by is not None
+        and getattr(by, "is_authenticated", False)
+        and Volunteer.objects.visible_to(by).filter(pk=existing.pk).exists()
+    )
+    raise DuplicateIdNumber(existing if visible else None)
+
+
+def _validate(volunteer: Volunteer, *, typed_gender: str, by: Any, require_phone: bool) -> None:
+    """Model rules, then the typed gender against the ID, then the duplicate check."""
+    volunteer.id_number = normalize_id_number(volunteer.id_number)
+    errors: dict[str, list[Any]] = {}
+    try:
+        volunteer.full_clean(validate_unique=False, exclude=["gender", "birth_date"])
+    except ValidationError as exc:
+        errors = dict(exc.error_dict)
+    id_ok = "id_number" not in errors and bool(volunteer.id_number)
+    if id_ok and typed_gender and typed_gender != gender_of(volunteer.id_number):
+        errors.setdefault("gender", []).append(
+            ValidationError(
+                GENDER_MISMATCH,
+                code="gender",
+                params={"gender": Gender(gender_of(volunteer.id_number)).label},
+            )
+        )
+    if require_phone and not volunteer.phone and "phone" not in errors:
+        errors["phone"] = [ValidationError(PHONE_REQUIRED, code="required")]
+    if errors:
+        raise ValidationError(errors)
+    _duplicate_check(volunteer=volunteer, by=by)
+
+
+def _apply(volunteer: Volunteer, data: dict[str, Any]) -> None:
+    for key in FORM_FIELDS:
+        if key in data:
+            if key == "photo" and not data[key]:
+                continue  # keep the stored photo when none is uploaded
+            setattr(volunteer, key, data[key] if data[key] is not None else "")
+    if "work_start" in data:
+        volunteer.work_start = data["work_start"]
+
+
+def _open_step(volunteer: Volunteer, *, level: int, union: Union) -> ApprovalStep:
+    return ApprovalStep.objects.create(
+        volunteer=volunteer, level=level, union=union, round=volunteer.approval_round
+    )
+
+
+def _save_new(volunteer: Volunteer, specialties: Iterable[Any]) -> None:
+    try:
+        with transaction.atomic():
+            volunteer.save()
+    except IntegrityError as exc:  # a concurrent registration of the same number
+        raise DuplicateIdNumber(None) from exc
+    volunteer.specialties.set(list(specialties))
+
+
+@transaction.atomic
+def volunteer_register(
+    *,
+    union: Union,
+    data: dict[str, Any],
+    by: Any,
+    campaign: Any = None,
+    self_applied: bool = False,
+) -> Volunteer:
+    """Register a volunteer (status pending) and open the first approval step."""
+    if not self_applied:
+        _check_can_edit(by, union)
+    _check_campaign(union=union, campaign=campaign)
+    data = dict(data)
+    volunteer = Volunteer(
+        union=union,
+        campaign=campaign,
+        status=VolunteerStatus.PENDING,
+        self_applied=self_applied,
+        created_by=by if getattr(by, "pk", None) else None,
+    )
+    _apply(volunteer, data)
+    if self_applied:
+        volunteer.consent_at = timezone.now()
+    _validate(volunteer, typed_gender=data.get("gender") or "", by=by, require_phone=True)
+    chain = approval_chain(union=union, campaign=campaign)
+    _save_new(volunteer, data.get("specialties") or [])
+    _open_step(volunteer, level=1, union=chain[0])
+    return volunteer
+
+
+@transaction.atomic
+def volunteer_update(
+    *, volunteer: Volunteer, data: dict[str, Any], by: Any, version: int
+) -> Volunteer:
+    """Save an edit unless someone saved in between (optimistic concurrency on ``version``)."""
+    _check_can_edit(by, volunteer.union)
+    current = Volunteer.objects.select_for_update().select_related("union").get(pk=volunteer.pk)
+    if current.version != version:
+        raise ValidationError(CONFLICT, code="conflict")
+    _apply(current, data)
+    _validate(current, typed_gender=data.get("gender") or "", by=by, require_phone=True)
+    current.version += 1
+    try:
+        with transaction.atomic():
+            current.save()
+    except IntegrityError as exc:
+        raise DuplicateIdNumber(None) from exc
+    if "specialties" in data:
+        current.specialties.set(list(data["specialties"] or []))
+    return current
+
+
+@transaction.atomic
+def volunteer_resubmit(*, volunteer: Volunteer, by: Any) -> Volunteer:
+    """After a return: a new approval round from the first level."""
+    _check_can_edit(by, volunteer.union)
+    current = Volunteer.objects.select_for_update().select_related("union").get(pk=volunteer.pk)
+    if current.status != VolunteerStatus.RETURNED:
+        raise ValidationError(NOT_RETURNED, code="state")
+    chain = approval_chain(union=current.union, campaign=current.campaign)
+    current.approval_round += 1
+    current.status = VolunteerStatus.PENDING
+    current.version += 1
+    current.save()
+    _open_step(current, level=1, union=chain[0])
+    return current
+
+
+def can_decide(*, user: Any, step: ApprovalStep, volunteer: Volunteer) -> bool:
+    try:
+        _check_can_decide(user, step, volunteer)
+    except ValidationError:
+        return False
+    return True
+
+
+def _check_can_decide(by: Any, step: ApprovalStep, volunteer: Volunteer) -> None:
+    if volunteer.created_by_id is not None and volunteer.created_by_id == by.pk:
+        raise ValidationError(OWN_ENTRY, code="own_entry")
+    if getattr(by, "is_superuser", False) and by.is_active:
+        return
+    member = membership_of(by)
+    if (
+        member is None
+        or member.role not in (Role.REVIEWER, Role.ADMIN)
+        or member.union_id != step.union_id
+    ):
+        raise ValidationError(
+            NOT_YOUR_LEVEL, code="not_your_level", params={"union": step.union.name}
+        )
+
+
+@transaction.atomic
+def approval_decide(
+    *, volunteer: Volunteer, by: Any, decision: str, opinion: str = ""
+) -> ApprovalStep:
+    """Decide the current step: approve opens the next level (or approves the volunteer),
+    reject ends the registration, return sends it back to the clerk."""
+    if decision not in (
+        ApprovalDecision.APPROVED,
+        ApprovalDecision.REJECTED,
+        ApprovalDecision.RETURNED,
+    ):
+        raise ValidationError(BAD_DECISION, code="decision")
+    opinion = (opinion or "").strip()
+    if decision != ApprovalDecision.APPROVED and not opinion:
+        raise ValidationError({"opinion": ValidationError(OPINION_REQUIRED, code="required")})
+    current = (
+        Volunteer.objects.select_for_update()
+        .select_related("union", "campaign__issuer")
+        .get(pk=volunteer.pk)
+    )
+    step = (
+        ApprovalStep.objects.select_related("union")
+        .filter(volunteer=current, round=current.approval_round, decision=ApprovalDecision.PENDING)
+        .order_by("level")
+        .first()
+    )
+    if current.status != VolunteerStatus.PENDING or step is None:
+        raise ValidationError(NOT_PENDING, code="state")
+    _check_can_decide(by, step, current)
+    step.decision = decision
+    step.opinion = opinion[:500]
+    step.decided_by = by
+    step.decided_at = timezone.now()
+    step.full_clean()
+    step.save()
+    if decision == ApprovalDecision.APPROVED:
+        chain = approval_chain(union=current.union, campaign=current.campaign)
+        if step.level < len(chain):
+            _open_step(current, level=step.level + 1, union=chain[step.level])
+            return step
+        current.status = VolunteerStatus.APPROVED
+        current.approved_at = step.decided_at
+    elif decision == ApprovalDecision.REJECTED:
+        current.status = VolunteerStatus.REJECTED
+    else:
+        current.status = VolunteerStatus.RETURNED
+    current.version += 1
+    current.save()
+    return step
+
+
+def approval_bulk_approve(
+    *, volunteers: Sequence[Volunteer], by: Any, opinion: str = ""
+) -> tuple[int, list[str]]:
+    """Approve several at once; each is its own transaction so one refusal stops no other."""
+    done = 0
+    errors: list[str] = []
+    for volunteer in volunteers:
+        try:
+            approval_decide(
+                volunteer=volunteer, by=by, decision=ApprovalDecision.APPROVED, opinion=opinion
+            )
+        except ValidationError as exc:
+            errors.append(f"{volunteer.name}：{'；'.join(exc.messages)}")
+        else:
+            done += 1
+    return done, errors
