@@ -1,7 +1,15 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from unionvol.capabilities import Capability
+from unionvol.navigation import NavEntry
+
 
 class ReliefConfig(AppConfig):
     name = "relief"
     verbose_name = _("帮扶关爱")
+    # Hardship data is for union staff only; viewers have no EDIT capability.
+    nav = (NavEntry(_("帮扶关爱"), "relief:index", capability=Capability.EDIT, order=40),)
+
+    def ready(self) -> None:
+        from relief import home  # noqa: F401 - registers the awaiting-items provider

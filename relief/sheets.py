@@ -1,0 +1,99 @@
+"""送温暖活动统计表 (seed 004, identifier ``warmth_stats``), written through SafeWorkbook.
+
+Layout of the seed's attachment: the title "{year}年教育工会春节送温暖活动统计表", the
+header line 工会（盖章） / 填表人：, then the columns 序号; {year}年春节送温暖帮困受助人数;
+帮困金额（万元）; 一日捐筹措资金; 慰问走访人数; {year-1}年度帮困总人数; {year-1}年度帮困总金额.
+The aggregated form for an upper union adds a 工会 column (one row per child union,
+the union's own row, and 合计).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from campaigns.models import ReportForm
+from relief.selectors import WarmthRow, WarmthStats
+from unionvol.xlsx import Column, SafeWorkbook
+
+IDENTIFIER = ReportForm.WARMTH_STATS.value  # "warmth_stats"
+
+
+def title_of(stats: WarmthStats) -> str:
+    return _("%(year)s年教育工会春节送温暖活动统计表") % {"year": stats.year}
+
+
+def labels_of(stats: WarmthStats) -> list[str]:
+    year = stats.year
+    labels = [
+        _("序号"),
+        _("%(year)s年春节送温暖帮困受助人数") % {"year": year},
+        _("帮困金额（万元）"),
+        _("一日捐筹措资金"),
+        _("慰问走访人数"),
+        _("%(year)s年度帮困总人数") % {"year": year - 1},
+        _("%(year)s年度帮困总金额") % {"year": year - 1},
+    ]
+    if stats.aggregated:
+        labels.insert(1, _("工会"))
+    return labels
+
+
+def values_of(stats: WarmthStats, index: int | str, row: WarmthRow) -> list[Any]:
+    values: list[Any] = [
+        index,
+        row.aided,
+        row.amount_wan,
+        row.donations,
+        row.visits,
+        row.prev_people,
+        row.prev_amount,
+    ]
+    if stats.aggregated:
+        values.insert(1, row.label)
+    return values
+
+
+def table_of(stats: WarmthStats) -> list[list[Any]]:
+    """The body rows as shown on the page and written to the sheet."""
+    body = [values_of(stats, i, row) for i, row in enumerate(stats.rows, start=1)]
+    if stats.total is not None:
+        body.append(values_of(stats, _("合计"), stats.total))
+    return body
+
+
+def write_warmth_stats(stats: WarmthStats, *, filler: str = "") -> SafeWorkbook:
+    labels = labels_of(stats)
+    columns = [Column(labels[0], width=7, center=True)]
+    if stats.aggregated:
+        columns.append(Column(labels[1], width=30))
+    columns += [Column(label, width=16, center=True) for label in labels[len(columns) :]]
+    wb = SafeWorkbook()
+    sheet = wb.add_sheet(_("送温暖活动统计表"), columns, landscape=True)
+    sheet.title(title_of(stats))
+    half = max(len(columns) // 2, 1)
+    sheet.meta(
+        [
+            (_("工会（盖章）：%(union)s") % {"union": stats.union.name}, half),
+            (_("填表人：%(name)s") % {"name": filler}, len(columns) - half),
+        ]
+    )
+    sheet.header()
+    for values in table_of(stats):
+        is_total = values[0] == _("合计")
+        sheet.row(values, style="uv_total" if is_total else None, height=22)
+    sheet.meta(
+        [
+            (
+                _("注：帮困金额单位为万元；一日捐筹措资金、帮困总金额单位为元。活动：%(doc)s")
+                % {"doc": stats.campaign.doc_number},
+                len(columns),
+            )
+        ]
+    )
+    return wb
+
+
+def filename_of(stats: WarmthStats) -> str:
+    return f"{title_of(stats)}-{stats.union.name}"
