@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reports.registry import get_form
-from unions.models import Union
 from reports.selectors import STATE_LABELS, completeness_matrix, latest_snapshots
+from unions.models import Union
 from unionvol.xlsx import Column, SafeWorkbook
 
 Progress = Callable[[int], None]

@@ -450,12 +450,18 @@ class TableForm(ReportForm):
     def rows_of(self, union: Any, data: dict[str, Any]) -> list[dict[str, Any]]:
         return [self.figures_of(data)]
 
+    def labels(self, data: dict[str, Any]) -> list[tuple[str, str, float]]:
+        return list(self.columns)
+
+    def title_of(self, data: dict[str, Any]) -> str:
+        return str(self.title)
+
     def write_xlsx(self, workbook: SafeWorkbook, union: Any, data: dict[str, Any]) -> SafeSheet:
         cols = [Column(_("序号"), 7, center=True)] + [
-            Column(label, width) for _k, label, width in self.columns
+            Column(label, width) for _k, label, width in self.labels(data)
         ]
         sheet = workbook.add_sheet(self.sheet_title(), cols, landscape=len(cols) > 6)
-        sheet.title(self.title)
+        sheet.title(self.title_of(data))
         _meta_header(sheet, union.name, len(cols))
         sheet.header()
         for i, row in enumerate(self.rows_of(union, data), start=1):
@@ -469,13 +475,14 @@ class TableForm(ReportForm):
     def write_aggregate(
         self, workbook: SafeWorkbook, parent_union: Any, rows: Sequence[AggregateRow]
     ) -> SafeSheet:
+        first = rows[0][1] if rows else {}
         cols = [Column(_("序号"), 7, center=True), Column(_("工会"), 26)] + [
-            Column(label, width) for _k, label, width in self.columns
+            Column(label, width) for _k, label, width in self.labels(first)
         ]
         sheet = workbook.add_sheet(
             self.sheet_title() + _("（汇总）"), cols, landscape=len(cols) > 6
         )
-        sheet.title(self.title)
+        sheet.title(self.title_of(first))
         _meta_header(sheet, parent_union.name, len(cols))
         sheet.header()
         totals: dict[str, float] = dict.fromkeys(self.sum_keys, 0)
@@ -664,27 +671,58 @@ class WarmthStatsForm(TableForm):
     def sheet_title(self) -> str:
         return _("送温暖活动统计表")
 
+    def labels(self, data: dict[str, Any]) -> list[tuple[str, str, float]]:
+        year = (data.get("stats") or {}).get("year")
+        if not year:
+            return list(self.columns)
+        named = {
+            "aided": f"{year}年春节送温暖帮困受助人数",
+            "prev_people": f"{year - 1}年度帮困总人数",
+            "prev_amount": f"{year - 1}年度帮困总金额",
+        }
+        return [(k, named.get(k, label), w) for k, label, w in self.columns]
+
+    def title_of(self, data: dict[str, Any]) -> str:
+        year = (data.get("stats") or {}).get("year")
+        return f"{year}年{self.title}" if year else str(self.title)
+
+
+class _System:
+    """The reporting system itself: live figures of a union's subtree, unrestricted."""
+
+    is_superuser = True
+    is_active = True
+    is_authenticated = True
+    pk = None
+
+
+SYSTEM = _System()
+WARMTH_KEYS = ("aided", "amount_wan", "donations", "visits", "prev_people", "prev_amount")
+
 
 def _warmth_stats(union: Any, campaign: Any) -> dict[str, Any]:
-    """Delegates to relief.selectors when that app provides the figures."""
-    empty = dict.fromkeys(
-        ("aided", "amount_wan", "donations", "visits", "prev_people", "prev_amount"), 0
-    )
+    """Delegates to relief.selectors.warmth_stats when the relief app provides it."""
+    empty: dict[str, Any] = dict.fromkeys(WARMTH_KEYS, 0)
     try:
-        from relief import selectors as relief_selectors  # type: ignore[attr-defined]
-    except ImportError:  # pragma: no cover - relief not merged
+        from relief import selectors as relief_selectors
+    except ImportError:  # pragma: no cover - relief not installed
         return empty
-    builder = getattr(relief_selectors, "warmth_stats_for", None)
-    if builder is None:
+    builder = getattr(relief_selectors, "warmth_stats", None)
+    if builder is None:  # pragma: no cover
         return empty
+    stats = builder(user=SYSTEM, union=union, campaign=campaign)
+    row = stats.rows[0] if stats.rows else None
+    out = {k: _plain_number(getattr(row, k, 0)) for k in WARMTH_KEYS} if row else empty
+    out["year"] = stats.year
+    return out
+
+
+def _warmth_year(campaign: Any) -> int:
     try:
-        stats = builder(union=union, campaign=campaign)
-    except TypeError:
-        return empty
-    row = getattr(stats, "total", None) or (stats.rows[0] if getattr(stats, "rows", None) else None)
-    if row is None:
-        return empty
-    return {k: _plain_number(getattr(row, k, 0)) for k in empty}
+        from relief.selectors import campaign_year
+    except ImportError:  # pragma: no cover
+        return campaign.issue_date.year
+    return campaign_year(campaign)
 
 
 def _plain_number(value: Any) -> Any:

@@ -23,7 +23,8 @@ def test_first_visit_opens_a_prefilled_submission_for_the_own_union(
     assert subs.count() == 2
     dispatch = subs.get(milestone__form="dispatch")
     assert dispatch.status == SubmissionStatus.DRAFT
-    assert "figures" in dispatch.data and dispatch.data["blocks"]
+    assert "figures" in dispatch.data
+    assert dispatch.data["blocks"]
     # the other addressee gets its own only when it visits (or by send_reminders)
     assert not Submission.objects.filter(union=tree.district_b).exists()
 
@@ -41,7 +42,8 @@ def test_submit_is_late_by_one_day_and_freezes_a_version(
     assert resp.status_code == 302
     sub.refresh_from_db()
     assert sub.status == SubmissionStatus.SUBMITTED
-    assert sub.days_late == 1 and sub.is_late
+    assert sub.days_late == 1
+    assert sub.is_late
     version = sub.versions.get()
     assert version.snapshot["blocks"][0]["progress"] == "开展义诊三次。"
     page = client.get(f"/reports/submissions/{sub.pk}/").content.decode()
@@ -74,9 +76,11 @@ def test_progress_over_500_characters_is_refused_and_kept(
     )
     assert resp.status_code == 200
     body = resp.content.decode()
-    assert "不能超过 500 字" in body and text in body
+    assert "不能超过 500 字" in body
+    assert text in body
     sub.refresh_from_db()
-    assert sub.status == SubmissionStatus.DRAFT and not sub.versions.exists()
+    assert sub.status == SubmissionStatus.DRAFT
+    assert not sub.versions.exists()
 
 
 def test_empty_progress_blocks_submission(
@@ -151,9 +155,14 @@ def test_clerk_cannot_review_and_own_union_cannot_accept_itself(
     )
     services.submission_submit(submission=sub, user=clerk_a, version=sub.version)
     sub.refresh_from_db()
-    assert client_as(clerk_a).post(
-        f"/reports/submissions/{sub.pk}/review/", {"decision": "accept", "version": sub.version}
-    ).status_code == 403
+    assert (
+        client_as(clerk_a)
+        .post(
+            f"/reports/submissions/{sub.pk}/review/", {"decision": "accept", "version": sub.version}
+        )
+        .status_code
+        == 403
+    )
     with pytest.raises(PermissionDenied):
         services.submission_review(
             submission=sub, user=reviewer_a, accept=True, comment="", version=sub.version

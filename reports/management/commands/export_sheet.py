@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from reports import exports
-from reports.registry import REGISTRY, describe, get_form
+from reports.registry import REGISTRY, describe
 from unionvol.xlsx import SafeWorkbook
 
 
@@ -52,7 +52,7 @@ class Command(BaseCommand):
             campaign = Campaign.objects.filter(doc_number=options["campaign"]).first()
             if campaign is None:
                 raise CommandError(f"no campaign with doc number {options['campaign']!r}")
-        elif options["volunteer"] is None:
+        if options["volunteer"] is None and campaign is None and form_id != "roster":
             raise CommandError("--campaign is required")
         if options["union"]:
             union = Union.objects.filter(
@@ -62,25 +62,57 @@ class Command(BaseCommand):
                 raise CommandError(f"no union {options['union']!r}")
         elif campaign is not None:
             union = campaign.issuer
+        elif options["volunteer"] is None:
+            raise CommandError("--union or --campaign is required")
         else:
             from volunteers.models import Volunteer
 
             union = Volunteer.objects.get(pk=options["volunteer"]).union
-        if options["volunteer"] is not None:
-            if form_id not in ("roster", "registration"):
-                raise CommandError("--volunteer only applies to roster and registration")
-            from reports.registry import _volunteer_rows
-
-            form = get_form(form_id)
-            wb = SafeWorkbook()
-            form.write_xlsx(
-                wb,
-                union,
-                {"volunteers": _volunteer_rows(union, campaign, volunteer_id=options["volunteer"])},
-            )
-        else:
+        if options["volunteer"] is not None and form_id not in ("roster", "registration"):
+            raise CommandError("--volunteer only applies to roster and registration")
+        wb = self._volunteers_sheet(form_id, options, union, campaign)
+        if wb is None:
+            if campaign is None:
+                raise CommandError("--campaign is required")
             wb = exports.form_workbook(
                 form_id, union=union, campaign=campaign, aggregate=options["aggregate"]
             )
         wb.save(options["output"])
         return f"{form_id}: {wb.rows_written} rows -> {options['output']}"
+
+    def _volunteers_sheet(
+        self, form_id: str, options: dict[str, Any], union: Any, campaign: Any
+    ) -> SafeWorkbook | None:
+        """roster / quota / registration of one union: the volunteers app's own sheets."""
+        if options["aggregate"] or form_id not in ("roster", "quota", "registration"):
+            return None
+        try:
+            from volunteers.exports import build_sheet
+        except ImportError:  # pragma: no cover - volunteers app without sheets
+            return None
+        from django.core.exceptions import ValidationError
+
+        volunteer = None
+        if options["volunteer"] is not None:
+            from volunteers.models import Volunteer
+
+            volunteer = Volunteer.objects.filter(pk=options["volunteer"]).first()
+            if volunteer is None:
+                raise CommandError(f"no volunteer {options['volunteer']}")
+            if form_id == "roster":
+                _sheet, wb = build_sheet(
+                    form_id,
+                    user=None,
+                    union=volunteer.union,
+                    volunteers=Volunteer.objects.filter(pk=volunteer.pk),
+                )
+                return wb
+        if form_id == "registration" and volunteer is None:
+            return None  # every volunteer of the union: the registry's blocks
+        try:
+            _sheet, wb = build_sheet(
+                form_id, user=None, union=union, campaign=campaign, volunteer=volunteer
+            )
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from exc
+        return wb
