@@ -202,6 +202,8 @@ def _dispatch_blocks(union: Any, campaign: Any, until: Any) -> list[dict[str, An
     qs = project.objects.filter(
         team__union__path__startswith=union.path, team__campaign=campaign
     ).select_related("team")
+    if model_or_none("campaigns.ServiceProject", "status") is not None:
+        qs = qs.exclude(status="proposed")  # only approved (or running / closed) projects
     member = model_or_none("campaigns.TeamMember", "team")
     participation = model_or_none("campaigns.Participation", "activity__project", "activity__date")
     # Subqueries keep the counts independent of each other (no join fan-out).
