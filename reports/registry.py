@@ -119,8 +119,10 @@ class ReportForm:
         return data.get("figures") or {}
 
     # --- xlsx -----------------------------------------------------------------
+    short_title: ClassVar[str] = ""
+
     def sheet_title(self) -> str:
-        return str(self.title)
+        return str(self.short_title or self.title)
 
     def write_xlsx(self, workbook: SafeWorkbook, union: Any, data: dict[str, Any]) -> SafeSheet:
         raise NotImplementedError
@@ -272,6 +274,7 @@ def _dispatch_blocks(union: Any, campaign: Any, until: Any) -> list[dict[str, An
 @register
 class DispatchForm(ReportForm):
     identifier = "dispatch"
+    short_title = "情况调度表"
     title = DISPATCH_TITLE
     template_name = "reports/forms/dispatch.html"
 
@@ -523,6 +526,7 @@ class PlanForm(TableForm):
     """分队组建及全年活动计划 (seed 002)."""
 
     identifier = "plan"
+    short_title = "分队组建及全年活动计划"
     title = "职工志愿服务分队组建及全年活动计划"
     narrative_label = "全年志愿服务活动计划安排"
     narrative_limit = 3000
@@ -569,6 +573,7 @@ class TypicalForm(ReportForm):
     """典型材料 (seed 003): ≤ 2,000 characters and 2–3 high-resolution photos."""
 
     identifier = "typical"
+    short_title = "典型材料"
     title = "“和你在一起”职工志愿服务活动典型材料"
     narrative_label = "典型材料"
     narrative_limit = TYPICAL_LIMIT
@@ -618,6 +623,7 @@ class SummaryForm(TableForm):
     """活动总结 / 全年总结: a narrative and the figures of the period."""
 
     identifier = "summary"
+    short_title = "活动总结"
     title = "职工志愿服务活动总结"
     narrative_label = "活动总结"
     narrative_limit = SUMMARY_LIMIT
@@ -738,8 +744,9 @@ class QuotaForm(TableForm):
     """名额分配表 (seed 001 附件1)."""
 
     identifier = "quota"
+    short_title = "名额分配表"
     title = "工会服务帮扶志愿者名额分配表"
-    columns = [("union", "区市县、产业工会", 28), ("quota", "人 数", 10), ("note", "备 注", 24)]
+    columns = [("union", "区市县、产业工会", 28), ("quota", "人数", 10), ("note", "备注", 24)]
     sum_keys = ("quota",)
 
     def prefill(self, union: Any, milestone: Any) -> dict[str, Any]:
@@ -764,18 +771,18 @@ class QuotaForm(TableForm):
     def write_xlsx(self, workbook: SafeWorkbook, union: Any, data: dict[str, Any]) -> SafeSheet:
         sheet = super().write_xlsx(workbook, union, data)
         total = sum(int(r.get("quota") or 0) for r in self.rows_of(union, data))
-        sheet.row(["", _("合       计"), total, ""], style="uv_total")
+        sheet.row([_("合计"), "", total, ""], style="uv_total")
         return sheet
 
 
 ROSTER_COLUMNS = [
-    ("name", "姓 名", 10),
-    ("gender", "性 别", 6),
+    ("name", "姓名", 10),
+    ("gender", "性别", 6),
     ("id_number", "身份证号码", 22),
-    ("workplace", "工 作 单 位", 24),
+    ("workplace", "工作单位", 24),
     ("political_status", "政治面貌", 10),
-    ("identity", "身 份", 10),
-    ("specialties", "特 长", 16),
+    ("identity", "身份", 10),
+    ("specialties", "特长", 16),
 ]
 
 
@@ -822,6 +829,7 @@ class RosterForm(TableForm):
     """服务帮扶志愿者花名册 (seed 001 附件3). ID numbers are masked."""
 
     identifier = "roster"
+    short_title = "花名册"
     title = "服务帮扶志愿者花名册"
     columns = ROSTER_COLUMNS
 
@@ -839,6 +847,7 @@ class RegistrationForm(ReportForm):
     """工会服务帮扶志愿者登记表 (seed 001 附件2): one block per volunteer."""
 
     identifier = "registration"
+    short_title = "登记表"
     title = "工会服务帮扶志愿者登记表"
     labels = [
         ("name", "姓  名"),

@@ -11,6 +11,12 @@ from tests.factories import make_campaign, make_member
 from unions.models import Role
 
 
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
 @pytest.fixture
 def campaign(tree: Any) -> Any:
     """Issued by the city to both districts; 调度表 due yesterday, 总结 due in 30 days."""
