@@ -116,9 +116,11 @@ def test_dashboard_page_for_insider_viewer_outsider(
     page = client_as(issuer_reviewer).get(url)
     body = page.content.decode()
     assert page.status_code == 200
-    assert "<svg" in body and "<rect" in body
+    assert "<svg" in body
+    assert "<rect" in body
     assert "<script" not in body.split("</nav>", 1)[-1].split("<footer", 1)[0]
-    assert "报送率" in body and "按时率" in body
+    assert "报送率" in body
+    assert "按时率" in body
     assert client_as(viewer_city).get(url).status_code == 200
     assert client_as(viewer_city).post(url).status_code in (403, 405)
     # admin_b is an addressee (district_b): sees the campaign but only its own row
