@@ -20,6 +20,15 @@ from reports.registry import DISPATCH_LABELS, PROGRESS_LIMIT, WarmthStatsForm, g
 from reports.services import EDITABLE, STALE, _check_editable
 from unionvol.uploads import open_xlsx
 
+# A statistics sheet's headers carry years ("2019年…", "2018年度…"): match on the rest.
+WARMTH_MATCH = {
+    "aided": "帮困受助人数",
+    "prev_people": "帮困总人数",
+    "prev_amount": "帮困总金额",
+    "amount_wan": "帮困金额",
+    "donations": "一日捐",
+    "visits": "慰问走访人数",
+}
 NUMERIC_DISPATCH = ("team_size", "person_times", "beneficiaries")
 MAX_ROWS = 2000
 
@@ -117,10 +126,9 @@ def parse_stats(ws: Any, form: WarmthStatsForm) -> ParseResult:
         return result
     header = [_norm(c) for c in rows[header_at]]
     positions: dict[str, int] = {}
-    for key, label, _w in form.columns:
-        wanted = _norm(label)
+    for key, needle in WARMTH_MATCH.items():
         for i, h in enumerate(header):
-            if h.endswith(wanted) or (wanted.endswith(h) and h):
+            if needle in h and i not in positions.values():
                 positions[key] = i
                 break
     missing = [label for key, label, _w in form.columns if key not in positions]
