@@ -40,17 +40,29 @@ class ExportForm(forms.Form):
     ]
     kind = forms.ChoiceField(label=_("导出内容"), choices=KIND_CHOICES)
     form = forms.ChoiceField(label=_("报表"), choices=(), required=False)
+    milestone = forms.ModelChoiceField(
+        label=_("时间节点"),
+        queryset=None,
+        required=False,
+        help_text=_("留空则取该报表最近的时间节点。"),
+    )
     union = forms.ModelChoiceField(label=_("工会"), queryset=None, required=True)
 
-    def __init__(self, *args: Any, unions: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, unions: Any, milestones: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["form"].choices = [("", "—"), *form_choices()]
         self.fields["union"].queryset = unions
+        self.fields["milestone"].queryset = milestones
         self.helper = FormHelper()
         self.helper.form_tag = False
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        milestone = data.get("milestone")
+        if milestone is not None and not data.get("form"):
+            data["form"] = milestone.form
         if data.get("kind") in ("form", "aggregate") and not data.get("form"):
             self.add_error("form", _("请选择报表。"))
+        elif milestone is not None and data.get("form") != milestone.form:
+            self.add_error("milestone", _("该时间节点报送的不是所选报表。"))
         return data

@@ -393,7 +393,8 @@ class CampaignExportView(ScopedViewMixin, DetailView):
         user = self.request.user
         unions = Union.objects.visible_to(user)
         initial = {"union": union_of(user)}
-        return ExportForm(data=data, unions=unions, initial=initial)
+        milestones = self.object.milestones.order_by("due_date", "pk")
+        return ExportForm(data=data, unions=unions, milestones=milestones, initial=initial)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
@@ -416,8 +417,9 @@ class CampaignExportView(ScopedViewMixin, DetailView):
         kind = form.cleaned_data["kind"]
         union = form.cleaned_data["union"]
         form_id = form.cleaned_data["form"]
+        milestone = form.cleaned_data.get("milestone")
         if kind == "form":
-            wb = exports.form_workbook(form_id, union=union, campaign=campaign)
+            wb = exports.form_workbook(form_id, union=union, campaign=campaign, milestone=milestone)
             label = f"{get_form(form_id).sheet_title()}-{union.name}"
             audit(
                 user=request.user,
@@ -431,7 +433,7 @@ class CampaignExportView(ScopedViewMixin, DetailView):
         params: dict[str, Any] = {"campaign_id": campaign.pk, "union_id": union.pk}
         if kind == "aggregate":
             params["form"] = form_id
-            milestone = exports.milestone_for(campaign, form_id)
+            milestone = milestone or exports.milestone_for(campaign, form_id)
             params["milestone_id"] = milestone.pk if milestone else None
         job = jobs.job_create(
             user=request.user,
