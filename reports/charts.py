@@ -7,8 +7,8 @@ from typing import Any
 
 WIDTH = 640
 BAR_AREA = 180
-LABEL_HEIGHT = 60
-TOP = 20
+LABEL_HEIGHT = 40
+TOP = 28
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def bar_chart(
                 y=round(y, 1),
                 width=round(bar_w, 1),
                 height=round(h, 1),
-                label=str(label)[:10],
+                label=str(label)[:6],
                 value=shown,
                 label_x=round(i * slot + slot / 2, 1),
                 label_y=TOP + BAR_AREA + 18,
