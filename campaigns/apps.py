@@ -14,3 +14,6 @@ class CampaignsConfig(AppConfig):
         NavEntry(_("服务日志"), "campaigns:activity_list", order=24),
         NavEntry(_("服务时长"), "campaigns:hours", order=25),
     )
+
+    def ready(self) -> None:
+        from campaigns import home  # noqa: F401 - registers the home-page provider

@@ -32,12 +32,14 @@ from campaigns.models import (
     Milestone,
     Participation,
     ProjectStatus,
+    QuotaAllocation,
     ReportForm,
     ServiceProject,
     ServiceTeam,
     TeamMember,
     TeamRole,
 )
+from campaigns.services import direct_children
 from unions.models import Union
 
 SEED_000 = "鲁教工〔2019〕13号"
@@ -341,10 +343,44 @@ def load_campaigns() -> dict[str, Campaign]:
             Milestone.objects.update_or_create(
                 campaign=campaign, due_date=due, form=form, defaults={"title": title}
             )
-        for child in issuer.get_children():
+        for child in direct_children(issuer):
             CampaignAddressee.objects.get_or_create(campaign=campaign, union=child)
         campaigns[spec["doc_number"]] = campaign
+    _quotas(campaigns[SEED_001])
     return campaigns
+
+
+# 附件1 of seed 001: 工会服务帮扶志愿者名额分配表 (DL-01 … DL-19 in the fixture's order).
+QUOTAS_001 = [
+    300,
+    300,
+    300,
+    400,
+    400,
+    300,
+    300,
+    300,
+    300,
+    300,
+    300,
+    200,
+    200,
+    200,
+    400,
+    400,
+    300,
+    300,
+    300,
+]
+
+
+def _quotas(campaign: Campaign) -> None:
+    for order, quota in enumerate(QUOTAS_001, start=1):
+        union = Union.objects.filter(code=f"DL-{order:02d}").first()
+        if union is not None:
+            QuotaAllocation.objects.update_or_create(
+                campaign=campaign, union=union, defaults={"order": order, "quota": quota}
+            )
 
 
 def _team(

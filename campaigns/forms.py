@@ -369,6 +369,26 @@ class ActivityForm(forms.ModelForm):
         return data
 
 
+class ParticipationHoursForm(forms.Form):
+    """One hours field per participant of an activity."""
+
+    def __init__(self, *args: Any, participations: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.participations = participations
+        for p in participations:
+            self.fields[f"hours_{p.pk}"] = forms.DecimalField(
+                label=p.volunteer.name,
+                initial=p.hours,
+                min_value=Decimal("0"),
+                max_value=Decimal("24"),
+                decimal_places=1,
+            )
+        self.helper = helper(_("保存"))
+
+    def hours_by_id(self) -> dict[int, Decimal]:
+        return {p.pk: self.cleaned_data[f"hours_{p.pk}"] for p in self.participations}
+
+
 class CertificateForm(forms.Form):
     period_start = forms.DateField(label=_("服务起始日期"), widget=DATE)
     period_end = forms.DateField(label=_("服务截止日期"), widget=DATE)

@@ -176,9 +176,13 @@ class CampaignAddressee(models.Model):
 class ActivityCategory(models.Model):
     """An activity kind a campaign recognises (from the seeds; editable per campaign)."""
 
+    scope_lookup: ClassVar[str] = "campaign__issuer"
+
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="categories")
     name = models.CharField(_("名称"), max_length=60)
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("活动类别")

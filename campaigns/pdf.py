@@ -80,7 +80,7 @@ def certificate_pdf(cert: Any) -> bytes:
             ]
         )
     rows.append([_p("", _CELL), _p(_("合计"), _CELL), "", "", _p(cert.total_hours, _CELL)])
-    table = Table(rows, colWidths=[12 * mm, 24 * mm, 40 * mm, 70 * mm, 24 * mm], repeatRows=1)
+    table = Table(rows, colWidths=[12 * mm, 24 * mm, 40 * mm, 64 * mm, 30 * mm], repeatRows=1)
     table.setStyle(
         TableStyle(
             [

@@ -62,6 +62,15 @@ CATEGORY_IN_USE = _("类别“%(name)s”已有活动使用，不能删除。")
 MAX_PHOTOS = 3
 
 
+def direct_children(union: Union) -> list[Union]:
+    """The default addressees of a notice: the issuer's active direct children."""
+    return list(
+        Union.objects.filter(
+            path__startswith=union.path, depth=union.depth + 1, is_active=True
+        ).order_by("path")
+    )
+
+
 def _save(obj: Any, *, exclude: Sequence[str] = ()) -> Any:
     obj.full_clean(exclude=list(exclude))
     obj.save()
@@ -140,7 +149,7 @@ def campaign_create(
     _check_campaign(campaign)
     campaign.save()
     if addressees is None:
-        addressees = issuer.get_children()
+        addressees = direct_children(issuer)
     _set_addressees(campaign, addressees)
     return campaign
 
@@ -458,6 +467,15 @@ def activity_update(
         _set_participants(activity, participants)
     _add_photos(activity, photos)
     return activity
+
+
+@transaction.atomic
+def participation_hours_set(*, activity: Activity, hours: dict[int, Decimal]) -> None:
+    """Set each participant's hours (keys are Participation ids of this activity)."""
+    for row in activity.participations.filter(pk__in=hours):
+        row.hours = hours[row.pk]
+        row.full_clean(validate_constraints=False)
+        row.save(update_fields=["hours"])
 
 
 def photo_delete(*, photo: ActivityPhoto) -> None:

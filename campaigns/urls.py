@@ -41,6 +41,11 @@ urlpatterns = [
     path("activities/export/", views.ActivityExportView.as_view(), name="activity_export"),
     path("activities/<int:pk>/", views.ActivityDetailView.as_view(), name="activity_detail"),
     path("activities/<int:pk>/edit/", views.ActivityEditView.as_view(), name="activity_edit"),
+    path(
+        "activities/<int:pk>/hours/",
+        views.ParticipationHoursView.as_view(),
+        name="participation_hours",
+    ),
     path("photos/<int:pk>/delete/", views.PhotoDeleteView.as_view(), name="photo_delete"),
     # hours, ledger, certificates
     path("service/", views.HoursListView.as_view(), name="hours"),

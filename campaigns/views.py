@@ -24,6 +24,7 @@ from campaigns.forms import (
     CategoriesForm,
     CertificateForm,
     MilestoneForm,
+    ParticipationHoursForm,
     ProjectForm,
     TeamForm,
     TeamMembersForm,
@@ -167,6 +168,7 @@ class CampaignDetailView(ScopedViewMixin, DetailView):
             {
                 "milestones": list(campaign.milestones.all()),
                 "categories": list(campaign.categories.all()),
+                "quotas": list(campaign.quotas.select_related("union")),
                 "addressees": addressees,
                 "read_count": sum(1 for a in addressees if a["row"].read_at),
                 "flag_year": year,
@@ -689,6 +691,12 @@ class ActivityListView(ScopedViewMixin, ListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
+        g = self.request.GET
+        ctx["campaigns"] = selectors.readable_campaigns(user=self.request.user).only(
+            "pk", "doc_number"
+        )
+        ctx["campaign_id"] = _int(g.get("campaign"))
+        ctx["year"] = _int(g.get("year")) or ""
         ctx["can_export"] = has_capability(self.request.user, Capability.EXPORT)
         ctx["breadcrumbs"] = _crumbs((_("志愿服务日志"), None))
         return ctx
@@ -779,6 +787,27 @@ class ActivityEditView(ActivityFormMixin, ObjectFormView):
             _form_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("活动已保存。"))
+        return redirect(self.object.get_absolute_url())
+
+
+class ParticipationHoursView(ObjectFormView):
+    """Each participant's own hours (someone may have left early)."""
+
+    model = Activity
+    form_class = ParticipationHoursForm
+    read_capability = Capability.EDIT
+    title = _("调整每人服务时长")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["participations"] = list(
+            self.object.participations.select_related("volunteer").order_by("volunteer__name")
+        )
+        return kwargs
+
+    def form_valid(self, form: ParticipationHoursForm) -> HttpResponse:
+        services.participation_hours_set(activity=self.object, hours=form.hours_by_id())
+        messages.success(self.request, _("服务时长已保存。"))
         return redirect(self.object.get_absolute_url())
 
 

@@ -306,3 +306,45 @@ def test_detail_query_count_is_constant(
     with django_assert_max_num_queries(small):
         client.get(url)
     assert small <= 16
+
+
+def test_home_shows_unread_notices_and_projects_to_approve(
+    tree: Any, campaign: Any, reviewer_a: Any, client: Any
+) -> None:
+    from tests.campaigns.factories import make_project
+
+    make_project(make_team(tree.grassroots_a, campaign=campaign), status="proposed")
+    client.force_login(reviewer_a)
+    html = client.get("/").content.decode()
+    assert "未读的活动通知" in html
+    assert "待审批的志愿服务项目" in html
+
+
+def test_featured_shortfall_is_flagged_for_the_issuer_only(
+    tree: Any, clerk_a: Any, client: Any
+) -> None:
+    c = make_campaign(tree.city, featured_per_year=2)
+    for union in (tree.district_a, tree.district_b):
+        CampaignAddressee.objects.create(campaign=c, union=union)
+    team_a = make_team(tree.grassroots_a, campaign=c)
+    team_b = make_team(tree.grassroots_b, campaign=c)
+    make_activity(team_a, featured=True, date=date(2026, 3, 1), people=0)
+    make_activity(team_a, featured=True, date=date(2026, 4, 1), people=0)
+    make_activity(team_b, featured=True, date=date(2026, 4, 1), people=0)
+    make_activity(team_b, featured=True, date=date(2025, 4, 1), people=0)  # another year
+
+    issuer = make_member(tree.city, Role.REVIEWER)
+    client.force_login(issuer)
+    page = client.get(f"/campaigns/{c.pk}/?year=2026")
+    flags = {a["row"].union_id: a["flag"] for a in page.context["addressees"]}
+    assert flags[tree.district_a.pk] == ""
+    assert flags[tree.district_b.pk] == "2026 年特色活动 1 次，少于要求的 2 次"
+    assert "少于要求的 2 次" in page.content.decode()
+    teams = {
+        t.pk: t.featured_flag for t in client.get("/campaigns/teams/?year=2026").context["teams"]
+    }
+    assert teams[team_a.pk] == ""
+    assert "1 次" in str(teams[team_b.pk])
+
+    client.force_login(clerk_a)  # an addressee: sees the notice, not the siblings' counts
+    assert "少于要求的 2 次" not in client.get(f"/campaigns/{c.pk}/?year=2026").content.decode()

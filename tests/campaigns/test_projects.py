@@ -69,7 +69,8 @@ def test_bad_phone_and_period_keep_the_input(
     )
     assert response.status_code == 200
     form = response.context["form"]
-    assert "leader_phone" in form.errors and "period_end" in form.errors
+    assert "leader_phone" in form.errors
+    assert "period_end" in form.errors
     assert form["name"].value() == "保留我"
     assert not ServiceProject.objects.exists()
 

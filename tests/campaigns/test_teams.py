@@ -147,7 +147,8 @@ def test_team_outside_the_rule_is_flagged_on_detail_and_lists(
     add_members(team, volunteers=6, cadres=3)
     client.force_login(clerk_a)
     detail = client.get(team.get_absolute_url()).content.decode()
-    assert "志愿者人数少于 7 人" in detail and "工会干部多于 2 人" in detail
+    assert "志愿者人数少于 7 人" in detail
+    assert "工会干部多于 2 人" in detail
     assert "工会干部多于 2 人" in client.get("/campaigns/teams/").content.decode()
 
 
