@@ -3,6 +3,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
@@ -128,7 +129,7 @@ class VolunteerForm(forms.Form):
             ),
             "workplace",
             "photo",
-            "specialties",
+            InlineCheckboxes("specialties"),
             "resume",
             "application",
         ]

@@ -75,7 +75,7 @@ class RosterView(ScopedViewMixin, ListView):
         ctx["can_edit"] = has_capability(user, Capability.EDIT)
         ctx["can_export"] = has_capability(user, Capability.EXPORT)
         ctx["can_review"] = has_capability(user, Capability.REVIEW)
-        ctx["export_query"] = self.request.GET.urlencode()
+        ctx["recruiting"] = list(selectors.recruiting_campaigns(user=user)[:5])
         ctx["breadcrumbs"] = [(_("志愿者"), None)]
         return ctx
 

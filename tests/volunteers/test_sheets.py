@@ -132,3 +132,20 @@ def test_registration_sheet_fills_the_opinion_boxes(tree: Any, chain: Any, clien
     assert "测试市总工会" in opinions[5]
     assert volunteer.masked_id in flat
     assert ws.page_setup.fitToHeight == 1
+
+
+def test_a_long_roster_is_written_plain_but_still_safe(
+    tree: Any, admin_a: Any, client_as: Any, monkeypatch: Any
+) -> None:
+    from volunteers import sheets
+
+    monkeypatch.setattr(sheets, "STYLED_ROWS", 0)
+    make_volunteer(tree.grassroots_a, id_number=make_id_number(3), name="=1+2", status="approved")
+    make_volunteer(tree.grassroots_a, id_number=make_id_number(4), name="@x", status="approved")
+    ws = workbook(client_as(admin_a).get("/volunteers/export/roster/")).active
+    rows = values(ws)
+    assert tuple(rows[2]) == ROSTER_LABELS
+    names = {ws.cell(row=r, column=2).value: ws.cell(row=r, column=2).data_type for r in (4, 5)}
+    assert names == {"=1+2": "s", "@x": "s"}
+    assert ws.cell(row=4, column=4).data_type == "s"
+    assert ws.print_options.gridLines

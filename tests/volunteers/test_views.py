@@ -217,3 +217,14 @@ def test_printable_registration_form(tree: Any, chain: Any, client_as: Any) -> N
     assert "市总工会意见" in html
     assert "同意推荐" in html
     assert "data-print" in html
+
+
+def test_the_english_catalogue_is_compiled() -> None:
+    from django.utils import translation
+
+    from volunteers.models import VolunteerStatus
+    from volunteers.services import OWN_ENTRY
+
+    with translation.override("en"):
+        assert str(VolunteerStatus.APPROVED.label) == "Approved"
+        assert str(OWN_ENTRY) == "You cannot review a registration you entered yourself."
