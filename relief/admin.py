@@ -17,6 +17,9 @@ class HardshipFileAdmin(SimpleHistoryAdmin):
     exclude = ("id_number",)  # the full number is entered through the app, never shown here
     readonly_fields = ("masked_id",)
 
+    def has_add_permission(self, request: Any) -> bool:
+        return False  # files are created in the app, where the ID number is validated
+
 
 @admin.register(Pairing)
 class PairingAdmin(SimpleHistoryAdmin):

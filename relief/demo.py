@@ -29,19 +29,56 @@ def id_number(area: str, birth: str, seq: int) -> str:
 # name, id, phone, family size, members, income source, monthly income, health, cause, degree
 FILES = {
     "SH-U01": [
-        ("陈志强", id_number("310110", "19680412", 11), "13801710011", 3,
-         "配偶 王某 无业\n子 陈某 高中在读", "本人工资", "4200.00", "本人患尿毒症，每周透析",
-         "illness", "deep"),
-        ("刘桂芳", id_number("310104", "19750923", 22), "13801710022", 2,
-         "女 刘某 大学在读", "本人工资", "3600.00", "一般", "schooling", "ordinary"),
-        ("王海涛", id_number("310110", "19820130", 33), "13801710033", 4,
-         "配偶 李某 务工\n父 王某 卧床\n子 王某 小学", "夫妻工资", "5200.00",
-         "家中火灾后房屋受损", "disaster", "accident"),
+        (
+            "陈志强",
+            id_number("310110", "19680412", 11),
+            "13801710011",
+            3,
+            "配偶 王某 无业\n子 陈某 高中在读",
+            "本人工资",
+            "4200.00",
+            "本人患尿毒症，每周透析",
+            "illness",
+            "deep",
+        ),
+        (
+            "刘桂芳",
+            id_number("310104", "19750923", 22),
+            "13801710022",
+            2,
+            "女 刘某 大学在读",
+            "本人工资",
+            "3600.00",
+            "一般",
+            "schooling",
+            "ordinary",
+        ),
+        (
+            "王海涛",
+            id_number("310110", "19820130", 33),
+            "13801710033",
+            4,
+            "配偶 李某 务工\n父 王某 卧床\n子 王某 小学",
+            "夫妻工资",
+            "5200.00",
+            "家中火灾后房屋受损",
+            "disaster",
+            "accident",
+        ),
     ],
     "SH-U02": [
-        ("周美玲", id_number("310104", "19711105", 44), "13801710044", 3,
-         "配偶 孙某 残疾\n子 孙某 初中", "本人工资、残疾补贴", "3900.00", "配偶肢体残疾",
-         "disability", "deep"),
+        (
+            "周美玲",
+            id_number("310104", "19711105", 44),
+            "13801710044",
+            3,
+            "配偶 孙某 残疾\n子 孙某 初中",
+            "本人工资、残疾补贴",
+            "3900.00",
+            "配偶肢体残疾",
+            "disability",
+            "deep",
+        ),
     ],
 }
 
@@ -147,8 +184,14 @@ def load(stdout: Any) -> None:
         ]
         grants = [
             services.grant_create(
-                file=f, user=clerk, campaign=c, fund_type=t, amount=Decimal(a), granted_on=d,
-                card_tail="6688", note="",
+                file=f,
+                user=clerk,
+                campaign=c,
+                fund_type=t,
+                amount=Decimal(a),
+                granted_on=d,
+                card_tail="6688",
+                note="",
             )
             for f, t, a, d, c in plan
         ]
@@ -166,9 +209,17 @@ def load(stdout: Any) -> None:
             (None, "frontline", "沈一鸣"),
         ):
             services.visit_create(
-                union=unions["SH-U01"], user=clerk, campaign=campaign, visited_on=date(2019, 1, 28),
-                file=file, category=category, visited_name=name, visitors="工会主席、许佳",
-                gift="米、油、春联", money=Decimal("500.00"), note="",
+                union=unions["SH-U01"],
+                user=clerk,
+                campaign=campaign,
+                visited_on=date(2019, 1, 28),
+                file=file,
+                category=category,
+                visited_name=name,
+                visitors="工会主席、许佳",
+                gift="米、油、春联",
+                money=Decimal("500.00"),
+                note="",
             )
 
     for code, amount, donors in (("SH-U01", "25680.50", 512), ("SH-U02", "18000.00", 360)):

@@ -45,9 +45,7 @@ class CrispyMixin:
 def staff_of(union: Union) -> Any:
     return (
         get_user_model()
-        .objects.filter(
-            membership__union=union, membership__role__in=STAFF_ROLES, is_active=True
-        )
+        .objects.filter(membership__union=union, membership__role__in=STAFF_ROLES, is_active=True)
         .order_by("username")
     )
 
@@ -94,12 +92,20 @@ class HardshipFileForm(CrispyMixin, forms.ModelForm):
         self.fields["per_capita_income"].help_text = _("留空则按家庭月收入 ÷ 家庭人口计算。")
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
-            # The full number is not shown again; leaving it as is keeps it.
-            self.initial["id_number"] = self.instance.id_number
+            # The full number is never sent to the browser again: the field shows the
+            # masked number as a placeholder, and left empty keeps the stored number.
+            self.initial["id_number"] = ""
+            field = self.fields["id_number"]
+            field.required = False
+            field.widget.attrs["placeholder"] = self.instance.masked_id
+            field.help_text = _("留空则保持原身份证号不变。")
         self.setup_helper()
 
     def clean_id_number(self) -> str:
-        return validate_id_number(self.cleaned_data["id_number"])
+        value = self.cleaned_data.get("id_number") or ""
+        if not value.strip() and self.instance.pk:
+            return HardshipFile.objects.values_list("id_number", flat=True).get(pk=self.instance.pk)
+        return validate_id_number(value)
 
     def clean_phone(self) -> str:
         return validate_phone(self.cleaned_data["phone"])
@@ -219,6 +225,9 @@ class WarmthStatsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = campaigns
         self.fields["union"].queryset = unions
+        for name in ("campaign", "union"):
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["aggregate"].widget.attrs["class"] = "form-check-input"
 
 
 class WishForm(CrispyMixin, forms.ModelForm):

@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Self
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Case, Exists, ExpressionWrapper, F, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -32,22 +32,36 @@ SUBTREE_ROLES = ("reviewer", "admin")
 card_tail_validator = RegexValidator(r"^\d{4}$", _("银行卡号只填写后4位数字。"))
 
 
-class SensitiveQuerySet(ScopedQuerySet[Any]):
-    """Visibility of hardship files and of every record that reveals one.
+def sensitive_q(user: Any, lookup: str) -> Q | None:
+    """THE rule for hardship data, as a filter on the owning union at ``lookup``:
+    own union for clerk/reviewer/admin, the subtree below for reviewer/admin only.
+    ``None`` means everything (an active superuser)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return None
+    member = membership_of(user)
+    if member is None or member.role not in STAFF_ROLES:
+        return Q(pk__in=[])
+    if member.role in SUBTREE_ROLES:
+        return Q(**{f"{lookup}__path__startswith": member.union.path})
+    return Q(**{f"{lookup}__path": member.union.path})
 
-    own union: clerk, reviewer, admin; unions below: reviewer, admin only.
-    """
+
+class SensitiveQuerySet(ScopedQuerySet[Any]):
+    """Visibility of hardship files and of every record that reveals one (see sensitive_q)."""
 
     def visible_to(self, user: Any) -> Self:
-        if getattr(user, "is_superuser", False) and user.is_active:
-            return self.all()
-        member = membership_of(user)
-        if member is None or member.role not in STAFF_ROLES:
-            return self.none()
-        lookup = self._scope_lookup()
-        if member.role in SUBTREE_ROLES:
-            return self.filter(**{f"{lookup}__path__startswith": member.union.path})
-        return self.filter(**{f"{lookup}__path": member.union.path})
+        q = sensitive_q(user, self._scope_lookup())
+        return self.all() if q is None else self.filter(q)
+
+
+class MicroWishQuerySet(ScopedQuerySet[Any]):
+    """Wishes are ordinary union data; the beneficiary's full name is personal data and
+    is shown only to those who could see a hardship file of the posting union."""
+
+    def with_name_visibility(self, user: Any) -> Self:
+        q = sensitive_q(user, "union")
+        shown = Value(True) if q is None else Case(When(q, then=Value(True)), default=Value(False))
+        return self.annotate(show_name=ExpressionWrapper(shown, output_field=models.BooleanField()))
 
 
 class HardshipFileQuerySet(SensitiveQuerySet):
@@ -274,7 +288,10 @@ class ReliefGrant(models.Model):
         _("状态"), max_length=10, choices=GrantStatus.choices, default=GrantStatus.PENDING
     )
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("录入人")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("录入人"),
     )
     entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
     approved_by = models.ForeignKey(
@@ -303,7 +320,10 @@ class ReliefGrant(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status="pending", approved_by__isnull=True)
-                | (Q(status="approved", approved_by__isnull=False) & ~Q(approved_by=F("entered_by"))),
+                | (
+                    Q(status="approved", approved_by__isnull=False)
+                    & ~Q(approved_by=F("entered_by"))
+                ),
                 name="grant_approved_by_other",
                 violation_error_message=_("帮扶金须由录入人以外的审核员审核。"),
             ),
@@ -524,7 +544,7 @@ class MicroWish(models.Model):
     fulfil_note = models.TextField(_("实现情况"), blank=True)
     photo = models.ImageField(_("照片"), upload_to="relief/wishes/%Y/", blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = MicroWishQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

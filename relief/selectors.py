@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -68,7 +67,7 @@ def file_detail(*, user: Any, pk: int) -> HardshipFile:
             Prefetch(
                 "grants",
                 queryset=ReliefGrant.objects.select_related(
-                    "campaign", "entered_by", "approved_by"
+                    "campaign", "entered_by", "approved_by", "reversal"
                 ).order_by("-granted_on", "-pk"),
             ),
             Prefetch("visits", queryset=Visit.objects.select_related("campaign")),
@@ -143,7 +142,11 @@ def donation_list(*, user: Any) -> QuerySet[Any]:
 
 
 def wish_list(*, user: Any, status: str = "") -> QuerySet[Any]:
-    qs = MicroWish.objects.visible_to(user).select_related("union", "file", "claimer_user")
+    qs = (
+        MicroWish.objects.visible_to(user)
+        .with_name_visibility(user)
+        .select_related("union", "file", "claimer_user")
+    )
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-posted_at", "-pk")
@@ -251,7 +254,9 @@ def warmth_stats(
     scope = union.path
     if aggregate:
         children = list(Union.objects.get_children(union).filter(is_active=True).order_by("path"))
-        rows = [WarmthRow(label=_("%(name)s（本级）") % {"name": union.name}, path=scope, exact=True)]
+        rows = [
+            WarmthRow(label=_("%(name)s（本级）") % {"name": union.name}, path=scope, exact=True)
+        ]
         rows += [WarmthRow(label=c.name, path=c.path) for c in children]
     else:
         rows = [WarmthRow(label=union.name, path=scope)]
@@ -261,7 +266,9 @@ def warmth_stats(
     )
     for path, net in _net_by_file(grants.filter(campaign=campaign)):
         _fill(rows, path, lambda r, net=net: _add_grant(r, net, current=True))
-    prev = grants.filter(granted_on__gte=date(year - 1, 1, 1), granted_on__lte=date(year - 1, 12, 31))
+    prev = grants.filter(
+        granted_on__gte=date(year - 1, 1, 1), granted_on__lte=date(year - 1, 12, 31)
+    )
     for path, net in _net_by_file(prev):
         _fill(rows, path, lambda r, net=net: _add_grant(r, net, current=False))
 

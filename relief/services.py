@@ -189,7 +189,10 @@ def grant_update(*, grant: ReliefGrant, user: Any, **data: Any) -> ReliefGrant:
     current = ReliefGrant.objects.select_for_update().get(pk=grant.pk)
     if current.status != GrantStatus.PENDING:
         raise ValidationError(GRANT_APPROVED_LOCKED, code="locked")
-    if grant.reverses_id is None and data.get("amount") is not None and data["amount"] <= 0:
+    if grant.reverses_id is not None:
+        # A reversal always mirrors its original: only its date and note may change.
+        data = {k: v for k, v in data.items() if k in ("granted_on", "note")}
+    elif data.get("amount") is not None and data["amount"] <= 0:
         raise ValidationError({"amount": GRANT_AMOUNT_POSITIVE})
     for field in GRANT_FIELDS:
         if field in data:

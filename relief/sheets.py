@@ -9,6 +9,7 @@ the union's own row, and 合计).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from campaigns.models import ReportForm
 from relief.selectors import WarmthRow, WarmthStats
 from unionvol.xlsx import Column, SafeWorkbook
 
+CENT = Decimal("0.01")
 IDENTIFIER = ReportForm.WARMTH_STATS.value  # "warmth_stats"
 
 
@@ -45,10 +47,10 @@ def values_of(stats: WarmthStats, index: int | str, row: WarmthRow) -> list[Any]
         index,
         row.aided,
         row.amount_wan,
-        row.donations,
+        row.donations.quantize(CENT),
         row.visits,
         row.prev_people,
-        row.prev_amount,
+        row.prev_amount.quantize(CENT),
     ]
     if stats.aggregated:
         values.insert(1, row.label)
@@ -59,16 +61,29 @@ def table_of(stats: WarmthStats) -> list[list[Any]]:
     """The body rows as shown on the page and written to the sheet."""
     body = [values_of(stats, i, row) for i, row in enumerate(stats.rows, start=1)]
     if stats.total is not None:
-        body.append(values_of(stats, _("合计"), stats.total))
+        total = values_of(stats, _("合计"), stats.total)
+        if stats.aggregated:
+            total[1] = ""
+        body.append(total)
     return body
+
+
+MONEY_FORMAT = "#,##0.00"
+WAN_FORMAT = "#,##0.00##"
 
 
 def write_warmth_stats(stats: WarmthStats, *, filler: str = "") -> SafeWorkbook:
     labels = labels_of(stats)
-    columns = [Column(labels[0], width=7, center=True)]
+    widths = [7, 30, 14, 16, 12, 20, 20]
+    formats = [None, None, WAN_FORMAT, MONEY_FORMAT, None, None, MONEY_FORMAT]
     if stats.aggregated:
-        columns.append(Column(labels[1], width=30))
-    columns += [Column(label, width=16, center=True) for label in labels[len(columns) :]]
+        widths.insert(1, 30)
+        formats.insert(1, None)
+    columns = [
+        Column(label, width=width, center=True) for label, width in zip(labels, widths, strict=True)
+    ]
+    if stats.aggregated:
+        columns[1] = Column(labels[1], width=30)
     wb = SafeWorkbook()
     sheet = wb.add_sheet(_("送温暖活动统计表"), columns, landscape=True)
     sheet.title(title_of(stats))
@@ -82,7 +97,14 @@ def write_warmth_stats(stats: WarmthStats, *, filler: str = "") -> SafeWorkbook:
     sheet.header()
     for values in table_of(stats):
         is_total = values[0] == _("合计")
-        sheet.row(values, style="uv_total" if is_total else None, height=22)
+        cells = []
+        for column, value, number_format in zip(columns, values, formats, strict=True):
+            style = "uv_total" if is_total else ("uv_center" if column.center else "uv_cell")
+            cell = sheet.cell(value, style)
+            if number_format and value is not None:
+                cell.number_format = number_format
+            cells.append(cell)
+        sheet.append(cells, height=22)
     sheet.meta(
         [
             (

@@ -31,10 +31,14 @@ urlpatterns = [
     path("wishes/<int:pk>/", views.WishDetailView.as_view(), name="wish_detail"),
     path("wishes/<int:pk>/fulfil/", views.WishFulfilView.as_view(), name="wish_fulfil"),
     path(
-        "wishes/<int:pk>/confirm/", views.WishActionView.as_view(action="confirm"), name="wish_confirm"
+        "wishes/<int:pk>/confirm/",
+        views.WishActionView.as_view(action="confirm"),
+        name="wish_confirm",
     ),
     path(
-        "wishes/<int:pk>/release/", views.WishActionView.as_view(action="release"), name="wish_release"
+        "wishes/<int:pk>/release/",
+        views.WishActionView.as_view(action="release"),
+        name="wish_release",
     ),
     path(
         "wishes/<int:pk>/cancel/", views.WishActionView.as_view(action="cancel"), name="wish_cancel"

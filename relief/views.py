@@ -295,7 +295,9 @@ class PairingEndView(ReliefMixin, View):
             messages.error(request, _("请填写有效的结对结束日期。"))
         else:
             try:
-                services.pairing_end(pairing=pairing, end=form.cleaned_data["end"], user=request.user)
+                services.pairing_end(
+                    pairing=pairing, end=form.cleaned_data["end"], user=request.user
+                )
                 messages.success(request, _("结对已结束。"))
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
@@ -576,7 +578,7 @@ class WarmthStatsView(ReliefMixin, TemplateView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not self.download:
             return super().get(request, *args, **kwargs)
-        form, stats = self.build()
+        _form, stats = self.build()
         if stats is None:
             raise Http404
         filler = request.user.get_full_name() or request.user.username
@@ -665,7 +667,12 @@ class WishDetailView(ReliefMixin, TemplateView):
     template_name = "relief/wish_detail.html"
 
     def get_queryset(self) -> models.QuerySet[Any]:
-        return super().get_queryset().select_related("union", "claimer_user", "confirmed_by")
+        return (
+            super()
+            .get_queryset()
+            .with_name_visibility(self.request.user)
+            .select_related("union", "claimer_user", "confirmed_by")
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
@@ -741,7 +748,9 @@ class WishWallView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        page = Paginator(selectors.public_wishes(), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        page = Paginator(selectors.public_wishes(), PAGE_SIZE).get_page(
+            self.request.GET.get("page")
+        )
         ctx.update(page_obj=page, wishes=page.object_list)
         return ctx
 
@@ -769,9 +778,7 @@ class WishClaimView(FormView):
     template_name = "relief/wish_claim.html"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        self.wish = get_object_or_404(
-            selectors.public_wishes(), public_id=kwargs["token"]
-        )
+        self.wish = get_object_or_404(selectors.public_wishes(), public_id=kwargs["token"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self) -> dict[str, Any]:
@@ -810,4 +817,3 @@ class WishClaimView(FormView):
         ctx = super().get_context_data(**kwargs)
         ctx["wish"] = self.wish
         return ctx
-

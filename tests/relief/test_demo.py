@@ -32,6 +32,10 @@ def test_demo_loads_twice_and_gives_the_hand_computed_sheet(db: Any) -> None:
     )
     fudan = next(r for r in stats.rows if r.label == "复旦大学工会")
     assert (fudan.aided, fudan.amount, fudan.donations, fudan.visits) == (
-        2, Decimal("3500.00"), Decimal("25680.50"), 3)
+        2,
+        Decimal("3500.00"),
+        Decimal("25680.50"),
+        3,
+    )
     assert (fudan.prev_people, fudan.prev_amount) == (2, Decimal("1800.00"))
     assert stats.total.donations == Decimal("43680.50")

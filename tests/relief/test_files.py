@@ -57,7 +57,11 @@ def test_a_bad_id_number_is_refused_and_the_form_keeps_the_input(
     tree: Any, clerk_g: Any, client_as: Any
 ) -> None:
     response = client_as(clerk_g).post(
-        reverse("relief:file_create"), form_data(id_number=valid_id_number(7)[:-1] + ("1" if valid_id_number(7)[-1] != "1" else "2"), name="王五")
+        reverse("relief:file_create"),
+        form_data(
+            id_number=valid_id_number(7)[:-1] + ("1" if valid_id_number(7)[-1] != "1" else "2"),
+            name="王五",
+        ),
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -82,11 +86,13 @@ def test_id_number_is_unique_per_union(tree: Any, clerk_g: Any, client_as: Any) 
     assert HardshipFile.objects.count() == 2
 
 
-def test_contact_person_must_be_staff_of_the_files_union(tree: Any, clerk_g: Any, clerk_a: Any,
-                                                          viewer_g: Any) -> None:
+def test_contact_person_must_be_staff_of_the_files_union(
+    tree: Any, clerk_g: Any, clerk_a: Any, viewer_g: Any
+) -> None:
     data = form_data()
-    data.update(family_size=4, monthly_income=Decimal("3200"), per_capita_income=None,
-                reviewed_on=None)
+    data.update(
+        family_size=4, monthly_income=Decimal("3200"), per_capita_income=None, reviewed_on=None
+    )
     for bad in (clerk_a, viewer_g):  # a clerk of the union above; a viewer of the union
         data["contact_person"] = bad
         with pytest.raises(ValidationError) as exc:
@@ -96,8 +102,9 @@ def test_contact_person_must_be_staff_of_the_files_union(tree: Any, clerk_g: Any
     assert services.file_create(user=clerk_g, union=tree.grassroots_a, **data).pk
 
 
-def test_contact_person_choices_are_the_unions_staff(tree: Any, clerk_g: Any, clerk_a: Any,
-                                                      viewer_g: Any, client_as: Any) -> None:
+def test_contact_person_choices_are_the_unions_staff(
+    tree: Any, clerk_g: Any, clerk_a: Any, viewer_g: Any, client_as: Any
+) -> None:
     reviewer = make_member(tree.grassroots_a, Role.REVIEWER, username="rev_g")
     html = client_as(clerk_g).get(reverse("relief:file_create")).content.decode()
     assert f'value="{clerk_g.pk}"' in html
@@ -110,16 +117,30 @@ def test_edit_detects_a_conflict(tree: Any, clerk_g: Any, client_as: Any) -> Non
     file = make_file(tree.grassroots_a)
     client = client_as(clerk_g)
     url = reverse("relief:file_edit", args=[file.pk])
-    data = form_data(id_number=file.id_number, version=file.version, name="新名字")
+    data = form_data(id_number="", version=file.version, name="新名字")
     assert client.post(url, data).status_code == 302
     file.refresh_from_db()
-    assert file.name == "新名字" and file.version == 2
+    assert file.name == "新名字"
+    assert file.version == 2
     # A second browser still holding version 1 is refused; nothing is written.
     response = client.post(url, form_data(id_number=file.id_number, version=1, name="旧页面"))
     assert response.status_code == 200
     assert "该档案已被他人修改" in response.content.decode()
     file.refresh_from_db()
     assert file.name == "新名字"
+
+
+def test_edit_form_never_sends_the_full_id_number(tree: Any, clerk_g: Any, client_as: Any) -> None:
+    file = make_file(tree.grassroots_a)
+    client = client_as(clerk_g)
+    url = reverse("relief:file_edit", args=[file.pk])
+    html = client.get(url).content.decode()
+    assert file.id_number not in html
+    assert file.masked_id in html
+    # left empty, the stored number is kept
+    assert client.post(url, form_data(id_number="", version=1)).status_code == 302
+    file.refresh_from_db()
+    assert file.id_number == valid_id_number(1)
 
 
 def test_history_never_holds_the_id_number(tree: Any, clerk_g: Any) -> None:
@@ -135,11 +156,13 @@ def test_status_filter(tree: Any, clerk_g: Any, client_as: Any) -> None:
     make_file(tree.grassroots_a, name="甲")
     make_file(tree.grassroots_a, name="乙", status="resolved")
     html = client_as(clerk_g).get(reverse("relief:file_list") + "?status=resolved").content.decode()
-    assert "乙" in html and ">甲<" not in html
+    assert "乙" in html
+    assert ">甲<" not in html
 
 
-def test_file_list_query_count_is_constant(tree: Any, clerk_g: Any, client_as: Any,
-                                           django_assert_max_num_queries: Any) -> None:
+def test_file_list_query_count_is_constant(
+    tree: Any, clerk_g: Any, client_as: Any, django_assert_max_num_queries: Any
+) -> None:
     client = client_as(clerk_g)
     make_file(tree.grassroots_a, contact_person=clerk_g)
     with django_assert_max_num_queries(12):
@@ -150,3 +173,27 @@ def test_file_list_query_count_is_constant(tree: Any, clerk_g: Any, client_as: A
         client.get(reverse("relief:file_list"))
     with django_assert_max_num_queries(12):
         client.get(reverse("relief:unpaired"))
+
+
+def test_file_detail_query_count_is_constant(
+    tree: Any, clerk_g: Any, reviewer_g: Any, client_as: Any, django_assert_max_num_queries: Any
+) -> None:
+    from relief import services as relief_services
+    from tests.relief.factories import make_grant, make_pairing, make_visit
+
+    file = make_file(tree.grassroots_a, contact_person=clerk_g)
+    client = client_as(clerk_g)
+    url = reverse("relief:file_detail", args=[file.pk])
+    with django_assert_max_num_queries(14):
+        assert client.get(url).status_code == 200
+    for i in range(8):
+        pairing = make_pairing(tree.grassroots_a, file=file)
+        relief_services.pairing_end(pairing=pairing, end=pairing.start, user=clerk_g)
+        grant = make_grant(tree.grassroots_a, file=file, entered_by=clerk_g)
+        if i % 2:
+            relief_services.grant_approve(grant=grant, user=reviewer_g)
+            relief_services.grant_reverse(grant=grant, user=clerk_g)
+        make_visit(tree.grassroots_a, file=file)
+    with django_assert_max_num_queries(14):
+        html = client.get(url).content.decode()
+    assert "已冲销" in html

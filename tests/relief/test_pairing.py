@@ -28,13 +28,19 @@ def test_ended_pairings_do_not_block_a_new_one(tree: Any, clerk_g: Any) -> None:
     services.pairing_end(pairing=pairing, end=date(2019, 6, 1), user=clerk_g)
     other = make_volunteer(tree.grassroots_a, status="approved")
     new = services.pairing_create(
-        file=pairing.file, volunteer=other, start=date(2019, 6, 2), user=clerk_g,
+        file=pairing.file,
+        volunteer=other,
+        start=date(2019, 6, 2),
+        user=clerk_g,
         eligible=selectors.volunteer_shortlist(user=clerk_g),
     )
-    assert new.is_active and pairing.file.pairings.count() == 2
+    assert new.is_active
+    assert pairing.file.pairings.count() == 2
 
 
-def test_unpaired_list_and_pairing_from_the_shortlist(tree: Any, clerk_g: Any, client_as: Any) -> None:
+def test_unpaired_list_and_pairing_from_the_shortlist(
+    tree: Any, clerk_g: Any, client_as: Any
+) -> None:
     file = make_file(tree.grassroots_a, name="未结对甲")
     paired = make_pairing(tree.grassroots_a).file
     approved = make_volunteer(tree.grassroots_a, status="approved", name="可选志愿者")
@@ -43,12 +49,14 @@ def test_unpaired_list_and_pairing_from_the_shortlist(tree: Any, clerk_g: Any, c
     client = client_as(clerk_g)
 
     html = client.get(reverse("relief:unpaired")).content.decode()
-    assert "未结对甲" in html and paired.name not in html
+    assert "未结对甲" in html
+    assert paired.name not in html
 
     url = reverse("relief:pair", args=[file.pk])
     html = client.get(url).content.decode()
     assert "可选志愿者" in html
-    assert "待审志愿者" not in html and "外区志愿者" not in html
+    assert "待审志愿者" not in html
+    assert "外区志愿者" not in html
 
     response = client.post(url, {"volunteer": approved.pk, "start": "2019-01-05"})
     assert response.status_code == 302
@@ -60,7 +68,8 @@ def test_pairing_twice_is_refused_with_a_message(tree: Any, clerk_g: Any, client
     pairing = make_pairing(tree.grassroots_a)
     other = make_volunteer(tree.grassroots_a, status="approved")
     response = client_as(clerk_g).post(
-        reverse("relief:pair", args=[pairing.file.pk]), {"volunteer": other.pk, "start": "2019-02-01"}
+        reverse("relief:pair", args=[pairing.file.pk]),
+        {"volunteer": other.pk, "start": "2019-02-01"},
     )
     assert response.status_code == 200
     assert "已有进行中的结对" in response.content.decode()
@@ -71,8 +80,13 @@ def test_a_volunteer_outside_the_shortlist_is_refused(tree: Any, clerk_g: Any) -
     file = make_file(tree.grassroots_a)
     pending = make_volunteer(tree.grassroots_a, status="pending")
     with pytest.raises(ValidationError):
-        services.pairing_create(file=file, volunteer=pending, start=date(2019, 1, 1), user=clerk_g,
-                                eligible=selectors.volunteer_shortlist(user=clerk_g))
+        services.pairing_create(
+            file=file,
+            volunteer=pending,
+            start=date(2019, 1, 1),
+            user=clerk_g,
+            eligible=selectors.volunteer_shortlist(user=clerk_g),
+        )
     assert not Pairing.objects.exists()
 
 

@@ -25,8 +25,16 @@ from unionvol.models import AuditAction, AuditEvent
 pytestmark = pytest.mark.django_db
 
 
-def test_visible_to_follows_the_roles(tree: Any, clerk_g: Any, clerk_a: Any, reviewer_a: Any,
-                                      admin_a: Any, viewer_a: Any, viewer_g: Any, admin_b: Any) -> None:
+def test_visible_to_follows_the_roles(
+    tree: Any,
+    clerk_g: Any,
+    clerk_a: Any,
+    reviewer_a: Any,
+    admin_a: Any,
+    viewer_a: Any,
+    viewer_g: Any,
+    admin_b: Any,
+) -> None:
     file = make_file(tree.grassroots_a)
     own = make_file(tree.district_a)
 
@@ -66,6 +74,7 @@ LIST_URLS = [
     "relief:donation_list",
     "relief:donation_create",
     "relief:warmth_stats",
+    "relief:wish_create",
 ]
 
 # (url name, object key, methods the insider may GET)
@@ -93,8 +102,15 @@ WISH_URLS = [
 
 @pytest.mark.parametrize(("name", "key"), OBJECT_URLS)
 def test_sensitive_object_urls(
-    name: str, key: str, tree: Any, clerk_g: Any, clerk_a: Any, viewer_a: Any, viewer_g: Any,
-    admin_b: Any, client: Any
+    name: str,
+    key: str,
+    tree: Any,
+    clerk_g: Any,
+    clerk_a: Any,
+    viewer_a: Any,
+    viewer_g: Any,
+    admin_b: Any,
+    client: Any,
 ) -> None:
     obj = _objects(tree)[key]
     url = reverse(name, args=[obj.pk])
@@ -146,8 +162,9 @@ def test_anonymous_is_sent_to_login(tree: Any, client: Any) -> None:
 
 
 @pytest.mark.parametrize("name", WISH_URLS)
-def test_wish_urls(name: str, tree: Any, clerk_g: Any, viewer_a: Any, admin_b: Any,
-                   client: Any) -> None:
+def test_wish_urls(
+    name: str, tree: Any, clerk_g: Any, viewer_a: Any, admin_b: Any, client: Any
+) -> None:
     wish = make_wish(tree.grassroots_a)
     url = reverse(name, args=[wish.pk])
     client.force_login(admin_b)
@@ -157,17 +174,21 @@ def test_wish_urls(name: str, tree: Any, clerk_g: Any, viewer_a: Any, admin_b: A
     assert client.get(url).status_code in ({200} if name == "relief:wish_detail" else {403, 405})
     assert client.post(url, {}).status_code in {403, 405}
     client.force_login(clerk_g)
-    assert client.get(url).status_code in ({200} if name in ("relief:wish_detail", "relief:wish_fulfil") else {405})
+    assert client.get(url).status_code in (
+        {200} if name in ("relief:wish_detail", "relief:wish_fulfil") else {405}
+    )
 
 
-def test_wish_list_for_insider_viewer_and_outsider(tree: Any, clerk_g: Any, viewer_a: Any,
-                                                  admin_b: Any, client: Any) -> None:
+def test_wish_list_for_insider_viewer_and_outsider(
+    tree: Any, clerk_g: Any, viewer_a: Any, admin_b: Any, client: Any
+) -> None:
     make_wish(tree.grassroots_a, beneficiary_name="张小明")
     client.force_login(clerk_g)
     assert "张小明" in client.get(reverse("relief:wish_list")).content.decode()
     client.force_login(viewer_a)
     html = client.get(reverse("relief:wish_list")).content.decode()
-    assert "张某" in html and "张小明" not in html  # viewers see the anonymised name
+    assert "张某" in html
+    assert "张小明" not in html
     client.force_login(admin_b)
     html = client.get(reverse("relief:wish_list")).content.decode()
     assert "张某" not in html
@@ -177,19 +198,26 @@ def test_every_file_view_is_audited(tree: Any, clerk_g: Any, client: Any) -> Non
     file = make_file(tree.grassroots_a)
     client.force_login(clerk_g)
     for name in ("relief:file_detail", "relief:file_edit", "relief:pair", "relief:grant_create"):
-        before = AuditEvent.objects.filter(action=AuditAction.VIEW_SENSITIVE, object_id=str(file.pk)).count()
+        before = AuditEvent.objects.filter(
+            action=AuditAction.VIEW_SENSITIVE, object_id=str(file.pk)
+        ).count()
         assert client.get(reverse(name, args=[file.pk])).status_code == 200
-        after = AuditEvent.objects.filter(action=AuditAction.VIEW_SENSITIVE, object_id=str(file.pk)).count()
+        after = AuditEvent.objects.filter(
+            action=AuditAction.VIEW_SENSITIVE, object_id=str(file.pk)
+        ).count()
         assert after == before + 1, name
     event = AuditEvent.objects.filter(object_id=str(file.pk)).first()
     assert event.user == clerk_g
     assert file.id_number not in event.object_repr
     client.get(reverse("relief:file_list"))
-    assert AuditEvent.objects.filter(action=AuditAction.VIEW_SENSITIVE, object_id="", rows=1).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.VIEW_SENSITIVE, object_id="", rows=1
+    ).exists()
 
 
-def test_related_models_share_the_file_visibility(tree: Any, clerk_g: Any, clerk_a: Any,
-                                                   reviewer_a: Any) -> None:
+def test_related_models_share_the_file_visibility(
+    tree: Any, clerk_g: Any, clerk_a: Any, reviewer_a: Any
+) -> None:
     _objects(tree)
     for model in (Pairing, ReliefGrant, Visit, Donation):
         assert model.objects.visible_to(clerk_g).count() == 1
@@ -204,3 +232,34 @@ def test_superuser_sees_everything(tree: Any) -> None:
     su.is_superuser = True
     su.save()
     assert HardshipFile.objects.visible_to(su).count() == 1
+
+
+def test_public_wish_pages_never_show_a_files_name(
+    tree: Any, clerk_g: Any, clerk_a: Any, viewer_a: Any, admin_b: Any, client: Any
+) -> None:
+    file = make_file(tree.grassroots_a, name="林德福")
+    wish = make_wish(tree.grassroots_a, file=file, beneficiary_name=file.name, category="hardship")
+    urls = [reverse("relief:wall"), reverse("relief:wish_claim", args=[wish.public_id])]
+    for user in (None, clerk_g, viewer_a, admin_b, clerk_a):
+        if user is None:
+            client.logout()
+        else:
+            client.force_login(user)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200
+            html = response.content.decode()
+            assert "林某" in html
+            assert "林德福" not in html
+
+
+def test_wish_names_follow_the_hardship_rule(
+    tree: Any, clerk_g: Any, clerk_a: Any, reviewer_a: Any, client: Any
+) -> None:
+    wish = make_wish(tree.grassroots_a, beneficiary_name="张小明")
+    for user, full in ((clerk_g, True), (reviewer_a, True), (clerk_a, False)):
+        client.force_login(user)
+        for url in (reverse("relief:wish_list"), reverse("relief:wish_detail", args=[wish.pk])):
+            html = client.get(url).content.decode()
+            assert ("张小明" in html) is full, (user, url)
+            assert "张某" in html or full

@@ -15,9 +15,17 @@ pytestmark = pytest.mark.django_db
 
 
 def visit_data(**kwargs: Any) -> dict[str, Any]:
-    data = {"visited_on": "2019-01-28", "campaign": "", "file": "", "category": "model_worker",
-            "visited_name": "顾劳模", "visitors": "工会主席", "gift": "米", "money": "300",
-            "note": ""}
+    data = {
+        "visited_on": "2019-01-28",
+        "campaign": "",
+        "file": "",
+        "category": "model_worker",
+        "visited_name": "顾劳模",
+        "visitors": "工会主席",
+        "gift": "米",
+        "money": "300",
+        "note": "",
+    }
     data.update(kwargs)
     return data
 
@@ -26,15 +34,20 @@ def test_visit_of_a_file_or_a_named_person(tree: Any, clerk_g: Any, client_as: A
     client = client_as(clerk_g)
     file = make_file(tree.grassroots_a)
     assert client.post(reverse("relief:visit_create"), visit_data()).status_code == 302
-    assert client.post(reverse("relief:visit_create"),
-                       visit_data(file=file.pk, visited_name="")).status_code == 302
+    assert (
+        client.post(
+            reverse("relief:visit_create"), visit_data(file=file.pk, visited_name="")
+        ).status_code
+        == 302
+    )
     response = client.post(reverse("relief:visit_create"), visit_data(visited_name="", gift="花篮"))
     assert response.status_code == 200
     assert "请选择困难职工，或填写慰问对象姓名" in response.content.decode()
     assert "花篮" in response.content.decode()
     assert Visit.objects.count() == 2
     by_file = Visit.objects.get(file=file)
-    assert by_file.category == "hardship" and by_file.union == tree.grassroots_a
+    assert by_file.category == "hardship"
+    assert by_file.union == tree.grassroots_a
 
 
 def test_visit_cannot_name_a_file_of_another_union(tree: Any, clerk_g: Any, client_as: Any) -> None:
@@ -57,8 +70,13 @@ def test_one_donation_per_union_and_campaign(tree: Any, clerk_g: Any, client_as:
     campaign = make_campaign(tree.district_a)
     CampaignAddressee.objects.create(campaign=campaign, union=tree.grassroots_a)
     client = client_as(clerk_g)
-    data = {"union": tree.grassroots_a.pk, "campaign": campaign.pk, "amount": "5000.50",
-            "donors": "40", "note": ""}
+    data = {
+        "union": tree.grassroots_a.pk,
+        "campaign": campaign.pk,
+        "amount": "5000.50",
+        "donors": "40",
+        "note": "",
+    }
     assert client.post(reverse("relief:donation_create"), data).status_code == 302
     donation = Donation.objects.get()
     assert donation.amount == Decimal("5000.50")
@@ -74,17 +92,24 @@ def test_one_donation_per_union_and_campaign(tree: Any, clerk_g: Any, client_as:
 
 def test_donation_only_for_the_users_own_union(tree: Any, clerk_g: Any, client_as: Any) -> None:
     campaign = make_campaign(tree.grassroots_a)
-    response = client_as(clerk_g).post(reverse("relief:donation_create"), {
-        "union": tree.grassroots_b.pk, "campaign": campaign.pk, "amount": "1", "donors": "1"})
+    response = client_as(clerk_g).post(
+        reverse("relief:donation_create"),
+        {"union": tree.grassroots_b.pk, "campaign": campaign.pk, "amount": "1", "donors": "1"},
+    )
     assert response.status_code == 200
     assert not Donation.objects.exists()
 
 
 @pytest.mark.parametrize("name", ["relief:visit_list", "relief:donation_list", "relief:index"])
-def test_lists_have_constant_queries(name: str, tree: Any, clerk_g: Any, client_as: Any,
-                                     django_assert_max_num_queries: Any) -> None:
+def test_lists_have_constant_queries(
+    name: str, tree: Any, clerk_g: Any, client_as: Any, django_assert_max_num_queries: Any
+) -> None:
     client = client_as(clerk_g)
-    make_visit(tree.grassroots_a, file=make_file(tree.grassroots_a), campaign=make_campaign(tree.grassroots_a))
+    make_visit(
+        tree.grassroots_a,
+        file=make_file(tree.grassroots_a),
+        campaign=make_campaign(tree.grassroots_a),
+    )
     make_donation(tree.grassroots_a)
     with django_assert_max_num_queries(12):
         assert client.get(reverse(name)).status_code == 200
@@ -96,13 +121,15 @@ def test_lists_have_constant_queries(name: str, tree: Any, clerk_g: Any, client_
         assert client.get(reverse(name)).status_code == 200
 
 
-def test_stats_page_has_constant_queries(tree: Any, reviewer_a: Any, client_as: Any,
-                                         django_assert_max_num_queries: Any) -> None:
+def test_stats_page_has_constant_queries(
+    tree: Any, reviewer_a: Any, client_as: Any, django_assert_max_num_queries: Any
+) -> None:
     from tests.factories import make_union
     from tests.relief.factories import make_grant
 
-    campaign = make_campaign(tree.district_a, kind="spring_warmth",
-                             title="2019年春节送温暖活动的通知")
+    campaign = make_campaign(
+        tree.district_a, kind="spring_warmth", title="2019年春节送温暖活动的通知"
+    )
     client = client_as(reviewer_a)
     params = {"campaign": campaign.pk, "union": tree.district_a.pk, "aggregate": "on"}
     with django_assert_max_num_queries(16):
