@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
 
 from reports import exports
 from reports.registry import REGISTRY, describe
@@ -41,39 +40,45 @@ class Command(BaseCommand):
             return ""
         form_id = options["form"]
         if form_id not in REGISTRY:
-            raise CommandError(f"unknown form {form_id!r}; choose from: {', '.join(REGISTRY)}")
+            raise CommandError(f"未知的报表「{form_id}」，可选：{', '.join(REGISTRY)}")
         if not options["output"]:
-            raise CommandError("-o FILE is required")
+            raise CommandError("请用 -o 指定输出文件。")
         from campaigns.models import Campaign
-        from unions.models import Union
+        from unions.selectors import union_lookup
 
         campaign = None
         if options["campaign"]:
-            campaign = Campaign.objects.filter(doc_number=options["campaign"]).first()
-            if campaign is None:
-                raise CommandError(f"no campaign with doc number {options['campaign']!r}")
+            matches = list(Campaign.objects.filter(doc_number=options["campaign"])[:2])
+            if not matches:
+                raise CommandError(f"没有文号为「{options['campaign']}」的通知。")
+            if len(matches) > 1:
+                raise CommandError(f"文号「{options['campaign']}」对应多份通知。")
+            campaign = matches[0]
         if options["volunteer"] is None and campaign is None and form_id != "roster":
-            raise CommandError("--campaign is required")
+            raise CommandError("请用 --campaign 指定通知文号。")
         if options["union"]:
-            union = Union.objects.filter(
-                Q(code=options["union"]) | Q(name=options["union"])
-            ).first()
+            union = union_lookup(term=options["union"])
             if union is None:
-                raise CommandError(f"no union {options['union']!r}")
+                raise CommandError(f"没有编码或名称为「{options['union']}」的工会。")
         elif campaign is not None:
             union = campaign.issuer
         elif options["volunteer"] is None:
-            raise CommandError("--union or --campaign is required")
+            raise CommandError("请用 --union 或 --campaign 指定工会或通知。")
         else:
             from volunteers.models import Volunteer
 
-            union = Volunteer.objects.get(pk=options["volunteer"]).union
+            found = (
+                Volunteer.objects.select_related("union").filter(pk=options["volunteer"]).first()
+            )
+            if found is None:
+                raise CommandError(f"没有编号为 {options['volunteer']} 的志愿者。")
+            union = found.union
         if options["volunteer"] is not None and form_id not in ("roster", "registration"):
-            raise CommandError("--volunteer only applies to roster and registration")
+            raise CommandError("--volunteer 只适用于 roster 和 registration。")
         wb = self._volunteers_sheet(form_id, options, union, campaign)
         if wb is None:
             if campaign is None:
-                raise CommandError("--campaign is required")
+                raise CommandError("请用 --campaign 指定通知文号。")
             wb = exports.form_workbook(
                 form_id, union=union, campaign=campaign, aggregate=options["aggregate"]
             )
@@ -98,7 +103,7 @@ class Command(BaseCommand):
 
             volunteer = Volunteer.objects.filter(pk=options["volunteer"]).first()
             if volunteer is None:
-                raise CommandError(f"no volunteer {options['volunteer']}")
+                raise CommandError(f"没有编号为 {options['volunteer']} 的志愿者。")
             if form_id == "roster":
                 _sheet, wb = build_sheet(
                     form_id,
