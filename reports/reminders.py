@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reports.models import ReminderSent, Submission, SubmissionStatus
-from reports.services import ensure_submissions
+from reports.services import open_due_milestones
 from unions.models import Membership, Role
 
 THRESHOLDS = (7, 3, 1)
@@ -37,9 +37,7 @@ def send_reminders(*, today: date | None = None) -> int:
     milestones = Milestone.objects.filter(
         campaign__status=CampaignStatus.PUBLISHED, due_date__lte=window
     ).select_related("campaign")
-    for milestone in milestones:
-        if milestone.opens_on is None or milestone.opens_on <= today:
-            ensure_submissions(milestone=milestone)
+    open_due_milestones(today=today)
     pending = (
         Submission.objects.filter(
             milestone__in=milestones,

@@ -73,6 +73,24 @@ def ensure_submissions(*, milestone: Any, unions: list[Any] | None = None) -> in
     return len(created)
 
 
+def open_due_milestones(*, today: date | None = None) -> int:
+    """For cron: every milestone of a published campaign whose entry has opened gets the
+    submissions of its addressees (prefilled). Returns how many were created."""
+    from django.db.models import Q
+
+    from campaigns.models import CampaignStatus, Milestone
+
+    today = today or timezone.localdate()
+    created = 0
+    milestones = Milestone.objects.filter(
+        Q(opens_on__isnull=True) | Q(opens_on__lte=today),
+        campaign__status=CampaignStatus.PUBLISHED,
+    ).select_related("campaign")
+    for milestone in milestones:
+        created += ensure_submissions(milestone=milestone)
+    return created
+
+
 def is_locked(submission: Submission, today: date | None = None) -> bool:
     milestone = submission.milestone
     if milestone.lock_after_days is None or submission.reopened:
@@ -81,9 +99,18 @@ def is_locked(submission: Submission, today: date | None = None) -> bool:
     return today > milestone.due_date + timedelta(days=milestone.lock_after_days)
 
 
+def is_own(user: Any, submission: Submission) -> bool:
+    """Only the reporting union's own members fill in its report (parents review it)."""
+    if getattr(user, "is_superuser", False):
+        return True
+    union = union_of(user)
+    return union is not None and union.pk == submission.union_id
+
+
 def can_edit(user: Any, submission: Submission) -> bool:
     return (
         has_capability(user, Capability.EDIT)
+        and is_own(user, submission)
         and submission.status in EDITABLE
         and not is_locked(submission)
     )
@@ -113,7 +140,7 @@ def can_review(user: Any, submission: Submission) -> bool:
 
 
 def _check_editable(user: Any, submission: Submission) -> None:
-    if not has_capability(user, Capability.EDIT):
+    if not has_capability(user, Capability.EDIT) or not is_own(user, submission):
         raise PermissionDenied
     if is_locked(submission):
         raise ValidationError(LOCKED, code="locked")

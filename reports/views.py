@@ -58,6 +58,15 @@ class IndexView(ScopedViewMixin, TemplateView):
             if union
             else []
         )
+        ctx["to_review"] = (
+            Submission.objects.visible_to(user)
+            .filter(status="submitted")
+            .exclude(union=union)
+            .select_related("milestone__campaign", "union")
+            .order_by("submitted_at")[:100]
+            if has_capability(user, Capability.REVIEW)
+            else []
+        )
         ctx["breadcrumbs"] = [(_("报送"), None)]
         return ctx
 

@@ -234,3 +234,36 @@ def test_outsider_gets_404(client_as: Any, admin_b: Any, dispatch_ms: Any, tree:
     services.ensure_submissions(milestone=dispatch_ms)
     sub = Submission.objects.get(union=tree.district_a, milestone=dispatch_ms)
     assert client_as(admin_b).get(sub.get_absolute_url()).status_code == 404
+
+
+def test_only_the_reporting_union_fills_it_in(
+    client_as: Any, admin_a: Any, clerk_a: Any, dispatch_ms: Any, tree: Any, issuer_reviewer: Any
+) -> None:
+    services.ensure_submissions(milestone=dispatch_ms)
+    sub = Submission.objects.get(union=tree.district_a, milestone=dispatch_ms)
+    # the issuer's reviewer may read and review, but not write the district's report
+    resp = client_as(issuer_reviewer).post(
+        sub.get_absolute_url(), {"action": "save", "version": sub.version, "progress_0": "x"}
+    )
+    assert resp.status_code == 403
+    assert not services.can_edit(issuer_reviewer, sub)
+    assert services.can_edit(clerk_a, sub)
+
+
+def test_cron_opens_milestones_and_home_lists_what_awaits(
+    client_as: Any, clerk_a: Any, issuer_reviewer: Any, dispatch_ms: Any, tree: Any
+) -> None:
+    from reports.services import open_due_milestones
+
+    assert open_due_milestones() == 4  # 2 milestones × 2 addressees
+    assert open_due_milestones() == 0
+    home = client_as(clerk_a).get("/").content.decode()
+    assert "待报送的材料" in home
+    sub = Submission.objects.get(union=tree.district_a, milestone=dispatch_ms)
+    sub = services.submission_save(
+        submission=sub, user=clerk_a, version=sub.version, cleaned={"progress_0": "x"}
+    )
+    services.submission_submit(submission=sub, user=clerk_a, version=sub.version)
+    client = client_as(issuer_reviewer)
+    assert "待审核的报送" in client.get("/").content.decode()
+    assert "甲区总工会 · " in client.get("/reports/").content.decode()
