@@ -47,7 +47,9 @@ class ReportForm:
     * ``write_aggregate(workbook, parent_union, rows)`` — one row or block per
       subordinate union plus 合计.
 
-    ``template_name`` renders ``data`` on the submission page.
+    ``render(data)`` / ``template_name`` show ``data`` as HTML on the submission page.
+    ``data`` is plain JSON (it is frozen as the snapshot of each submitted version);
+    a union's ``narrative`` and photo count are merged into it on submission.
     """
 
     identifier: ClassVar[str]
@@ -117,6 +119,20 @@ class ReportForm:
 
     def figures_of(self, data: dict[str, Any]) -> dict[str, Any]:
         return data.get("figures") or {}
+
+    def render(self, data: dict[str, Any], *, submission: Any = None, request: Any = None) -> str:
+        """The form as an HTML fragment (the submission page includes ``template_name``)."""
+        from django.template.loader import render_to_string
+
+        from reports.selectors import figure_items
+
+        context = {
+            "report_form": self,
+            "data": data,
+            "figures": figure_items(data.get("figures") or {}),
+            "submission": submission,
+        }
+        return render_to_string(self.template_name, context, request=request)
 
     # --- xlsx -----------------------------------------------------------------
     short_title: ClassVar[str] = ""

@@ -84,15 +84,22 @@ class CampaignReportsView(ScopedViewMixin, DetailView):
         user = self.request.user
         union = union_of(user)
         milestones = list(campaign.milestones.order_by("due_date", "pk"))
-        if union is not None and campaign.addressee_rows.filter(union=union).exists():
-            for milestone in milestones:
+
+        def own_submissions() -> dict[int, Submission]:
+            return {
+                s.milestone_id: s
+                for s in Submission.objects.visible_to(user).filter(
+                    milestone__campaign=campaign, union=union
+                )
+            }
+
+        subs = own_submissions()
+        missing = [m for m in milestones if m.pk not in subs and services.is_open(m)]
+        # First visit of an addressed union: open its submissions, prefilled.
+        if missing and union is not None and campaign.addressee_rows.filter(union=union).exists():
+            for milestone in missing:
                 services.ensure_submissions(milestone=milestone, unions=[union])
-        subs = {
-            s.milestone_id: s
-            for s in Submission.objects.visible_to(user).filter(
-                milestone__campaign=campaign, union=union
-            )
-        }
+            subs = own_submissions()
         ctx["rows"] = [(m, subs.get(m.pk)) for m in milestones]
         ctx["union"] = union
         ctx["breadcrumbs"] = [(_("报送"), "/reports/"), (campaign.doc_number, None)]

@@ -220,3 +220,10 @@ def test_export_sheet_list(capsys: Any) -> None:
     for key in ("dispatch", "warmth_stats", "quota", "roster", "registration", "plan", "typical"):
         assert key in out
     assert "summary" in out
+
+
+def test_every_form_renders_its_prefill_as_html(campaign: Any, tree: Any) -> None:
+    make_records(tree.grassroots_a, campaign)
+    for form in REGISTRY.values():
+        html = form.render(form.prefill_campaign(tree.district_a, campaign))
+        assert str(form.title) in html or form.identifier == "registration"

@@ -85,3 +85,18 @@ def test_submission_page_and_index_query_counts_are_constant(
         sub.refresh_from_db()
     assert _count(client, sub.get_absolute_url()) == small_sub
     assert _count(client, "/reports/") == small_index
+
+
+def test_campaign_page_query_count_is_constant_after_the_first_visit(
+    client_as: Any, clerk_a: Any, campaign: Any, tree: Any
+) -> None:
+    client = client_as(clerk_a)
+    url = f"/reports/campaigns/{campaign.pk}/"
+    client.get(url)  # opens the submissions
+    small = _count(client, url)
+    for i in range(8):
+        m = Milestone.objects.create(
+            campaign=campaign, title=f"追加{i}", form="summary", due_date=campaign.issue_date
+        )
+        services.ensure_submissions(milestone=m, unions=[tree.district_a])
+    assert _count(client, url) == small

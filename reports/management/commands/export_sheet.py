@@ -11,6 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from reports import exports
 from reports.registry import REGISTRY, describe
+from unionvol.audit import audit
+from unionvol.models import AuditAction
 from unionvol.xlsx import SafeWorkbook
 
 
@@ -81,6 +83,16 @@ class Command(BaseCommand):
                 raise CommandError("请用 --campaign 指定通知文号。")
             wb = exports.form_workbook(
                 form_id, union=union, campaign=campaign, aggregate=options["aggregate"]
+            )
+            audit(
+                user=None,
+                action=AuditAction.EXPORT,
+                target=campaign,
+                rows=wb.rows_written,
+                form=form_id,
+                union=union.pk,
+                aggregate=options["aggregate"],
+                via="export_sheet",
             )
         wb.save(options["output"])
         return f"{form_id}: {wb.rows_written} rows -> {options['output']}"
