@@ -192,19 +192,29 @@ def _team_counts(qs: QuerySet[ServiceTeam]) -> QuerySet[ServiceTeam]:
     ).order_by("union__path", "name", "pk")
 
 
-def team_list(
-    *, user: Any, campaign_id: int | None = None, year: int | None = None
-) -> list[ServiceTeam]:
-    """Teams with their composition and featured-activity flags."""
-    year = year or timezone.localdate().year
+def team_queryset(*, user: Any, campaign_id: int | None = None) -> QuerySet[ServiceTeam]:
+    """Visible teams with member counts by role (for lists and paging)."""
     qs = ServiceTeam.objects.visible_to(user).select_related("union", "campaign", "parent")
     if campaign_id:
         qs = qs.filter(campaign_id=campaign_id)
-    teams = list(_team_counts(qs))
+    return _team_counts(qs)
+
+
+def team_flags(
+    *, teams: list[ServiceTeam], user: Any, year: int | None = None
+) -> list[ServiceTeam]:
+    """Attach ``composition`` and ``featured_flag`` to teams from ``team_queryset`` (one query)."""
+    year = year or timezone.localdate().year
     featured = {
         (r["team__union"], r["team__campaign"]): r["n"]
         for r in Activity.objects.visible_to(user)
-        .filter(featured=True, date__year=year, team__campaign__featured_per_year__isnull=False)
+        .filter(
+            featured=True,
+            date__year=year,
+            team__campaign__featured_per_year__isnull=False,
+            team__union_id__in={t.union_id for t in teams},
+            team__campaign_id__in={t.campaign_id for t in teams},
+        )
         .values("team__union", "team__campaign")
         .annotate(n=Count("pk"))
     }
@@ -223,6 +233,14 @@ def team_list(
                     "required": required,
                 }
     return teams
+
+
+def team_list(
+    *, user: Any, campaign_id: int | None = None, year: int | None = None
+) -> list[ServiceTeam]:
+    """All visible teams with their composition and featured-activity flags."""
+    teams = list(team_queryset(user=user, campaign_id=campaign_id))
+    return team_flags(teams=teams, user=user, year=year)
 
 
 def team_detail(*, team: ServiceTeam) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, ListView
 from django.views.generic.detail import SingleObjectMixin
 
 from campaigns import exports, selectors, services
@@ -51,6 +51,8 @@ from unionvol.scoping import (
     union_of,
 )
 from volunteers.models import Volunteer
+
+DETAIL_TEAMS = 50  # teams listed on a notice's page; the team list pages the rest
 
 
 def _crumbs(*extra: tuple[Any, str | None]) -> list[tuple[Any, str | None]]:
@@ -178,7 +180,16 @@ class CampaignDetailView(ScopedViewMixin, DetailView):
                 "can_read": mine is not None and has_capability(user, Capability.EDIT),
                 "can_form_team": campaign.status == CampaignStatus.PUBLISHED
                 and has_capability(user, Capability.EDIT),
-                "teams": selectors.team_list(user=user, campaign_id=campaign.pk, year=year),
+                "teams": selectors.team_flags(
+                    teams=list(
+                        selectors.team_queryset(user=user, campaign_id=campaign.pk)[:DETAIL_TEAMS]
+                    ),
+                    user=user,
+                    year=year,
+                ),
+                "team_count": ServiceTeam.objects.visible_to(user)
+                .filter(campaign=campaign)
+                .count(),
                 "breadcrumbs": _crumbs((campaign.doc_number, None)),
             }
         )
@@ -193,7 +204,7 @@ class CampaignCreateView(ScopedViewMixin, FormView):
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
-        kwargs["issuer"] = union_of(self.request.user) or Union.objects.none().first()
+        kwargs["issuer"] = union_of(self.request.user)  # dispatch ensured there is one
         return kwargs
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
@@ -357,9 +368,15 @@ def _team_form_kwargs(user: Any) -> dict[str, Any]:
     }
 
 
-class TeamListView(ScopedViewMixin, TemplateView):
+class TeamListView(ScopedViewMixin, ListView):
     model = ServiceTeam
     template_name = "campaigns/team_list.html"
+    paginate_by = 50
+
+    def get_queryset(self) -> QuerySet[ServiceTeam]:
+        return selectors.team_queryset(
+            user=self.request.user, campaign_id=_int(self.request.GET.get("campaign"))
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
@@ -368,7 +385,7 @@ class TeamListView(ScopedViewMixin, TemplateView):
         year = _int(self.request.GET.get("year")) or timezone.localdate().year
         ctx.update(
             {
-                "teams": selectors.team_list(user=user, campaign_id=campaign_id, year=year),
+                "teams": selectors.team_flags(teams=list(ctx["object_list"]), user=user, year=year),
                 "year": year,
                 "campaigns": selectors.readable_campaigns(user=user).only("pk", "doc_number"),
                 "campaign_id": campaign_id,

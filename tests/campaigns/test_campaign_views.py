@@ -295,6 +295,7 @@ def test_detail_query_count_is_constant(
     issuer_admin = make_member(tree.city, Role.ADMIN)
     client.force_login(issuer_admin)
     url = f"/campaigns/{campaign.pk}/"
+    make_team(tree.grassroots_a, campaign=campaign)
     small = count_queries(lambda: client.get(url))
     for i in range(8):
         Milestone.objects.create(
