@@ -169,6 +169,8 @@ class VolunteerForm(forms.Form):
 
     def clean_photo(self) -> Any:
         upload = self.cleaned_data.get("photo")
+        if upload is False:
+            return False  # "clear" ticked on the edit page
         if not upload:
             return None
         return clean_image(upload)

@@ -8,7 +8,10 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from unionvol.capabilities import Capability
 from unionvol.home import AwaitingItem
+from unionvol.scoping import has_capability
+from volunteers.models import Volunteer, VolunteerStatus
 from volunteers.selectors import inbox_count
 
 
@@ -16,3 +19,10 @@ def awaiting(user: Any) -> Iterable[AwaitingItem]:
     count = inbox_count(user=user)
     if count:
         yield AwaitingItem(_("待审批的志愿者登记"), count, reverse("volunteers:inbox"), "warning")
+    if has_capability(user, Capability.EDIT):
+        returned = (
+            Volunteer.objects.visible_to(user).filter(status=VolunteerStatus.RETURNED).count()
+        )
+        if returned:
+            url = reverse("volunteers:roster") + "?status=" + VolunteerStatus.RETURNED
+            yield AwaitingItem(_("被退回待修改的志愿者登记"), returned, url, "danger")

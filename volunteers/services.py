@@ -154,6 +154,9 @@ def _validate(volunteer: Volunteer, *, typed_gender: str, by: Any, require_phone
 def _apply(volunteer: Volunteer, data: dict[str, Any]) -> None:
     for key in FORM_FIELDS:
         if key in data:
+            if key == "photo" and data[key] is False:
+                volunteer.photo = ""  # cleared; the file stays for the history
+                continue
             if key == "photo" and not data[key]:
                 continue  # keep the stored photo when none is uploaded
             setattr(volunteer, key, data[key] if data[key] is not None else "")

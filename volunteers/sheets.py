@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from unions.models import Union
 from unionvol.idnumbers import mask_id_number
@@ -76,15 +77,21 @@ def _write_plain_rows(sheet: SafeSheet, rows: Iterable[list[Any]]) -> int:
     ``SafeSheet.row``; a string openpyxl would read as a formula becomes a text cell."""
     ws = sheet.ws
     texts = [column.text for column in sheet.columns]
+    illegal = ILLEGAL_CHARACTERS_RE.sub
     count = 0
     for values in rows:
         out = []
         for text, value in zip(texts, values, strict=False):
-            value = safe_value(value)
-            if isinstance(value, str):
-                if value.startswith("="):
+            cls = value.__class__
+            if cls is str:  # the common case, inlined: what safe_value does to a str
+                value = illegal("", value)
+                if value[:1] == "=":
                     value = sheet.cell(value, "uv_cell")
-            elif text and value is not None:
+            elif value is not None and cls is not int:
+                value = safe_value(value)
+                if text and value is not None and not isinstance(value, str):
+                    value = str(value)
+            elif text and cls is int:
                 value = str(value)
             out.append(value)
         ws.append(out)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import contextlib
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +44,7 @@ from volunteers.models import Volunteer, VolunteerStatus
 APPLY_LIMIT = 5  # public applications per IP address
 APPLY_WINDOW = 3600  # seconds
 IMPORT_DIR = "imports"
+IMPORT_MAX_AGE = 24 * 3600  # seconds
 
 
 def roster_crumbs(*extra: tuple[str, str | None]) -> list[tuple[str, str | None]]:
@@ -388,6 +391,15 @@ class RosterSheetView(ScopedViewMixin, View):
 
 
 # --- import -------------------------------------------------------------------------
+def _remove_stale_imports(folder: Path) -> None:
+    """Previews abandoned for a day are deleted (their files hold personal data)."""
+    cutoff = time.time() - IMPORT_MAX_AGE
+    for stale in folder.glob("*.xlsx"):
+        with contextlib.suppress(OSError):
+            if stale.stat().st_mtime < cutoff:
+                stale.unlink()
+
+
 def _import_path(user: Any, token: str) -> Path:
     if not token.isalnum() or len(token) != 32:
         raise Http404
@@ -426,6 +438,7 @@ class ImportView(ScopedViewMixin, FormView):
         token = secrets.token_hex(16)
         path = _import_path(self.request.user, token)
         path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_imports(path.parent)
         upload.seek(0)
         with path.open("wb") as out:
             for chunk in upload.chunks():
@@ -549,7 +562,8 @@ def apply(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect("volunteers:apply_done")
     else:
-        form = PublicApplyForm(union_matches=matches)
+        initial = {"union": matches[0].pk} if len(matches) == 1 else {}
+        form = PublicApplyForm(union_matches=matches, initial=initial)
     return render(request, "volunteers/apply.html", {"form": form, "q": term, "matches": matches})
 
 

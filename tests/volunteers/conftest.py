@@ -29,6 +29,12 @@ def _clear_cache() -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path: Any) -> None:
+    """Uploads (photos, import files) go to a throw-away folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def chain(tree: Any) -> Chain:
     from campaigns.models import CampaignAddressee, CampaignKind

@@ -237,3 +237,15 @@ def test_a_returned_registration_is_resubmitted_from_its_page(
     assert response.status_code == 302
     volunteer.refresh_from_db()
     assert volunteer.approval_round == 2
+
+
+def test_the_home_page_shows_returned_registrations_to_the_clerk(
+    tree: Any, chain: Any, client_as: Any
+) -> None:
+    volunteer = register(tree, chain)
+    services.approval_decide(
+        volunteer=volunteer, by=chain.unit_reviewer, decision="returned", opinion="补充"
+    )
+    html = client_as(chain.clerk).get("/").content.decode()
+    assert "被退回待修改的志愿者登记" in html
+    assert "/volunteers/?status=returned" in html

@@ -218,3 +218,22 @@ def test_another_users_token_cannot_be_confirmed(
 def test_import_access(tree: Any, viewer_a: Any, client_as: Any) -> None:
     assert client_as(viewer_a).get("/volunteers/import/").status_code == 403
     assert client_as(viewer_a).post("/volunteers/import/confirm/", {}).status_code == 403
+
+
+def test_abandoned_preview_files_are_removed_after_a_day(
+    tree: Any, clerk_a: Any, client_as: Any
+) -> None:
+    import os
+    import time
+
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True)
+    old = folder / "1-0123456789abcdef0123456789abcdef.xlsx"
+    old.write_bytes(b"x")
+    os.utime(old, (time.time() - 2 * 86400, time.time() - 2 * 86400))
+    client_as(clerk_a).post(
+        "/volunteers/import/",
+        {"file": upload(roster_bytes(good_rows())), "union": tree.grassroots_a.pk},
+    )
+    assert not old.exists()
+    assert len(list(folder.glob("*.xlsx"))) == 1

@@ -33,6 +33,8 @@ def test_the_public_page_lists_search_matches(tree: Any, client: Any) -> None:
     assert "乙区某企业工会" in html
     assert "甲区某企业工会" not in html
     assert "个人信息" in html
+    assert "volunteers/apply.js" in html  # the search box refills the list as one types
+    assert 'data-search-url="/volunteers/apply/unions/"' in html
 
 
 def test_a_member_of_the_public_applies(tree: Any, client: Any) -> None:

@@ -228,3 +228,19 @@ def test_the_english_catalogue_is_compiled() -> None:
     with translation.override("en"):
         assert str(VolunteerStatus.APPROVED.label) == "Approved"
         assert str(OWN_ENTRY) == "You cannot review a registration you entered yourself."
+
+
+def test_a_photo_can_be_cleared_on_edit(tree: Any, clerk_a: Any, client_as: Any) -> None:
+    client = client_as(clerk_a)
+    client.post("/volunteers/new/", {**form_data(), "union": tree.district_a.pk, "photo": jpeg()})
+    volunteer = Volunteer.objects.get()
+    assert volunteer.photo
+    url = f"/volunteers/{volunteer.pk}/edit/"
+    kept = {**form_data(workplace="改过"), "version": volunteer.version}
+    assert client.post(url, kept).status_code == 302
+    volunteer.refresh_from_db()
+    assert volunteer.photo
+    cleared = {**form_data(), "version": volunteer.version, "photo-clear": "on"}
+    assert client.post(url, cleared).status_code == 302
+    volunteer.refresh_from_db()
+    assert not volunteer.photo

@@ -239,6 +239,7 @@ EN = {
     "导入完成：新增 %(c)s 人，更新 %(u)s 人。": "Import finished: %(c)s new, %(u)s updated.",
     "提交过于频繁：同一网络每小时最多提交 %(n)s 次报名，请稍后再试。": "Too many submissions: at most %(n)s applications per hour from one network. Please try again later.",
     "名额分配表：": "Quota tables:",
+    "被退回待修改的志愿者登记": "Returned volunteer registrations to correct",
 }
 
 
