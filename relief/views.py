@@ -11,6 +11,7 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
@@ -255,6 +256,7 @@ class PairCreateView(ReliefMixin, FormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
         kwargs["shortlist"] = selectors.volunteer_shortlist(user=self.request.user)
+        kwargs.setdefault("initial", {})["start"] = timezone.localdate()
         return kwargs
 
     def form_valid(self, form: PairingForm) -> HttpResponse:
