@@ -227,3 +227,44 @@ def test_every_form_renders_its_prefill_as_html(campaign: Any, tree: Any) -> Non
     for form in REGISTRY.values():
         html = form.render(form.prefill_campaign(tree.district_a, campaign))
         assert str(form.title) in html or form.identifier == "registration"
+
+
+def test_aggregated_export_query_count_does_not_grow_with_unions(
+    campaign: Any, dispatch_ms: Any, tree: Any, issuer_reviewer: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from campaigns.models import CampaignAddressee
+    from reports import exports
+    from tests.factories import make_union
+
+    def grow(start: int, stop: int) -> None:
+        for i in range(start, stop):
+            u = make_union(tree.city, name=f"汇总{i}", code=f"C-G{i:03d}")
+            CampaignAddressee.objects.create(campaign=campaign, union=u)
+        services.ensure_submissions(milestone=dispatch_ms)
+        for m in campaign.milestones.all():
+            services.ensure_submissions(milestone=m)
+        tree.city.refresh_from_db()
+
+    def count() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as one:
+            wb = exports.form_workbook(
+                "dispatch",
+                union=tree.city,
+                campaign=campaign,
+                aggregate=True,
+                milestone=dispatch_ms,
+            )
+        wb.save(io.BytesIO())
+        with CaptureQueriesContext(connection) as whole:
+            wb = exports.campaign_workbook(campaign=campaign, union=tree.city, user=issuer_reviewer)
+        wb.save(io.BytesIO())
+        return len(one.captured_queries), len(whole.captured_queries)
+
+    grow(0, 3)
+    count()  # warms the user's membership cache
+    small = count()
+    grow(3, 30)
+    assert count() == small
