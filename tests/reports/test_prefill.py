@@ -71,3 +71,22 @@ def test_submitted_figures_do_not_change_with_later_records(
 
     data = data_for("dispatch", tree.district_a, campaign, dispatch_ms)
     assert data["blocks"][0]["person_times"] == snap.snapshot["blocks"][0]["person_times"]
+
+
+def test_warmth_stats_prefill_comes_from_relief_records(campaign: Any, tree: Any) -> None:
+    from decimal import Decimal
+
+    from campaigns.models import Milestone
+    from tests.relief.factories import make_donation, make_visit
+
+    make_visit(tree.grassroots_a, campaign=campaign)
+    make_visit(tree.grassroots_a, campaign=campaign, visited_name="王老师")
+    make_donation(tree.grassroots_a, campaign=campaign, amount=Decimal("8000.00"))
+    ms = Milestone.objects.create(
+        campaign=campaign, title="统计表", form="warmth_stats", due_date=campaign.issue_date
+    )
+    services.ensure_submissions(milestone=ms, unions=[tree.district_a])
+    stats = Submission.objects.get(milestone=ms, union=tree.district_a).data["stats"]
+    assert stats["visits"] == 2
+    assert stats["donations"] == 8000.0
+    assert stats["year"] == 2026
