@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,42 +58,45 @@ def send_reminders(*, today: date | None = None) -> int:
         if m.user.email:
             clerks.setdefault(m.union_id, []).append(m.user.email)
     messages = []
-    for sub in pending:
-        threshold = threshold_for(sub.milestone.due_date, today)
-        if threshold is None or (sub.pk, threshold) in done:
-            continue
-        recipients = clerks.get(sub.union_id, [])
-        if not recipients:
-            continue
-        try:
-            with transaction.atomic():
-                ReminderSent.objects.create(
-                    submission=sub, threshold=threshold, recipients=len(recipients)
-                )
-        except IntegrityError:
-            continue
-        days = (sub.milestone.due_date - today).days
-        if days < 0:
-            when = _("已逾期 %(days)s 天") % {"days": -days}
-        else:
-            when = _("还有 %(days)s 天截止") % {"days": days}
-        subject = _("【催报】%(doc)s %(title)s（%(when)s）") % {
-            "doc": sub.milestone.campaign.doc_number,
-            "title": sub.milestone.title,
-            "when": when,
-        }
-        body = _(
-            "%(union)s：\n\n%(campaign)s 的“%(title)s”截止日期为 %(due)s，%(when)s，"
-            "贵单位尚未报送。请登录系统填报：/reports/submissions/%(pk)s/\n"
-        ) % {
-            "union": sub.union.name,
-            "campaign": sub.milestone.campaign.title,
-            "title": sub.milestone.title,
-            "due": f"{sub.milestone.due_date:%Y-%m-%d}",
-            "when": when,
-            "pk": sub.pk,
-        }
-        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
-    if messages:
-        send_mass_mail(messages, fail_silently=False)
+    # Records and e-mails together: if sending fails, no threshold is marked as done.
+    with transaction.atomic():
+        for sub in pending:
+            threshold = threshold_for(sub.milestone.due_date, today)
+            if threshold is None or (sub.pk, threshold) in done:
+                continue
+            recipients = clerks.get(sub.union_id, [])
+            if not recipients:
+                continue
+            _record, created = ReminderSent.objects.get_or_create(
+                submission=sub, threshold=threshold, defaults={"recipients": len(recipients)}
+            )
+            if created:
+                messages.append(_message(sub, today, recipients))
+        if messages:
+            send_mass_mail(messages, fail_silently=False)
     return len(messages)
+
+
+def _message(sub: Submission, today: date, recipients: list[str]) -> tuple[str, str, str, list]:
+    days = (sub.milestone.due_date - today).days
+    if days < 0:
+        when = _("已逾期 %(days)s 天") % {"days": -days}
+    else:
+        when = _("还有 %(days)s 天截止") % {"days": days}
+    subject = _("【催报】%(doc)s %(title)s（%(when)s）") % {
+        "doc": sub.milestone.campaign.doc_number,
+        "title": sub.milestone.title,
+        "when": when,
+    }
+    body = _(
+        "%(union)s：\n\n%(campaign)s 的“%(title)s”截止日期为 %(due)s，%(when)s，"
+        "贵单位尚未报送。请登录系统填报：/reports/submissions/%(pk)s/\n"
+    ) % {
+        "union": sub.union.name,
+        "campaign": sub.milestone.campaign.title,
+        "title": sub.milestone.title,
+        "due": f"{sub.milestone.due_date:%Y-%m-%d}",
+        "when": when,
+        "pk": sub.pk,
+    }
+    return (subject, body, settings.DEFAULT_FROM_EMAIL, recipients)

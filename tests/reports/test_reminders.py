@@ -53,3 +53,15 @@ def test_reminders_once_per_threshold_and_only_to_pending_unions(
     # the 3-day milestone is now 1 day away and the 5-day one 3 days: two new thresholds
     assert len(mail.outbox) == 7
     assert ReminderSent.objects.filter(submission__milestone=soon, threshold="d1").count() == 2
+
+
+def test_a_failed_send_marks_nothing(
+    campaign: Any, dispatch_ms: Any, tree: Any, clerk_a: Any, monkeypatch: Any
+) -> None:
+    def boom(*args: Any, **kwargs: Any) -> int:
+        raise OSError("smtp down")
+
+    monkeypatch.setattr("reports.reminders.send_mass_mail", boom)
+    with pytest.raises(OSError, match="smtp down"):
+        call_command("send_reminders")
+    assert not ReminderSent.objects.exists()
