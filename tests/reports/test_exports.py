@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -268,3 +270,35 @@ def test_aggregated_export_query_count_does_not_grow_with_unions(
     small = count()
     grow(3, 30)
     assert count() == small
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+def test_the_aggregated_dispatch_sheet_opens_in_libreoffice(
+    campaign: Any, dispatch_ms: Any, tree: Any, clerk_a: Any, tmp_path: Path
+) -> None:
+    make_records(tree.grassroots_a, campaign)
+    _submit_a(tree, dispatch_ms, clerk_a)
+    out = tmp_path / "agg.xlsx"
+    call_command(
+        "export_sheet", "dispatch", "--campaign", campaign.doc_number, "--aggregate", "-o", str(out)
+    )
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",
+            "--outdir",
+            str(tmp_path),
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    text = (tmp_path / "agg.csv").read_text(encoding="utf-8")
+    assert DISPATCH_TITLE in text
+    for label in list(DISPATCH_LABELS.values())[:-1]:
+        assert label in text
+    assert "进展良好" in text
