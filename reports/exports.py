@@ -135,3 +135,18 @@ def export_dir() -> Path:
 
 def export_filename(label: str) -> str:
     return f"{label}-{timezone.localdate():%Y%m%d}.xlsx"
+
+
+def volunteers_sheet(form_id: str, *, user: Any, union: Any, campaign: Any) -> Any:
+    """花名册 / 名额分配表 of one union through the volunteers app (full-ID rules, audit)."""
+    try:
+        from volunteers.exports import build_sheet
+    except ImportError:  # pragma: no cover - volunteers app without sheets
+        return None
+    from django.core.exceptions import ValidationError
+
+    try:
+        sheet, wb = build_sheet(form_id, user=user, union=union, campaign=campaign)
+    except ValidationError:
+        return None
+    return wb.response(sheet.filename())

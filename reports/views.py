@@ -434,6 +434,12 @@ class CampaignExportView(ScopedViewMixin, DetailView):
         union = form.cleaned_data["union"]
         form_id = form.cleaned_data["form"]
         milestone = form.cleaned_data.get("milestone")
+        if kind == "form" and form_id in ("roster", "quota"):
+            delegated = exports.volunteers_sheet(
+                form_id, user=request.user, union=union, campaign=campaign
+            )
+            if delegated is not None:  # the volunteers app's own sheet (audited there)
+                return delegated
         if kind == "form":
             wb = exports.form_workbook(form_id, union=union, campaign=campaign, milestone=milestone)
             label = f"{get_form(form_id).sheet_title()}-{union.name}"

@@ -302,3 +302,19 @@ def test_the_aggregated_dispatch_sheet_opens_in_libreoffice(
     for label in list(DISPATCH_LABELS.values())[:-1]:
         assert label in text
     assert "进展良好" in text
+
+
+def test_roster_and_quota_of_one_union_come_from_the_volunteers_app(
+    campaign: Any, tree: Any, clerk_a: Any, client_as: Any
+) -> None:
+    from tests.factories import make_volunteer
+
+    v = make_volunteer(tree.grassroots_a, status="approved", campaign=campaign)
+    client = client_as(clerk_a)
+    url = f"/reports/campaigns/{campaign.pk}/export/"
+    resp = client.post(url, {"kind": "form", "form": "roster", "union": tree.district_a.pk})
+    assert resp.status_code == 200
+    texts = _texts(load_workbook(read(resp)))
+    assert "身份证号码" in texts
+    assert v.id_number not in texts  # masked for a clerk
+    assert AuditEvent.objects.filter(action="export").exists()
