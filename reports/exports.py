@@ -150,3 +150,26 @@ def volunteers_sheet(form_id: str, *, user: Any, union: Any, campaign: Any) -> A
     except ValidationError:
         return None
     return wb.response(sheet.filename())
+
+
+def relief_sheet(*, user: Any, union: Any, campaign: Any) -> Any:
+    """送温暖活动统计表 of one union through the relief app (its scope rules), audited."""
+    try:
+        from relief.selectors import warmth_stats
+        from relief.sheets import filename_of, write_warmth_stats
+    except ImportError:  # pragma: no cover - relief app without sheets
+        return None
+    from unionvol.audit import audit
+    from unionvol.models import AuditAction
+
+    stats = warmth_stats(user=user, union=union, campaign=campaign)
+    wb = write_warmth_stats(stats, filler=user.get_full_name() or user.username)
+    audit(
+        user=user,
+        action=AuditAction.EXPORT,
+        target=campaign,
+        rows=wb.rows_written,
+        form="warmth_stats",
+        union=union.pk,
+    )
+    return wb.response(filename_of(stats))

@@ -434,6 +434,10 @@ class CampaignExportView(ScopedViewMixin, DetailView):
         union = form.cleaned_data["union"]
         form_id = form.cleaned_data["form"]
         milestone = form.cleaned_data.get("milestone")
+        if kind == "form" and form_id == "warmth_stats":
+            delegated = exports.relief_sheet(user=request.user, union=union, campaign=campaign)
+            if delegated is not None:
+                return delegated
         if kind == "form" and form_id in ("roster", "quota"):
             delegated = exports.volunteers_sheet(
                 form_id, user=request.user, union=union, campaign=campaign

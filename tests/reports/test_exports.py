@@ -318,3 +318,20 @@ def test_roster_and_quota_of_one_union_come_from_the_volunteers_app(
     assert "身份证号码" in texts
     assert v.id_number not in texts  # masked for a clerk
     assert AuditEvent.objects.filter(action="export").exists()
+
+
+def test_warmth_stats_of_one_union_comes_from_the_relief_app(
+    campaign: Any, tree: Any, reviewer_a: Any, client_as: Any
+) -> None:
+    from tests.relief.factories import make_visit
+
+    make_visit(tree.district_a, campaign=campaign)
+    client = client_as(reviewer_a)
+    resp = client.post(
+        f"/reports/campaigns/{campaign.pk}/export/",
+        {"kind": "form", "form": "warmth_stats", "union": tree.district_a.pk},
+    )
+    assert resp.status_code == 200
+    texts = _texts(load_workbook(read(resp)))
+    assert "慰问走访人数" in texts
+    assert any(t.endswith("年教育工会春节送温暖活动统计表") for t in texts)
