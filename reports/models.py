@@ -1,0 +1,199 @@
+"""Submissions of report forms per milestone, their frozen versions, reminders and export jobs."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from unionvol.scoping import ScopedQuerySet
+
+
+class SubmissionStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已报送")
+    RETURNED = "returned", _("已退回")
+    ACCEPTED = "accepted", _("已采纳")
+
+
+class Submission(models.Model):
+    """One union's report for one milestone (时间节点) of a campaign."""
+
+    scope_lookup: ClassVar[str] = "union"
+
+    milestone = models.ForeignKey(
+        "campaigns.Milestone",
+        on_delete=models.CASCADE,
+        related_name="submissions",
+        verbose_name=_("时间节点"),
+    )
+    union = models.ForeignKey(
+        "unions.Union",
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        verbose_name=_("填报单位"),
+    )
+    status = models.CharField(
+        _("状态"), max_length=12, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT
+    )
+    data = models.JSONField(_("报表数据"), default=dict, blank=True)
+    narrative = models.TextField(_("文字材料"), blank=True)
+    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    days_late = models.PositiveIntegerField(_("逾期天数"), default=0)
+    reviewer_comment = models.TextField(_("审核意见"), blank=True)
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reopened = models.BooleanField(_("已重新开放"), default=False)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("报送")
+        verbose_name_plural = _("报送")
+        ordering = ["milestone__due_date", "union__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["milestone", "union"], name="submission_unique"),
+        ]
+        indexes = [models.Index(fields=["milestone", "status"], name="submission_ms_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.union} · {self.milestone}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:submission", args=[self.pk])
+
+    @property
+    def is_late(self) -> bool:
+        return self.days_late > 0
+
+    def days_late_on(self, day: date) -> int:
+        return max((day - self.milestone.due_date).days, 0)
+
+
+class SubmissionVersion(models.Model):
+    """Every submitted version with the figures frozen at submission time."""
+
+    scope_lookup: ClassVar[str] = "submission__union"
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("版本号"))
+    snapshot = models.JSONField(_("数据快照"), default=dict)
+    narrative = models.TextField(_("文字材料"), blank=True)
+    submitted_at = models.DateTimeField(_("报送时间"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    days_late = models.PositiveIntegerField(_("逾期天数"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("报送版本")
+        verbose_name_plural = _("报送版本")
+        ordering = ["submission", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "number"], name="submission_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} v{self.number}"
+
+
+class SubmissionPhoto(models.Model):
+    scope_lookup: ClassVar[str] = "submission__union"
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("图片"), upload_to="reports/photos/%Y/")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("报送图片")
+        verbose_name_plural = _("报送图片")
+        ordering = ["submission", "pk"]
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class ReminderSent(models.Model):
+    """One reminder per submission and threshold (7, 3, 1 days before, or overdue)."""
+
+    scope_lookup: ClassVar[str] = "submission__union"
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="reminders")
+    threshold = models.CharField(_("提醒节点"), max_length=12)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.PositiveIntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("催报记录")
+        verbose_name_plural = _("催报记录")
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "threshold"], name="reminder_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} {self.threshold}"
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("排队中")
+    RUNNING = "running", _("生成中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class ExportJob(models.Model):
+    """A workbook built in the background by ``run_export_jobs`` (or inline when small)."""
+
+    scope_lookup: ClassVar[str] = "union"
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    union = models.ForeignKey(
+        "unions.Union", on_delete=models.CASCADE, related_name="+", verbose_name=_("工会")
+    )
+    kind = models.CharField(_("类型"), max_length=30)
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    file_path = models.CharField(max_length=300, blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"], name="exportjob_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:export_job", args=[self.pk])

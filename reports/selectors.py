@@ -1,0 +1,178 @@
+"""Reads of the reports app, always limited to the user's scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from reports.figures import FIGURE_KEYS, figures_by_prefix, hours_by_month
+from reports.models import Submission, SubmissionStatus, SubmissionVersion
+from unions.models import Union
+from unionvol.scoping import union_of
+
+FIGURE_LABELS = {
+    "volunteers_registered": _("登记志愿者"),
+    "volunteers_approved": _("审核通过志愿者"),
+    "teams": _("志愿服务队"),
+    "projects": _("志愿服务项目"),
+    "activities": _("活动次数"),
+    "person_times": _("参与人次"),
+    "hours": _("服务时长（小时）"),
+    "beneficiaries": _("服务对象人数"),
+    "funds": _("物质或资金支持（元）"),
+    "relief_amount": _("帮扶金额（元）"),
+}
+
+STATE_LABELS = {
+    "accepted": _("已采纳"),
+    "on_time": _("按时报送"),
+    "late": _("逾期报送"),
+    "returned": _("已退回"),
+    "missing": _("未报送"),
+    "pending": _("未到期"),
+}
+STATE_CLASSES = {
+    "accepted": "success",
+    "on_time": "primary",
+    "late": "warning",
+    "returned": "info",
+    "missing": "danger",
+    "pending": "secondary",
+}
+
+
+def submissions_visible(user: Any) -> QuerySet[Submission]:
+    return Submission.objects.visible_to(user)
+
+
+def cell_state(sub: dict[str, Any] | None, due: date, today: date) -> str:
+    if sub is None or sub["status"] == SubmissionStatus.DRAFT:
+        return "missing" if today > due else "pending"
+    if sub["status"] == SubmissionStatus.ACCEPTED:
+        return "accepted"
+    if sub["status"] == SubmissionStatus.RETURNED:
+        return "returned"
+    return "late" if sub["days_late"] else "on_time"
+
+
+@dataclass
+class MilestoneColumn:
+    milestone: Any
+    counts: dict[str, int] = field(default_factory=dict)
+    reporting_rate: float = 0.0
+    on_time_rate: float = 0.0
+
+    @property
+    def count_items(self) -> list[tuple[Any, int]]:
+        return [(STATE_LABELS[k], n) for k, n in self.counts.items() if n]
+
+
+@dataclass
+class Matrix:
+    columns: list[MilestoneColumn]
+    rows: list[tuple[Any, list[dict[str, Any]]]]
+
+
+def completeness_matrix(*, campaign: Any, user: Any, today: date | None = None) -> Matrix:
+    """Addressed unions (in the user's scope) × milestones: three queries in all."""
+    from campaigns.models import CampaignAddressee
+
+    today = today or timezone.localdate()
+    milestones = list(campaign.milestones.order_by("due_date", "pk"))
+    unions = [
+        row.union
+        for row in CampaignAddressee.objects.visible_to(user)
+        .filter(campaign=campaign)
+        .select_related("union")
+        .order_by("union__path")
+    ]
+    subs = {
+        (s["union_id"], s["milestone_id"]): s
+        for s in submissions_visible(user)
+        .filter(milestone__campaign=campaign)
+        .values("pk", "union_id", "milestone_id", "status", "days_late")
+    }
+    columns = [MilestoneColumn(m, dict.fromkeys(STATE_LABELS, 0)) for m in milestones]
+    rows = []
+    for union in unions:
+        cells = []
+        for col in columns:
+            sub = subs.get((union.pk, col.milestone.pk))
+            state = cell_state(sub, col.milestone.due_date, today)
+            col.counts[state] += 1
+            cells.append(
+                {
+                    "state": state,
+                    "label": STATE_LABELS[state],
+                    "css": STATE_CLASSES[state],
+                    "pk": sub["pk"] if sub else None,
+                    "days_late": sub["days_late"] if sub else 0,
+                }
+            )
+        rows.append((union, cells))
+    n = len(unions) or 1
+    for col in columns:
+        reported = col.counts["accepted"] + col.counts["on_time"] + col.counts["late"]
+        on_time = reported - col.counts["late"]
+        col.reporting_rate = round(100 * reported / n, 1) if unions else 0.0
+        col.on_time_rate = round(100 * on_time / n, 1) if unions else 0.0
+    return Matrix(columns, rows)
+
+
+@dataclass
+class Totals:
+    union: Any
+    total: dict[str, Any]
+    children: list[tuple[Any, dict[str, Any]]]
+    months: list[tuple[str, float]]
+
+
+def campaign_totals(*, campaign: Any, root: Any) -> Totals:
+    """Totals over ``root``'s subtree and per child union: a fixed number of queries."""
+    children = list(Union.objects.get_children(root))
+    total = figures_by_prefix([root.path], campaign=campaign)[root.path].as_json()
+    per_child = figures_by_prefix([c.path for c in children], campaign=campaign)
+    return Totals(
+        union=root,
+        total=total,
+        children=[(c, per_child[c.path].as_json()) for c in children],
+        months=hours_by_month(root, campaign=campaign),
+    )
+
+
+def latest_snapshots(milestone: Any, union_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """What each union reported for the milestone: the last submitted version, else its draft."""
+    result: dict[int, dict[str, Any]] = {}
+    for sub in Submission.objects.filter(milestone=milestone, union_id__in=union_ids).only(
+        "pk", "union_id", "data", "narrative"
+    ):
+        result[sub.union_id] = sub.data | {"narrative": sub.narrative}
+    versions = SubmissionVersion.objects.filter(
+        submission__milestone=milestone, submission__union_id__in=union_ids
+    ).values("submission__union_id", "snapshot", "number")
+    best: dict[int, int] = {}
+    for v in versions.order_by("number"):
+        uid = v["submission__union_id"]
+        if v["number"] >= best.get(uid, 0):
+            best[uid] = v["number"]
+            result[uid] = v["snapshot"]
+    return result
+
+
+def my_campaigns(user: Any) -> QuerySet[Any]:
+    from campaigns.models import Campaign
+
+    return Campaign.objects.visible_to(user).select_related("issuer").order_by("-issue_date")
+
+
+def figure_items(values: dict[str, Any]) -> list[tuple[Any, Any]]:
+    return [(FIGURE_LABELS[k], values.get(k, 0)) for k in FIGURE_KEYS]
+
+
+def user_union(user: Any) -> Any:
+    return union_of(user)
