@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := unionvol.settings
+TEST_WORKERS ?= 2
 
 .PHONY: venv install demo serve test test-fast lint format messages check-deploy bench loadtest backup restore clean
 
@@ -34,7 +35,7 @@ serve: $(STAMP)
 
 ## test: the whole suite (browser tests are skipped with a reason when Chromium is missing, except under CI=true)
 test: $(STAMP) messages
-	UNIONVOL_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
+	UNIONVOL_TESTING=1 $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
 	UNIONVOL_TESTING=1 $(PY) -m pytest -m "not browser" -x -q $(PYTEST_ARGS)

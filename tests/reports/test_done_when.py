@@ -27,8 +27,6 @@ pytestmark = pytest.mark.django_db
 PROGRESS = "组织教师赴岸堤镇开展学习辅导，培训乡村教师六十人次，特色是“送教下乡”结对。"
 
 
-# campaigns/demo.py still calls the deprecated Union.get_children() (not ours to change).
-@pytest.mark.filterwarnings("ignore::treebeard.deprecation.RemovedInTreebeard8Warning")
 def test_the_dispatch_story(client: Any, monkeypatch: Any) -> None:
     call_command("load_demo", stdout=io.StringIO())
     users = get_user_model().objects
