@@ -64,6 +64,9 @@ class Session:
                     self.cookies[key] = morsel.value
         return response.status, text, dict(response.getheaders())
 
+    def close(self) -> None:
+        self.conn.close()
+
     def login(self, username: str, password: str) -> None:
         _, html, _ = self.request("GET", "/accounts/login/")
         token = CSRF_RE.search(html)
