@@ -25,6 +25,7 @@ if ! $PY manage.py shell -c "from unions.models import Union; raise SystemExit(0
   $PY manage.py generate_scale_data --unions "${LOAD_UNIONS:-1000}" --volunteers "${LOAD_VOLUNTEERS:-100000}" \
     --participations "${LOAD_PARTICIPATIONS:-1000000}" --seed 1
 fi
+$PY bench/explain.py
 $PY manage.py collectstatic --noinput -v0
 
 .venv/bin/gunicorn unionvol.wsgi --bind "127.0.0.1:$PORT" --workers "${LOAD_WORKERS:-4}" --threads 2 \

@@ -29,7 +29,9 @@ def main() -> int:
         [python, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
     scripts = sorted(
-        p for p in HERE.glob("*.py") if p.name not in {"run.py", "loadtest.py", "__init__.py"}
+        p
+        for p in HERE.glob("*.py")
+        if p.name not in {"run.py", "loadtest.py", "explain.py", "__init__.py"}
     )
     if len(sys.argv) > 1:
         scripts = [p for p in scripts if p.stem in sys.argv[1:]]
