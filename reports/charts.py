@@ -17,7 +17,8 @@ class Bar:
     y: float
     width: float
     height: float
-    label: str
+    label: str  # shortened to fit under the bar
+    full_label: str
     value: str
     label_x: float
     label_y: float
@@ -32,6 +33,20 @@ class Chart:
     bars: list[Bar]
     baseline: float
     empty: bool
+
+
+def text_width(text: str) -> int:
+    """Approximate width at font-size 16: CJK characters are square, others about half."""
+    return sum(16 if ord(ch) > 0x2E80 else 9 for ch in text)
+
+
+def fit(text: str, room: float) -> str:
+    """The label, cut with an ellipsis where it would overlap its neighbours."""
+    if text_width(text) <= room:
+        return text
+    while text and text_width(text + "…") > room:
+        text = text[:-1]
+    return text + "…" if text else "…"
 
 
 def bar_chart(
@@ -54,7 +69,8 @@ def bar_chart(
                 y=round(y, 1),
                 width=round(bar_w, 1),
                 height=round(h, 1),
-                label=str(label)[:6],
+                label=fit(str(label), slot - 4),
+                full_label=str(label),
                 value=shown,
                 label_x=round(i * slot + slot / 2, 1),
                 label_y=TOP + BAR_AREA + 18,

@@ -140,3 +140,15 @@ def test_outsider_of_the_campaign_gets_404(tree: Any, client_as: Any, admin_b: A
     c = make_reporting_campaign(tree.district_a, [tree.grassroots_a])
     assert client_as(admin_b).get(f"/reports/campaigns/{c.pk}/dashboard/").status_code == 404
     assert client_as(admin_b).get(f"/reports/campaigns/{c.pk}/").status_code == 404
+
+
+def test_chart_labels_fit_their_slot_and_keep_the_full_name_as_a_tooltip() -> None:
+    from reports.charts import bar_chart, text_width
+
+    months = bar_chart("时长", [("2019-04", 36), ("2019-05", 28), ("2019-06", 25)])
+    assert [b.label for b in months.bars] == ["2019-04", "2019-05", "2019-06"]
+    many = bar_chart("人次", [(f"山东第{i}高等职业技术学院工会", i) for i in range(8)])
+    for bar in many.bars:
+        assert text_width(bar.label) <= 640 / 8 - 4
+        assert bar.label.endswith("…")
+        assert bar.full_label.startswith("山东第")
