@@ -151,3 +151,19 @@ def _register_app_factories() -> None:
 
 
 _register_app_factories()
+
+
+def drain(response: Any) -> bytes:
+    """The body of a (streaming) download, read to the end.
+
+    Reading to the end is what closes a test client's FileResponse — with the database
+    connection kept — whereas ``response.close()`` would fire ``request_finished`` and
+    close the connection in the middle of a PostgreSQL test transaction.
+    """
+    if getattr(response, "streaming", False):
+        body = b"".join(response.streaming_content)
+        stream = getattr(response, "file_to_stream", None)
+        if stream is not None and not stream.closed:  # built directly, not by the client
+            stream.close()
+        return body
+    return bytes(response.content)

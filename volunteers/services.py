@@ -216,7 +216,11 @@ def volunteer_update(
 ) -> Volunteer:
     """Save an edit unless someone saved in between (optimistic concurrency on ``version``)."""
     _check_can_edit(by, volunteer.union)
-    current = Volunteer.objects.select_for_update().select_related("union").get(pk=volunteer.pk)
+    current = (
+        Volunteer.objects.select_for_update(of=("self",))
+        .select_related("union")
+        .get(pk=volunteer.pk)
+    )
     if current.version != version:
         raise ValidationError(CONFLICT, code="conflict")
     _apply(current, data)
@@ -236,7 +240,11 @@ def volunteer_update(
 def volunteer_resubmit(*, volunteer: Volunteer, by: Any) -> Volunteer:
     """After a return: a new approval round from the first level."""
     _check_can_edit(by, volunteer.union)
-    current = Volunteer.objects.select_for_update().select_related("union").get(pk=volunteer.pk)
+    current = (
+        Volunteer.objects.select_for_update(of=("self",))
+        .select_related("union")
+        .get(pk=volunteer.pk)
+    )
     if current.status != VolunteerStatus.RETURNED:
         raise ValidationError(NOT_RETURNED, code="state")
     chain = approval_chain(union=current.union, campaign=current.campaign)
@@ -288,7 +296,7 @@ def approval_decide(
     if decision != ApprovalDecision.APPROVED and not opinion:
         raise ValidationError({"opinion": ValidationError(OPINION_REQUIRED, code="required")})
     current = (
-        Volunteer.objects.select_for_update()
+        Volunteer.objects.select_for_update(of=("self",))
         .select_related("union", "campaign__issuer")
         .get(pk=volunteer.pk)
     )

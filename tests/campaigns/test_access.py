@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tests.campaigns.factories import add_members, make_activity, make_project, make_team
+from tests.factories import drain
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +65,7 @@ def test_sheets_need_the_export_capability(
     client.force_login(clerk_a)
     response = client.get(url)
     assert response.status_code == 200
-    response.close()  # a FileResponse: close the temporary file
+    drain(response)  # a FileResponse: read it to the end, which closes its temporary file
 
 
 @pytest.mark.parametrize("url", FORMS)

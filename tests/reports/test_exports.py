@@ -13,19 +13,17 @@ from openpyxl import load_workbook
 from reports import jobs, services
 from reports.models import ExportJob, ExportStatus, Submission
 from reports.registry import DISPATCH_LABELS, DISPATCH_TITLE, REGISTRY
+from tests.factories import drain
 from tests.reports.helpers import make_records
 from unionvol.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
-SEED_000 = next(Path("/work/shared/seeds").glob("000_*.txt"), None)
+SEED_000 = next((Path(__file__).resolve().parents[3] / "shared" / "seeds").glob("000_*.txt"), None)
 
 
 def read(resp: Any) -> io.BytesIO:
-    try:
-        return io.BytesIO(b"".join(resp.streaming_content))
-    finally:
-        resp.close()
+    return io.BytesIO(drain(resp))
 
 
 def _texts(wb: Any) -> set[str]:
@@ -148,7 +146,7 @@ def test_large_jobs_wait_for_the_worker(
     assert job.progress == 100
     resp = client.get(f"/reports/exports/{job.pk}/download/")
     assert resp.status_code == 200
-    resp.close()
+    drain(resp)
 
 
 def test_single_union_form_download_and_bad_input(

@@ -12,6 +12,7 @@ from urllib.parse import quote
 import pytest
 from openpyxl import load_workbook
 
+from tests.factories import drain
 from unionvol.xlsx import Column, SafeWorkbook, safe_value, xlsx_file_response
 
 FORMULA_LIKE = [
@@ -96,8 +97,7 @@ def test_download_response_is_a_private_attachment_with_a_chinese_name(db: Any) 
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    body = b"".join(response.streaming_content)
-    response.close()
+    body = drain(response)
     assert load_workbook(io.BytesIO(body)).worksheets[0]["A1"].value == "张三"
 
 
@@ -105,4 +105,4 @@ def test_ascii_name_is_quoted(db: Any) -> None:
     response = xlsx_file_response(io.BytesIO(b"x"), 'roster "2026"')
     assert response["Content-Disposition"] == 'attachment; filename="roster \\"2026\\".xlsx"'
     assert response["Cache-Control"] == "no-store"
-    response.close()
+    drain(response)

@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
-from tests.factories import PASSWORD, make_member
+from tests.factories import PASSWORD, drain, make_member
 from tests.security.html_checks import csp_problems
 from tests.security.urls_errors import SECRET
 from unions.models import Role
@@ -256,7 +256,7 @@ def test_no_inline_script_or_style(url: str, tree: Any) -> None:
     signed_in.force_login(user)
     for client in (anonymous, signed_in):
         response = client.get(url)
-        response.close()  # downloads are file responses: release their temporary file
+        drain(response)  # a download: read it to the end, which closes its temporary file
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
         problems = csp_problems(response.content.decode())
