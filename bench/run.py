@@ -2,8 +2,8 @@
 
 Each benchmark is a script ``bench/<name>.py`` with a ``main()`` that prints one line
 ``NAME ratio=R target=T`` — R measured against its own baseline in the same run, because
-this machine is shared and absolute timings are noise. The benchmarks use their own
-database (``bench/_out/bench.sqlite3`` unless ``DATABASE_URL`` is set).
+this machine is shared and absolute timings are noise. Each benchmark builds its own
+throw-away SQLite database (or uses ``DATABASE_URL`` when it is set).
 """
 
 from __future__ import annotations
@@ -18,16 +18,9 @@ ROOT = HERE.parent
 
 
 def main() -> int:
-    out = HERE / "_out"
-    out.mkdir(exist_ok=True)
     env = dict(os.environ)
-    env.setdefault("DATABASE_URL", f"sqlite:///{out / 'bench.sqlite3'}")
-    env.setdefault("DEBUG", "1")
     env["DJANGO_SETTINGS_MODULE"] = "unionvol.settings"
     python = sys.executable
-    subprocess.run(
-        [python, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-    )
     scripts = sorted(
         p
         for p in HERE.glob("*.py")
