@@ -16,6 +16,7 @@ from unionvol.scoping import union_of
 
 KIND_CAMPAIGN = "campaign"
 KIND_AGGREGATE = "aggregate"
+KIND_ROSTER = "roster"  # a large 花名册, requested from the roster page
 
 
 def job_create(*, user: Any, kind: str, params: dict[str, Any]) -> ExportJob:
@@ -27,8 +28,12 @@ def job_create(*, user: Any, kind: str, params: dict[str, Any]) -> ExportJob:
     )
     if job.union_id is None:  # a superuser without membership: owned by the campaign issuer
         from campaigns.models import Campaign
+        from unions.models import Union
 
-        job.union = Campaign.objects.get(pk=params["campaign_id"]).issuer
+        if params.get("campaign_id"):
+            job.union = Campaign.objects.get(pk=params["campaign_id"]).issuer
+        else:
+            job.union = Union.objects.get(pk=params["union_id"])
     job.full_clean()
     job.save()
     return job
@@ -39,8 +44,10 @@ def _build(job: ExportJob) -> tuple[Any, str]:
     from unions.models import Union
 
     user = job.requested_by
-    campaign = Campaign.objects.visible_to(user).get(pk=job.params["campaign_id"])
     union = Union.objects.visible_to(user).get(pk=job.params["union_id"])
+    if job.kind == KIND_ROSTER:
+        return _build_roster(job, user=user, union=union)
+    campaign = Campaign.objects.visible_to(user).get(pk=job.params["campaign_id"])
 
     def progress(p: int) -> None:
         ExportJob.objects.filter(pk=job.pk).update(progress=p)
@@ -64,6 +71,20 @@ def _build(job: ExportJob) -> tuple[Any, str]:
     return wb, label
 
 
+def _build_roster(job: ExportJob, *, user: Any, union: Any) -> tuple[Any, str]:
+    """The volunteers app's own 花名册 (its sheet audits the export, with full_ids)."""
+    from campaigns.models import Campaign
+    from volunteers.exports import build_sheet, roster_volunteers
+    from volunteers.models import VolunteerStatus
+
+    volunteers = roster_volunteers(user=user, union=union, statuses=[VolunteerStatus.APPROVED])
+    if job.params.get("campaign_id"):
+        campaign = Campaign.objects.visible_to(user).get(pk=job.params["campaign_id"])
+        volunteers = volunteers.filter(campaign=campaign)
+    sheet, wb = build_sheet("roster", user=user, union=union, volunteers=volunteers)
+    return wb, sheet.filename().removesuffix(".xlsx")
+
+
 def run_job(job: ExportJob) -> ExportJob:
     with transaction.atomic():
         claimed = ExportJob.objects.filter(pk=job.pk, status=ExportStatus.PENDING).update(
@@ -85,7 +106,10 @@ def run_job(job: ExportJob) -> ExportJob:
             filename=exports.export_filename(label),
             finished_at=timezone.now(),
         )
-        audit(user=job.requested_by, action=AuditAction.EXPORT, target=job, rows=rows, what=label)
+        if job.kind != KIND_ROSTER:  # the roster sheet records its own export
+            audit(
+                user=job.requested_by, action=AuditAction.EXPORT, target=job, rows=rows, what=label
+            )
     except Exception as exc:
         ExportJob.objects.filter(pk=job.pk).update(
             status=ExportStatus.FAILED, error=str(exc)[:500], finished_at=timezone.now()

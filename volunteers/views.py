@@ -368,6 +368,9 @@ class QuotaSheetView(QuotaView):
         return wb.response(sheet.filename())
 
 
+ROSTER_INLINE_LIMIT = 5000
+
+
 class RosterSheetView(ScopedViewMixin, View):
     """花名册 of a union subtree (approved volunteers; ?union=…&campaign=…)."""
 
@@ -388,6 +391,17 @@ class RosterSheetView(ScopedViewMixin, View):
         volunteers = roster_volunteers(user=user, union=union, statuses=[VolunteerStatus.APPROVED])
         if campaign is not None:
             volunteers = volunteers.filter(campaign=campaign)
+        if volunteers.count() > ROSTER_INLINE_LIMIT:
+            # A big roster is built by the export worker (run_export_jobs), not by this web
+            # worker; the job page shows progress and offers the file from any app server.
+            from reports import jobs
+
+            job = jobs.job_create(
+                user=user,
+                kind=jobs.KIND_ROSTER,
+                params={"union_id": union.pk, "campaign_id": campaign.pk if campaign else None},
+            )
+            return redirect(job.get_absolute_url())
         sheet, wb = build_sheet("roster", user=user, union=union, volunteers=volunteers)
         return wb.response(sheet.filename())
 

@@ -149,3 +149,33 @@ def test_a_long_roster_is_written_plain_but_still_safe(
     assert names == {"=1+2": "s", "@x": "s"}
     assert ws.cell(row=4, column=4).data_type == "s"
     assert ws.print_options.gridLines
+
+
+def test_a_big_roster_is_built_by_the_export_worker_not_the_web_request(
+    tree: Any, clerk_a: Any, client_as: Any, monkeypatch: Any, settings: Any, tmp_path: Any
+) -> None:
+    from django.core.management import call_command
+
+    from reports.models import ExportJob, ExportStatus
+    from tests.factories import drain
+    from volunteers import views
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(views, "ROSTER_INLINE_LIMIT", 2)
+    for i in range(3):
+        make_volunteer(tree.grassroots_a, id_number=make_id_number(700 + i), status="approved")
+    client = client_as(clerk_a)
+    response = client.get(f"/volunteers/export/roster/?union={tree.district_a.pk}")
+    assert response.status_code == 302
+    job = ExportJob.objects.get()
+    assert response["Location"] == job.get_absolute_url()
+    assert job.status == ExportStatus.PENDING
+    call_command("run_export_jobs", "--once")
+    job.refresh_from_db()
+    assert job.status == ExportStatus.DONE, job.error
+    download = client.get(f"/reports/exports/{job.pk}/download/")
+    assert download.status_code == 200
+    sheet = load_workbook(io.BytesIO(drain(download))).active
+    assert sheet["A1"].value == "服务帮扶志愿者花名册"
+    built = AuditEvent.objects.filter(action=AuditAction.EXPORT, rows__isnull=False)
+    assert built.count() == 1  # the roster sheet records the export once, with its rows
