@@ -103,9 +103,7 @@ def resolve_paths(session: Session) -> dict[str, str]:
     _, campaigns, _ = session.request("GET", "/campaigns/")
     if link := first_link(campaigns, r"/campaigns/\d+/"):
         paths["campaign"] = link
-        _, page, _ = session.request("GET", link)
-        if dashboard := first_link(page, r"/reports/[\w/-]*dashboard[\w/-]*"):
-            paths["dashboard"] = dashboard
+        paths["dashboard"] = link.replace("/campaigns/", "/reports/campaigns/") + "dashboard/"
     return paths
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import ServiceTeam
 from unions.models import Union
 from unions.selectors import union_choices
+from unionvol.scoping import union_of
 from volunteers.models import Identity, PoliticalStatus, Specialty, Volunteer, VolunteerStatus
 
 SORTS = {
@@ -30,6 +31,9 @@ SORT_LABELS = {
     "union": _("工会"),
     "status": _("状态"),
 }
+
+
+CHOICE_LEVELS = 2  # the union filter offers the user's union and two levels below
 
 
 class RosterFilter(django_filters.FilterSet):
@@ -66,8 +70,24 @@ class RosterFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.filters["union"].queryset = union_choices(user=user)
-        self.filters["team"].queryset = ServiceTeam.objects.visible_to(user).order_by("name")
+        # A province sees a thousand unions and teams: offer the levels near the user's
+        # own union, and the teams of the chosen union and its children (pick a union
+        # first to reach a grassroots team). The filters still accept only visible rows.
+        own = union_of(user)
+        unions = union_choices(user=user)
+        if own is not None:
+            unions = unions.filter(depth__lte=own.depth + CHOICE_LEVELS)
+        self.filters["union"].queryset = unions
+        base = own
+        chosen = (self.data or {}).get("union", "")
+        if str(chosen).isdigit():
+            base = union_choices(user=user).filter(pk=chosen).first() or own
+        teams = ServiceTeam.objects.visible_to(user)
+        if base is not None:
+            teams = teams.filter(
+                union__path__startswith=base.path, union__depth__lte=base.depth + 1
+            )
+        self.filters["team"].queryset = teams.order_by("name")
         self.form.fields["registered"].widget.attrs["type"] = "date"
         for field in self.form.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
