@@ -201,6 +201,24 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
+# --- Cache ------------------------------------------------------------------
+# A table in the main database: shared by every app server (rate limits, dashboard
+# figures) with no extra server to run. Tests use a per-process memory cache.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        if TESTING
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "unionvol_cache",
+            "TIMEOUT": 300,
+        }
+    )
+}
+# The dashboard's totals over a subtree (a scan of every participation below it) are
+# kept this long; the completeness matrix is always live.
+UNIONVOL_DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 0 if TESTING else 120)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -152,3 +152,21 @@ def test_chart_labels_fit_their_slot_and_keep_the_full_name_as_a_tooltip() -> No
         assert text_width(bar.label) <= 640 / 8 - 4
         assert bar.label.endswith("…")
         assert bar.full_label.startswith("山东第")
+
+
+def test_totals_are_cached_for_the_configured_time(
+    campaign: Any, tree: Any, settings: Any, django_assert_max_num_queries: Any
+) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.UNIONVOL_DASHBOARD_CACHE_SECONDS = 60
+    make_records(tree.grassroots_a, campaign, people=2, activities=3)
+    first = campaign_totals(campaign=campaign, root=tree.city)
+    make_records(tree.grassroots_b, campaign, people=1, activities=1)
+    with django_assert_max_num_queries(1):  # only the children of the root
+        again = campaign_totals(campaign=campaign, root=tree.city)
+    assert again.total == first.total
+    assert [(u.pk, v) for u, v in again.children] == [(u.pk, v) for u, v in first.children]
+    cache.clear()
+    assert campaign_totals(campaign=campaign, root=tree.city).total["activities"] == 4
