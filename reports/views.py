@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
     Http404,
@@ -340,6 +341,9 @@ class SubmissionImportView(ScopedViewMixin, DetailView):
         return self.render_to_response(self.get_context_data(form=form, preview=result))
 
 
+MATRIX_PAGE_SIZE = 100
+
+
 class DashboardView(ScopedViewMixin, DetailView):
     """The issuer's dashboard: completeness matrix, totals with drill-down, charts."""
 
@@ -366,6 +370,13 @@ class DashboardView(ScopedViewMixin, DetailView):
         matrix = selectors.completeness_matrix(campaign=campaign, user=user)
         totals = selectors.campaign_totals(campaign=campaign, root=root)
         ctx["matrix"] = matrix
+        # Rates and counts are over every addressed union; the rows are shown a page at
+        # a time (a province addresses hundreds), all of them on the printable view.
+        if self.request.GET.get("print"):
+            ctx["matrix_rows"] = matrix.rows
+        else:
+            page = Paginator(matrix.rows, MATRIX_PAGE_SIZE).get_page(self.request.GET.get("page"))
+            ctx["matrix_rows"], ctx["page_obj"] = page.object_list, page
         ctx["totals"] = totals
         ctx["total_items"] = selectors.figure_items(totals.total)
         ctx["figure_labels"] = [selectors.FIGURE_LABELS[k] for k in selectors.FIGURE_KEYS]

@@ -170,3 +170,34 @@ def test_totals_are_cached_for_the_configured_time(
     assert [(u.pk, v) for u, v in again.children] == [(u.pk, v) for u, v in first.children]
     cache.clear()
     assert campaign_totals(campaign=campaign, root=tree.city).total["activities"] == 4
+
+
+def test_matrix_rows_are_paged_but_rates_count_every_union(
+    campaign: Any, tree: Any, client_as: Any, monkeypatch: Any
+) -> None:
+    from campaigns.models import CampaignAddressee
+    from reports import views
+    from unions.models import Membership, Role
+
+    monkeypatch.setattr(views, "MATRIX_PAGE_SIZE", 1)
+    user = Membership.objects.filter(union=campaign.issuer, role=Role.REVIEWER).first()
+    reviewer = user.user if user else None
+    if reviewer is None:
+        from tests.factories import make_member
+
+        reviewer = make_member(campaign.issuer, Role.REVIEWER)
+    names = list(
+        CampaignAddressee.objects.filter(campaign=campaign).values_list("union__name", flat=True)
+    )
+    assert len(names) >= 2
+    url = f"/reports/campaigns/{campaign.pk}/dashboard/"
+    client = client_as(reviewer)
+    first = client.get(url).content.decode()
+    second = client.get(url + "?page=2").content.decode()
+    printable = client.get(url + "?print=1").content.decode()
+    shown = [n for n in names if f'<th class="fw-normal">{n}</th>' in first]
+    assert len(shown) == 1
+    assert all(f'<th class="fw-normal">{n}</th>' in printable for n in names)
+    shown_next = [n for n in names if f'<th class="fw-normal">{n}</th>' in second]
+    assert len(shown_next) == 1
+    assert shown_next != shown
