@@ -298,3 +298,36 @@ class PublicApplyForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if k not in ("union", "consent")}
 
     add_service_error = VolunteerForm.add_service_error
+
+
+class QuotaRowForm(forms.Form):
+    """One row of the 名额分配表 editor (序号 is the row's position)."""
+
+    allocation = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    union = forms.ModelChoiceField(
+        label=_("区市县、产业工会"), queryset=Union.objects.none(), required=False
+    )
+    quota = forms.IntegerField(label=_("人数"), min_value=0, max_value=1_000_000, required=False)
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, unions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if unions is not None:
+            self.fields["union"].queryset = unions
+        self.fields["union"].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["quota"].widget.attrs["class"] = "form-control form-control-sm"
+        self.fields["note"].widget.attrs["class"] = "form-control form-control-sm"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        filled = data.get("union") is not None or data.get("quota") is not None
+        if filled and not self.cleaned_data.get("DELETE"):
+            if data.get("union") is None:
+                self.add_error("union", _("请选择工会。"))
+            if data.get("quota") is None:
+                self.add_error("quota", _("请填写人数。"))
+        return data
+
+
+QuotaFormSet = forms.formset_factory(QuotaRowForm, extra=3, can_delete=True)

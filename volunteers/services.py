@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.models import Campaign, QuotaAllocation
 from unions.models import Role, Union
 from unionvol.capabilities import Capability
 from unionvol.idnumbers import gender_of, normalize_id_number
@@ -347,3 +348,79 @@ def approval_bulk_approve(
         else:
             done += 1
     return done, errors
+
+
+# --- quotas (名额分配表) ------------------------------------------------------------
+QUOTA_CONFLICT = _("名额分配表已被他人修改（%(union)s），您的修改未保存。请重新打开后再修改。")
+QUOTA_NOT_ISSUER = _("只有发文单位可以分配名额。")
+QUOTA_DUPLICATE = _("同一工会只能分配一次名额：%(union)s。")
+QUOTA_OUTSIDE = _("名额只能分配给发文单位的下级工会：%(union)s。")
+
+
+def can_allocate_quotas(*, user: Any, campaign: Campaign) -> bool:
+    """Quotas are set by the issuing union's staff (or a union above it)."""
+    if not has_capability(user, Capability.EDIT):
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    own = union_of(user)
+    return own is not None and campaign.issuer.is_within(own)
+
+
+@transaction.atomic
+def quota_save(*, campaign: Campaign, user: Any, rows: list[dict[str, Any]]) -> int:
+    """Write the whole 名额分配表 at once, or nothing.
+
+    ``rows`` hold ``allocation`` (None for a new row), ``version`` (as read), ``union``,
+    ``quota``, ``note``, ``delete``. A row changed by someone else since it was read is a
+    conflict: the first save is kept and this one is refused entirely.
+    """
+    if not can_allocate_quotas(user=user, campaign=campaign):
+        raise ValidationError(QUOTA_NOT_ISSUER)
+    seen: set[int] = set()
+    for row in rows:
+        union = row["union"]
+        if row.get("delete"):
+            continue
+        if union.pk in seen:
+            raise ValidationError(QUOTA_DUPLICATE % {"union": union.name})
+        if union.pk == campaign.issuer_id or not union.is_within(campaign.issuer):
+            raise ValidationError(QUOTA_OUTSIDE % {"union": union.name})
+        seen.add(union.pk)
+    changed = 0
+    for order, row in enumerate(rows, start=1):
+        allocation = row.get("allocation")
+        if allocation is None:
+            if row.get("delete"):
+                continue
+            new = QuotaAllocation(
+                campaign=campaign,
+                union=row["union"],
+                quota=row["quota"],
+                note=row.get("note", ""),
+                order=order,
+            )
+            new.full_clean()
+            new.save()
+            changed += 1
+            continue
+        # Row lock + version compare, then a normal save so that history records it.
+        current = (
+            QuotaAllocation.objects.select_for_update()
+            .filter(pk=allocation.pk, campaign=campaign)
+            .first()
+        )
+        if current is None or current.version != row["version"]:
+            raise ValidationError(QUOTA_CONFLICT % {"union": allocation.union.name})
+        if row.get("delete"):
+            current.delete()
+        else:
+            current.union = row["union"]
+            current.quota = row["quota"]
+            current.note = row.get("note", "")
+            current.order = order
+            current.version += 1
+            current.full_clean()
+            current.save()
+        changed += 1
+    return changed

@@ -16,6 +16,7 @@ urlpatterns = [
     path("apply/done/", views.apply_done, name="apply_done"),
     path("apply/unions/", views.union_search, name="apply_unions"),
     path("quotas/<int:pk>/", views.QuotaView.as_view(), name="quotas"),
+    path("quotas/<int:pk>/edit/", views.QuotaEditView.as_view(), name="quotas_edit"),
     path("quotas/<int:pk>/xlsx/", views.QuotaSheetView.as_view(), name="quotas_xlsx"),
     path("<int:pk>/", views.VolunteerDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.VolunteerUpdateView.as_view(), name="edit"),

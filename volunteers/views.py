@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, QuotaAllocation
 from campaigns.selectors import service_summary
 from unions.models import Union
 from unionvol.audit import audit
@@ -36,6 +36,7 @@ from volunteers.forms import (
     DecisionForm,
     ImportUploadForm,
     PublicApplyForm,
+    QuotaFormSet,
     SearchIdForm,
     VolunteerForm,
 )
@@ -354,8 +355,96 @@ class QuotaView(ScopedViewMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         ctx["table"] = selectors.quota_table(campaign=self.object, user=self.request.user)
         ctx["can_export"] = has_capability(self.request.user, Capability.EXPORT)
+        ctx["can_allocate"] = services.can_allocate_quotas(
+            user=self.request.user, campaign=self.object
+        )
         ctx["breadcrumbs"] = roster_crumbs((_("名额分配表"), None))
         return ctx
+
+
+class QuotaEditView(ScopedViewMixin, DetailView):
+    """The issuer allocates quotas: the whole table is saved at once, or not at all."""
+
+    model = Campaign
+    template_name = "volunteers/quota_edit.html"
+    context_object_name = "campaign"
+
+    def get_queryset(self) -> QuerySet[Campaign]:
+        return Campaign.objects.visible_to(self.request.user).select_related("issuer")
+
+    def get_object(self, queryset: QuerySet[Campaign] | None = None) -> Campaign:
+        campaign = super().get_object(queryset)
+        if not services.can_allocate_quotas(user=self.request.user, campaign=campaign):
+            raise PermissionDenied
+        return campaign
+
+    def formset(self, data: Any = None) -> Any:
+        campaign = self.object
+        unions = (
+            Union.objects.visible_to(self.request.user)
+            .within(campaign.issuer)
+            .exclude(pk=campaign.issuer_id)
+            .filter(is_active=True)
+        )
+        allocations = list(
+            QuotaAllocation.objects.filter(campaign=campaign)
+            .select_related("union")
+            .order_by("order", "pk")
+        )
+        initial = [
+            {
+                "allocation": a.pk,
+                "version": a.version,
+                "union": a.union,
+                "quota": a.quota,
+                "note": a.note,
+            }
+            for a in allocations
+        ]
+        formset = QuotaFormSet(data=data, initial=initial, form_kwargs={"unions": unions})
+        formset.allocations = {a.pk: a for a in allocations}
+        return formset
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx.setdefault("formset", self.formset())
+        ctx["breadcrumbs"] = roster_crumbs(
+            (_("名额分配表"), reverse("volunteers:quotas", args=[self.object.pk])),
+            (_("分配名额"), None),
+        )
+        return ctx
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = campaign = self.get_object()
+        formset = self.formset(request.POST)
+        if not formset.is_valid():
+            return self.render_to_response(self.get_context_data(formset=formset), status=400)
+        rows = []
+        for form in formset.forms:
+            data = form.cleaned_data
+            if not data or (data.get("union") is None and not data.get("allocation")):
+                continue
+            allocation = formset.allocations.get(data.get("allocation") or 0)
+            rows.append(
+                {
+                    "allocation": allocation,
+                    "version": data.get("version"),
+                    "union": data.get("union") or (allocation.union if allocation else None),
+                    "quota": data.get("quota") or 0,
+                    "note": data.get("note") or "",
+                    "delete": bool(data.get("DELETE")),
+                }
+            )
+        try:
+            services.quota_save(campaign=campaign, user=request.user, rows=rows)
+        except ValidationError as exc:
+            for message in exc.messages:
+                formset._non_form_errors = formset.error_class(
+                    [*formset.non_form_errors(), message]
+                )
+            return self.render_to_response(self.get_context_data(formset=formset), status=409)
+        messages.success(request, _("名额分配表已保存。"))
+        return redirect("volunteers:quotas", campaign.pk)
 
 
 class QuotaSheetView(QuotaView):
