@@ -4,7 +4,6 @@ from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
@@ -45,6 +44,7 @@ from relief.models import (
 )
 from relief.sheets import IDENTIFIER, filename_of, labels_of, table_of, title_of, write_warmth_stats
 from unions.models import Union
+from unionvol import ratelimit
 from unionvol.audit import audit
 from unionvol.models import AuditAction
 from unionvol.scoping import (
@@ -757,20 +757,9 @@ class WishWallView(TemplateView):
         return ctx
 
 
-def client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def claim_allowed(request: HttpRequest) -> bool:
-    """At most CLAIM_LIMIT claim attempts per IP address per hour (Django cache)."""
-    key = f"relief:wish-claim:{client_ip(request)}"
-    cache.add(key, 0, CLAIM_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, CLAIM_WINDOW)
-        count = 1
-    return count <= CLAIM_LIMIT
+    """At most CLAIM_LIMIT claim attempts per client address per hour."""
+    return ratelimit.hit(request, scope="wish-claim", limit=CLAIM_LIMIT, window=CLAIM_WINDOW)
 
 
 class WishClaimView(FormView):

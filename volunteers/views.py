@@ -8,7 +8,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -24,6 +23,7 @@ from django.views.generic.detail import SingleObjectMixin
 from campaigns.models import Campaign, QuotaAllocation
 from campaigns.selectors import service_summary
 from unions.models import Union
+from unionvol import ratelimit
 from unionvol.audit import audit
 from unionvol.capabilities import Capability
 from unionvol.models import AuditAction
@@ -616,10 +616,6 @@ class ImportConfirmView(ScopedViewMixin, View):
 
 
 # --- public application ------------------------------------------------------------
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _union_matches(term: str) -> QuerySet[Union]:
     term = term.strip()
     if len(term) < 2:
@@ -633,18 +629,14 @@ def apply(request: HttpRequest) -> HttpResponse:
     term = request.GET.get("q", "")
     matches: list[Union] = list(_union_matches(term))
     if request.method == "POST":
-        key = f"volunteers:apply:{_client_ip(request)}"
-        cache.add(key, 0, APPLY_WINDOW)
-        try:
-            attempts = cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, APPLY_WINDOW)
-            attempts = 1
+        allowed = ratelimit.hit(
+            request, scope="volunteers-apply", limit=APPLY_LIMIT, window=APPLY_WINDOW
+        )
         chosen = Union.objects.filter(is_active=True, pk=request.POST.get("union") or 0).first()
         form = PublicApplyForm(
             request.POST, union_matches=[*matches, *([chosen] if chosen else [])]
         )
-        if attempts > APPLY_LIMIT:
+        if not allowed:
             form.is_valid()
             form.add_error(
                 None,
