@@ -51,6 +51,7 @@ from unionvol.scoping import (
     union_of,
 )
 from volunteers.models import Volunteer
+from volunteers.selectors import visible_quota_allocations
 
 DETAIL_TEAMS = 50  # teams listed on a notice's page; the team list pages the rest
 
@@ -170,7 +171,7 @@ class CampaignDetailView(ScopedViewMixin, DetailView):
             {
                 "milestones": list(campaign.milestones.all()),
                 "categories": list(campaign.categories.all()),
-                "quotas": list(campaign.quotas.select_related("union")),
+                "quotas": visible_quota_allocations(campaign=campaign, user=user),
                 "addressees": addressees,
                 "read_count": sum(1 for a in addressees if a["row"].read_at),
                 "flag_year": year,

@@ -190,6 +190,25 @@ class QuotaTable:
         return sum(r.pending for r in self.rows)
 
 
+def visible_quota_allocations(*, campaign: Campaign, user: Any | None) -> list[QuotaAllocation]:
+    """The campaign's allocations a user may see: all of them for the issuer's staff;
+    otherwise those inside the user's subtree and those of the unions above the user
+    (a district sees its own target, never its siblings'). ``user=None``: all (operator)."""
+    allocations = list(
+        QuotaAllocation.objects.filter(campaign=campaign)
+        .select_related("union")
+        .order_by("order", "pk")
+    )
+    if user is None or (getattr(user, "is_superuser", False) and user.is_active):
+        return allocations
+    own = union_of(user)
+    if own is None:
+        return []
+    if campaign.issuer.is_within(own):
+        return allocations
+    return [a for a in allocations if a.union.is_within(own) or own.is_within(a.union)]
+
+
 def quota_table(*, campaign: Campaign, user: Any | None) -> QuotaTable:
     """名额分配表 with live counts, in three queries whatever the number of rows.
 
@@ -197,19 +216,7 @@ def quota_table(*, campaign: Campaign, user: Any | None) -> QuotaTable:
     its chain (its own union or an ancestor). Rows shown: the allocations inside the
     user's subtree and those of the unions above the user (a user sees its own target).
     """
-    allocations = list(
-        QuotaAllocation.objects.filter(campaign=campaign)
-        .select_related("union")
-        .order_by("order", "pk")
-    )
-    if user is not None and not (getattr(user, "is_superuser", False) and user.is_active):
-        own = union_of(user)
-        if own is None:
-            allocations = []
-        elif not campaign.issuer.is_within(own):
-            allocations = [
-                a for a in allocations if a.union.is_within(own) or own.is_within(a.union)
-            ]
+    allocations = visible_quota_allocations(campaign=campaign, user=user)
     rows = [QuotaRow(i, a) for i, a in enumerate(allocations, start=1)]
     by_path = {r.allocation.union.path: r for r in rows}
     counts = (

@@ -349,3 +349,19 @@ def test_featured_shortfall_is_flagged_for_the_issuer_only(
 
     client.force_login(clerk_a)  # an addressee: sees the notice, not the siblings' counts
     assert "少于要求的 2 次" not in client.get(f"/campaigns/{c.pk}/?year=2026").content.decode()
+
+
+def test_an_addressed_district_sees_its_own_quota_not_its_siblings(
+    tree: Any, clerk_a: Any, client_as: Any
+) -> None:
+    from campaigns.models import CampaignAddressee, QuotaAllocation
+    from tests.factories import make_campaign
+
+    campaign = make_campaign(tree.city, recruits_volunteers=True)
+    for union in (tree.district_a, tree.district_b):
+        CampaignAddressee.objects.create(campaign=campaign, union=union)
+    QuotaAllocation.objects.create(campaign=campaign, union=tree.district_a, quota=111)
+    QuotaAllocation.objects.create(campaign=campaign, union=tree.district_b, quota=222)
+    html = client_as(clerk_a).get(f"/campaigns/{campaign.pk}/").content.decode()
+    assert "111" in html
+    assert "222" not in html
