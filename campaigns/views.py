@@ -44,6 +44,7 @@ from campaigns.pdf import certificate_pdf
 from unions.models import Union
 from unionvol.audit import audit
 from unionvol.models import AuditAction
+from unionvol.params import int_param, year_param
 from unionvol.scoping import (
     Capability,
     ScopedViewMixin,
@@ -66,13 +67,6 @@ def _form_errors(form: Any, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class ObjectFormView(ScopedViewMixin, SingleObjectMixin, FormView):
@@ -164,7 +158,9 @@ class CampaignDetailView(ScopedViewMixin, DetailView):
         user = self.request.user
         own = union_of(user)
         is_issuer_staff = user.is_superuser or (own is not None and campaign.issuer.is_within(own))
-        year = _int(self.request.GET.get("year")) or selectors.campaign_flag_year(campaign=campaign)
+        year = year_param(self.request.GET.get("year")) or selectors.campaign_flag_year(
+            campaign=campaign
+        )
         addressees = selectors.campaign_addressees(campaign=campaign, year=year)
         mine = next((a["row"] for a in addressees if own and a["row"].union_id == own.pk), None)
         ctx.update(
@@ -376,14 +372,14 @@ class TeamListView(ScopedViewMixin, ListView):
 
     def get_queryset(self) -> QuerySet[ServiceTeam]:
         return selectors.team_queryset(
-            user=self.request.user, campaign_id=_int(self.request.GET.get("campaign"))
+            user=self.request.user, campaign_id=int_param(self.request.GET.get("campaign"))
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        campaign_id = _int(self.request.GET.get("campaign"))
-        year = _int(self.request.GET.get("year")) or timezone.localdate().year
+        campaign_id = int_param(self.request.GET.get("campaign"))
+        year = year_param(self.request.GET.get("year")) or timezone.localdate().year
         ctx.update(
             {
                 "teams": selectors.team_flags(teams=list(ctx["object_list"]), user=user, year=year),
@@ -411,7 +407,7 @@ class TeamCreateView(ScopedViewMixin, FormView):
 
     def get_initial(self) -> dict[str, Any]:
         return {
-            "campaign": _int(self.request.GET.get("campaign")),
+            "campaign": int_param(self.request.GET.get("campaign")),
             "union": union_of(self.request.user),
         }
 
@@ -532,7 +528,9 @@ class TeamRosterExportView(ScopedViewMixin, View):
     read_capability = Capability.EXPORT
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return exports.team_roster(user=request.user, campaign_id=_int(request.GET.get("campaign")))
+        return exports.team_roster(
+            user=request.user, campaign_id=int_param(request.GET.get("campaign"))
+        )
 
 
 # --- projects --------------------------------------------------------------------------------
@@ -549,7 +547,7 @@ class ProjectListView(ScopedViewMixin, ListView):
             status=self.request.GET.get("status", "")
             if self.request.GET.get("status") in ProjectStatus.values
             else "",
-            campaign_id=_int(self.request.GET.get("campaign")),
+            campaign_id=int_param(self.request.GET.get("campaign")),
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -579,7 +577,10 @@ class ProjectCreateView(ScopedViewMixin, FormView):
         return kwargs
 
     def get_initial(self) -> dict[str, Any]:
-        return {"team": _int(self.request.GET.get("team")), "period_start": timezone.localdate()}
+        return {
+            "team": int_param(self.request.GET.get("team")),
+            "period_start": timezone.localdate(),
+        }
 
     def form_valid(self, form: ProjectForm) -> HttpResponse:
         try:
@@ -701,9 +702,9 @@ class ActivityListView(ScopedViewMixin, ListView):
         g = self.request.GET
         return selectors.activity_list(
             user=self.request.user,
-            team_id=_int(g.get("team")),
-            campaign_id=_int(g.get("campaign")),
-            year=_int(g.get("year")),
+            team_id=int_param(g.get("team")),
+            campaign_id=int_param(g.get("campaign")),
+            year=year_param(g.get("year")),
             featured=True if g.get("featured") == "1" else None,
         )
 
@@ -713,8 +714,8 @@ class ActivityListView(ScopedViewMixin, ListView):
         ctx["campaigns"] = selectors.readable_campaigns(user=self.request.user).only(
             "pk", "doc_number"
         )
-        ctx["campaign_id"] = _int(g.get("campaign"))
-        ctx["year"] = _int(g.get("year")) or ""
+        ctx["campaign_id"] = int_param(g.get("campaign"))
+        ctx["year"] = year_param(g.get("year")) or ""
         ctx["can_export"] = has_capability(self.request.user, Capability.EXPORT)
         ctx["breadcrumbs"] = _crumbs((_("志愿服务日志"), None))
         return ctx
@@ -748,7 +749,7 @@ class ActivityCreateView(ActivityFormMixin, ObjectFormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
         kwargs["team"] = self.object
-        kwargs["initial"]["project"] = _int(self.request.GET.get("project"))
+        kwargs["initial"]["project"] = int_param(self.request.GET.get("project"))
         return kwargs
 
     def form_valid(self, form: ActivityForm) -> HttpResponse:

@@ -47,6 +47,7 @@ from unions.models import Union
 from unionvol import ratelimit
 from unionvol.audit import audit
 from unionvol.models import AuditAction
+from unionvol.params import int_param
 from unionvol.scoping import (
     SAFE_METHODS,
     Capability,
@@ -316,7 +317,7 @@ class GrantListView(ReliefMixin, TemplateView):
         user = self.request.user
         status = self.request.GET.get("status", "")
         campaign = self.request.GET.get("campaign", "")
-        campaign_id = int(campaign) if campaign.isdigit() else None
+        campaign_id = int_param(campaign)
         page = self.paginate(selectors.grant_list(user=user, status=status, campaign=campaign_id))
         labels = dict(FundType.choices)
         totals = selectors.grant_totals(user=user, campaign=campaign_id)

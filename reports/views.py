@@ -26,6 +26,7 @@ from reports.registry import get_form
 from unions.models import Union
 from unionvol.audit import audit
 from unionvol.models import AuditAction
+from unionvol.params import int_param
 from unionvol.scoping import Capability, ScopedViewMixin, has_capability, union_of
 from unionvol.xlsx import xlsx_file_response
 
@@ -361,12 +362,14 @@ class DashboardView(ScopedViewMixin, DetailView):
         user = self.request.user
         own = union_of(user)
         root = own if own is not None else campaign.issuer
-        union_id = self.request.GET.get("union")
-        if union_id:
-            try:
-                root = Union.objects.visible_to(user).get(pk=int(union_id))
-            except (Union.DoesNotExist, ValueError) as exc:
-                raise Http404 from exc
+        if self.request.GET.get("union"):
+            root = (
+                Union.objects.visible_to(user)
+                .filter(pk=int_param(self.request.GET["union"]))
+                .first()
+            )
+            if root is None:
+                raise Http404
         matrix = selectors.completeness_matrix(campaign=campaign, user=user)
         totals = selectors.campaign_totals(campaign=campaign, root=root)
         ctx["matrix"] = matrix

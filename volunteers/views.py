@@ -27,6 +27,7 @@ from unionvol import ratelimit
 from unionvol.audit import audit
 from unionvol.capabilities import Capability
 from unionvol.models import AuditAction
+from unionvol.params import int_param
 from unionvol.scoping import ScopedViewMixin, has_capability, union_of
 from volunteers import selectors, services
 from volunteers.exports import build_sheet, may_see_full_ids, roster_volunteers
@@ -325,7 +326,7 @@ class InboxView(ScopedViewMixin, TemplateView):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = BulkApproveForm(request.POST)
-        ids = [int(i) for i in request.POST.getlist("volunteer") if i.isdigit()]
+        ids = [i for i in map(int_param, request.POST.getlist("volunteer")) if i is not None]
         if not ids or not form.is_valid():
             messages.error(request, _("请至少选择一条登记。"))
             return redirect("volunteers:inbox")
@@ -470,13 +471,13 @@ class RosterSheetView(ScopedViewMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         union = union_of(user)
-        if request.GET.get("union", "").isdigit():
-            union = Union.objects.visible_to(user).filter(pk=request.GET["union"]).first()
+        if (union_id := int_param(request.GET.get("union"))) is not None:
+            union = Union.objects.visible_to(user).filter(pk=union_id).first()
         if union is None:
             raise Http404
         campaign = None
-        if request.GET.get("campaign", "").isdigit():
-            campaign = Campaign.objects.visible_to(user).filter(pk=request.GET["campaign"]).first()
+        if (campaign_id := int_param(request.GET.get("campaign"))) is not None:
+            campaign = Campaign.objects.visible_to(user).filter(pk=campaign_id).first()
         volunteers = roster_volunteers(user=user, union=union, statuses=[VolunteerStatus.APPROVED])
         if campaign is not None:
             volunteers = volunteers.filter(campaign=campaign)
