@@ -10,6 +10,7 @@ are outsiders to it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,15 @@ import pytest
 
 from tests.factories import make_member, make_union
 from unions.models import Role, Union, UnionKind
+from unionvol.scoping import system_scope
+
+
+@pytest.fixture(autouse=True)
+def _system_scope() -> Iterator[None]:
+    """Test code (factories, direct calls of services and selectors) runs in the system
+    scope, as commands do; each request through the test client enters its user's."""
+    with system_scope():
+        yield
 
 
 @dataclass

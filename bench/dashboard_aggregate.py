@@ -38,14 +38,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from campaigns.models import (  # noqa: E402
-    Activity,
-    Campaign,
-    Participation,
-    ServiceProject,
-    ServiceTeam,
-)
+from campaigns.models import Campaign  # noqa: E402
 from reports.figures import figures_by_prefix  # noqa: E402
+from service.models import Activity, Participation, ServiceProject, ServiceTeam  # noqa: E402
 from unions.models import Union, UnionKind  # noqa: E402
 from volunteers.models import Volunteer  # noqa: E402
 
@@ -142,29 +137,29 @@ def build(n: int, activities: int, volunteers: int) -> tuple[Union, Campaign]:
 HAND_SQL = {
     "person_times": """
         SELECT substr(u.path, 1, %(len)s) AS prefix, COUNT(*), SUM(p.hours)
-        FROM campaigns_participation p
-        JOIN campaigns_activity a ON a.id = p.activity_id
-        JOIN campaigns_serviceteam t ON t.id = a.team_id
+        FROM service_participation p
+        JOIN service_activity a ON a.id = p.activity_id
+        JOIN service_serviceteam t ON t.id = a.team_id
         JOIN unions_union u ON u.id = t.union_id
         WHERE t.campaign_id = %(campaign)s AND u.path LIKE %(like)s
         GROUP BY prefix""",
     "activities": """
         SELECT substr(u.path, 1, %(len)s) AS prefix, COUNT(*), SUM(a.beneficiaries)
-        FROM campaigns_activity a
-        JOIN campaigns_serviceteam t ON t.id = a.team_id
+        FROM service_activity a
+        JOIN service_serviceteam t ON t.id = a.team_id
         JOIN unions_union u ON u.id = t.union_id
         WHERE t.campaign_id = %(campaign)s AND u.path LIKE %(like)s
         GROUP BY prefix""",
     "projects": """
         SELECT substr(u.path, 1, %(len)s) AS prefix, COUNT(*), SUM(pr.support_amount)
-        FROM campaigns_serviceproject pr
-        JOIN campaigns_serviceteam t ON t.id = pr.team_id
+        FROM service_serviceproject pr
+        JOIN service_serviceteam t ON t.id = pr.team_id
         JOIN unions_union u ON u.id = t.union_id
         WHERE t.campaign_id = %(campaign)s AND u.path LIKE %(like)s
         GROUP BY prefix""",
     "teams": """
         SELECT substr(u.path, 1, %(len)s) AS prefix, COUNT(*)
-        FROM campaigns_serviceteam t JOIN unions_union u ON u.id = t.union_id
+        FROM service_serviceteam t JOIN unions_union u ON u.id = t.union_id
         WHERE t.campaign_id = %(campaign)s AND u.path LIKE %(like)s
         GROUP BY prefix""",
     "volunteers": """

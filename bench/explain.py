@@ -28,8 +28,9 @@ def main() -> int:
     if connection.vendor != "postgresql":
         print("explain: skipped (needs PostgreSQL with scale data)")
         return 0
-    from campaigns.models import Campaign, Participation
+    from campaigns.models import Campaign
     from reports.models import Submission
+    from service.models import Participation
     from unions.models import Union
     from unionvol.models import AuditEvent
     from volunteers.models import Volunteer

@@ -4,57 +4,25 @@ selected, counts annotated, so that pages run a constant number of queries."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
-    Count,
     DecimalField,
-    ExpressionWrapper,
     F,
-    IntegerField,
     Min,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Sum,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import (
-    Activity,
-    ActivityPhoto,
-    Campaign,
-    CampaignAddressee,
-    CampaignStatus,
-    Certificate,
-    Participation,
-    ServiceProject,
-    ServiceTeam,
-    TeamMember,
-    TeamRole,
-)
-from unionvol.scoping import union_of
+from campaigns.models import Campaign, CampaignAddressee, CampaignStatus
+from unionvol.scoping import is_operator, union_of
 
 ZERO = Decimal("0")
 _DEC = DecimalField(max_digits=12, decimal_places=2)
-
-# Flag texts (shown on pages and reused by tests).
-FLAG_TOO_FEW_VOLUNTEERS = _("志愿者人数少于 %(min)s 人")
-FLAG_TOO_MANY_VOLUNTEERS = _("志愿者人数多于 %(max)s 人")
-FLAG_TOO_FEW_CADRES = _("工会干部少于 %(min)s 人")
-FLAG_TOO_MANY_CADRES = _("工会干部多于 %(max)s 人")
-FLAG_NO_PAIRED_UNIT = _("未填写结对志愿服务单位、社区")
-FLAG_FEW_FEATURED = _("%(year)s 年特色活动 %(count)s 次，少于要求的 %(required)s 次")
-
-
-def _is_super(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False) and user.is_active)
 
 
 # --- campaigns -------------------------------------------------------------------------------
@@ -62,7 +30,7 @@ def _is_super(user: Any) -> bool:
 
 def writable_campaigns(*, user: Any) -> QuerySet[Campaign]:
     """Campaigns the user's staff may change: issued within the user's subtree."""
-    if _is_super(user):
+    if is_operator(user):
         return Campaign.objects.all()
     union = union_of(user)
     if union is None:
@@ -73,7 +41,7 @@ def writable_campaigns(*, user: Any) -> QuerySet[Campaign]:
 def readable_campaigns(*, user: Any) -> QuerySet[Campaign]:
     """Visible notices; drafts only to the issuer's subtree."""
     qs = Campaign.objects.visible_to(user)
-    if _is_super(user):
+    if is_operator(user):
         return qs
     union = union_of(user)
     if union is None:
@@ -112,335 +80,6 @@ def campaign_years(*, user: Any) -> list[int]:
     )
 
 
-def campaign_addressees(*, campaign: Campaign, year: int) -> list[dict[str, Any]]:
-    """Addressed unions with read state and (when the notice asks for it) featured count."""
-    rows = campaign.addressee_rows.select_related("union", "read_by").order_by("union__path")
-    if campaign.featured_per_year:
-        featured = (
-            Activity.objects.filter(
-                team__campaign=campaign,
-                featured=True,
-                date__year=year,
-                team__union__path__startswith=OuterRef("union__path"),
-            )
-            .order_by()
-            .values("team__campaign")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        rows = rows.annotate(featured_count=Coalesce(Subquery(featured), 0))
-    result = []
-    for row in rows:
-        item: dict[str, Any] = {"row": row, "flag": ""}
-        if campaign.featured_per_year:
-            count = row.featured_count
-            item["featured_count"] = count
-            if count < campaign.featured_per_year:
-                item["flag"] = FLAG_FEW_FEATURED % {
-                    "year": year,
-                    "count": count,
-                    "required": campaign.featured_per_year,
-                }
-        result.append(item)
-    return result
-
-
-def campaign_flag_year(*, campaign: Campaign) -> int:
-    """The year the featured-activity rule is checked for: the latest with activities."""
-    latest = (
-        Activity.objects.filter(team__campaign=campaign).order_by("-date").values("date").first()
-    )
-    return latest["date"].year if latest else timezone.localdate().year
-
-
-# --- teams -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Composition:
-    volunteers: int
-    cadres: int
-    flags: list[str]
-
-    @property
-    def ok(self) -> bool:
-        return not self.flags
-
-
-def composition_of(*, campaign: Campaign, volunteers: int, cadres: int) -> Composition:
-    """Check a team against the campaign's rule (seed 000: 7–10 volunteers, 1–2 cadres).
-    The captain counts as a volunteer."""
-    flags = []
-    c = campaign
-    if c.team_min_volunteers is not None and volunteers < c.team_min_volunteers:
-        flags.append(str(FLAG_TOO_FEW_VOLUNTEERS % {"min": c.team_min_volunteers}))
-    if c.team_max_volunteers is not None and volunteers > c.team_max_volunteers:
-        flags.append(str(FLAG_TOO_MANY_VOLUNTEERS % {"max": c.team_max_volunteers}))
-    if c.team_min_cadres is not None and cadres < c.team_min_cadres:
-        flags.append(str(FLAG_TOO_FEW_CADRES % {"min": c.team_min_cadres}))
-    if c.team_max_cadres is not None and cadres > c.team_max_cadres:
-        flags.append(str(FLAG_TOO_MANY_CADRES % {"max": c.team_max_cadres}))
-    return Composition(volunteers, cadres, flags)
-
-
-def _team_counts(qs: QuerySet[ServiceTeam]) -> QuerySet[ServiceTeam]:
-    return qs.annotate(
-        n_volunteers=Count(
-            "members", filter=Q(members__role__in=[TeamRole.CAPTAIN, TeamRole.VOLUNTEER])
-        ),
-        n_cadres=Count("members", filter=Q(members__role=TeamRole.CADRE)),
-    ).order_by("union__path", "name", "pk")
-
-
-def team_queryset(*, user: Any, campaign_id: int | None = None) -> QuerySet[ServiceTeam]:
-    """Visible teams with member counts by role (for lists and paging)."""
-    qs = ServiceTeam.objects.visible_to(user).select_related("union", "campaign", "parent")
-    if campaign_id:
-        qs = qs.filter(campaign_id=campaign_id)
-    return _team_counts(qs)
-
-
-def team_flags(
-    *, teams: list[ServiceTeam], user: Any, year: int | None = None
-) -> list[ServiceTeam]:
-    """Attach ``composition`` and ``featured_flag`` to teams from ``team_queryset`` (one query)."""
-    year = year or timezone.localdate().year
-    featured = {
-        (r["team__union"], r["team__campaign"]): r["n"]
-        for r in Activity.objects.visible_to(user)
-        .filter(
-            featured=True,
-            date__year=year,
-            team__campaign__featured_per_year__isnull=False,
-            team__union_id__in={t.union_id for t in teams},
-            team__campaign_id__in={t.campaign_id for t in teams},
-        )
-        .values("team__union", "team__campaign")
-        .annotate(n=Count("pk"))
-    }
-    for team in teams:
-        team.composition = composition_of(
-            campaign=team.campaign, volunteers=team.n_volunteers, cadres=team.n_cadres
-        )
-        team.featured_flag = ""
-        required = team.campaign.featured_per_year
-        if required:
-            count = featured.get((team.union_id, team.campaign_id), 0)
-            if count < required:
-                team.featured_flag = FLAG_FEW_FEATURED % {
-                    "year": year,
-                    "count": count,
-                    "required": required,
-                }
-    return teams
-
-
-def team_list(
-    *, user: Any, campaign_id: int | None = None, year: int | None = None
-) -> list[ServiceTeam]:
-    """All visible teams with their composition and featured-activity flags."""
-    teams = list(team_queryset(user=user, campaign_id=campaign_id))
-    return team_flags(teams=teams, user=user, year=year)
-
-
-def team_detail(*, team: ServiceTeam) -> dict[str, Any]:
-    members = list(
-        team.members.select_related("volunteer", "volunteer__union").order_by("role", "pk")
-    )
-    n_vol = sum(1 for m in members if m.role in (TeamRole.CAPTAIN, TeamRole.VOLUNTEER))
-    n_cad = sum(1 for m in members if m.role == TeamRole.CADRE)
-    return {
-        "members": members,
-        "composition": composition_of(campaign=team.campaign, volunteers=n_vol, cadres=n_cad),
-        "subteams": list(team.subteams.select_related("union")),
-        "projects": list(team.projects.select_related("proposed_by")),
-        "activities": list(_activity_counts(team.activities.select_related("category"))[:20]),
-    }
-
-
-# --- projects --------------------------------------------------------------------------------
-
-
-def project_list(
-    *, user: Any, status: str = "", campaign_id: int | None = None
-) -> QuerySet[ServiceProject]:
-    qs = ServiceProject.objects.visible_to(user).select_related(
-        "team", "team__union", "team__campaign", "proposed_by", "approved_by"
-    )
-    if status:
-        qs = qs.filter(status=status)
-    if campaign_id:
-        qs = qs.filter(team__campaign_id=campaign_id)
-    return qs.annotate(
-        n_activities=Count("activities", distinct=True),
-        person_times=Count("activities__participations"),
-        total_hours=Coalesce(Sum("activities__participations__hours"), ZERO, output_field=_DEC),
-    ).order_by("-period_start", "-pk")
-
-
-# --- activities ------------------------------------------------------------------------------
-
-
-def _activity_counts(qs: QuerySet[Activity]) -> QuerySet[Activity]:
-    photos = (
-        ActivityPhoto.objects.filter(activity=OuterRef("pk"))
-        .order_by()
-        .values("activity")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return qs.annotate(
-        person_times=Count("participations"),
-        total_hours=Coalesce(Sum("participations__hours"), ZERO, output_field=_DEC),
-        photo_count=Coalesce(Subquery(photos, output_field=IntegerField()), 0),
-    ).order_by("-date", "-start_time", "-pk")
-
-
-def activity_list(
-    *,
-    user: Any,
-    team_id: int | None = None,
-    campaign_id: int | None = None,
-    year: int | None = None,
-    featured: bool | None = None,
-) -> QuerySet[Activity]:
-    qs = Activity.objects.visible_to(user).select_related(
-        "team", "team__union", "team__campaign", "project", "category", "created_by"
-    )
-    if team_id:
-        qs = qs.filter(team_id=team_id)
-    if campaign_id:
-        qs = qs.filter(team__campaign_id=campaign_id)
-    if year:
-        qs = qs.filter(date__year=year)
-    if featured is not None:
-        qs = qs.filter(featured=featured)
-    return _activity_counts(qs)
-
-
-def activity_participations(*, activity: Activity) -> list[Participation]:
-    return list(activity.participations.select_related("volunteer").annotate(points=_points_expr()))
-
-
-# --- hours, points, ledger -------------------------------------------------------------------
-
-
-def _points_expr(prefix: str = "") -> ExpressionWrapper:
-    campaign = f"{prefix}activity__team__campaign__"
-    return ExpressionWrapper(
-        F(f"{campaign}points_per_participation")
-        + F(f"{campaign}points_per_hour") * F(f"{prefix}hours"),
-        output_field=_DEC,
-    )
-
-
-def service_records(*, user: Any, volunteer: Any) -> QuerySet[Participation]:
-    """The volunteer's service records inside the user's scope, with points, oldest first."""
-    return (
-        Participation.objects.visible_to(user)
-        .filter(volunteer=volunteer)
-        .select_related(
-            "volunteer",
-            "activity",
-            "activity__team",
-            "activity__team__union",
-            "activity__team__campaign",
-            "activity__project",
-            "activity__category",
-            "activity__created_by",
-        )
-        .annotate(points=_points_expr())
-        .order_by("activity__date", "activity__start_time", "pk")
-    )
-
-
-def service_summary(*, user: Any, volunteer: Any) -> dict[str, Any]:
-    """Person-times, hours and points of one volunteer in the user's scope (one query)."""
-    totals = (
-        Participation.objects.visible_to(user)
-        .filter(volunteer=volunteer)
-        .aggregate(
-            n=Count("pk"),
-            total_hours=Sum("hours"),
-            total_points=Sum(_points_expr()),
-        )
-    )
-    return {
-        "person_times": totals["n"],
-        "hours": totals["total_hours"] or ZERO,
-        "points": totals["total_points"] or ZERO,
-    }
-
-
-def service_totals(*, records: list[Participation]) -> dict[str, Any]:
-    return {
-        "person_times": len(records),
-        "hours": sum((r.hours for r in records), ZERO),
-        "points": sum((r.points for r in records), ZERO),
-    }
-
-
-def hours_per_volunteer(*, user: Any) -> QuerySet[Any]:
-    """Approved volunteers of the scope with person-times, hours and points."""
-    from volunteers.models import Volunteer
-
-    scope = Q()
-    if not _is_super(user):
-        union = union_of(user)
-        path = union.path if union else "\0"
-        scope = Q(participations__activity__team__union__path__startswith=path)
-    points = F("participations__activity__team__campaign__points_per_participation") + F(
-        "participations__activity__team__campaign__points_per_hour"
-    ) * F("participations__hours")
-    return (
-        Volunteer.objects.visible_to(user)
-        .filter(status="approved")
-        .select_related("union")
-        .annotate(
-            person_times=Count("participations", filter=scope),
-            total_hours=Coalesce(
-                Sum("participations__hours", filter=scope), ZERO, output_field=_DEC
-            ),
-            total_points=Coalesce(
-                Sum(ExpressionWrapper(points, output_field=_DEC), filter=scope),
-                ZERO,
-                output_field=_DEC,
-            ),
-        )
-        .order_by("-total_hours", "name", "pk")
-    )
-
-
-def all_service_records(*, user: Any) -> QuerySet[Participation]:
-    return (
-        Participation.objects.visible_to(user)
-        .select_related(
-            "volunteer",
-            "activity",
-            "activity__team",
-            "activity__team__union",
-            "activity__project",
-            "activity__created_by",
-        )
-        .order_by("volunteer__name", "volunteer_id", "activity__date", "pk")
-    )
-
-
-def volunteer_certificates(*, user: Any, volunteer: Any) -> QuerySet[Certificate]:
-    return (
-        Certificate.objects.visible_to(user)
-        .filter(volunteer=volunteer)
-        .select_related("union", "issued_by")
-    )
-
-
-def volunteer_teams(*, user: Any, volunteer: Any) -> QuerySet[TeamMember]:
-    return (
-        TeamMember.objects.visible_to(user)
-        .filter(volunteer=volunteer)
-        .select_related("team", "team__union", "team__campaign")
-    )
-
-
-def team_prefetch() -> Prefetch:
-    return Prefetch("members", queryset=TeamMember.objects.select_related("volunteer"))
+def campaign_addressees(*, campaign: Campaign) -> list[CampaignAddressee]:
+    """Addressed unions with their read state, in tree order."""
+    return list(campaign.addressee_rows.select_related("union", "read_by").order_by("union__path"))

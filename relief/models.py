@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from unionvol.idnumbers import mask_id_number
-from unionvol.scoping import ScopedQuerySet, membership_of
+from unionvol.scoping import ScopedQuerySet, role_q, scoped_manager
 
 # Roles that may ever see a hardship file, and those that also see the subtree below.
 STAFF_ROLES = ("clerk", "reviewer", "admin")
@@ -35,23 +35,17 @@ card_tail_validator = RegexValidator(r"^\d{4}$", _("银行卡号只填写后4位
 def sensitive_q(user: Any, lookup: str) -> Q | None:
     """THE rule for hardship data, as a filter on the owning union at ``lookup``:
     own union for clerk/reviewer/admin, the subtree below for reviewer/admin only.
-    ``None`` means everything (an active superuser)."""
-    if getattr(user, "is_superuser", False) and user.is_active:
-        return None
-    member = membership_of(user)
-    if member is None or member.role not in STAFF_ROLES:
-        return Q(pk__in=[])
-    if member.role in SUBTREE_ROLES:
-        return Q(**{f"{lookup}__path__startswith": member.union.path})
-    return Q(**{f"{lookup}__path": member.union.path})
+    ``None`` means everything (the operator)."""
+    return role_q(user, lookup, own=STAFF_ROLES, subtree=SUBTREE_ROLES)
 
 
 class SensitiveQuerySet(ScopedQuerySet[Any]):
     """Visibility of hardship files and of every record that reveals one (see sensitive_q)."""
 
     def visible_to(self, user: Any) -> Self:
+        qs = super().visible_to(user)
         q = sensitive_q(user, self._scope_lookup())
-        return self.all() if q is None else self.filter(q)
+        return qs if q is None else qs.filter(q)
 
 
 class MicroWishQuerySet(ScopedQuerySet[Any]):
@@ -160,7 +154,7 @@ class HardshipFile(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = HardshipFileQuerySet.as_manager()
+    objects = scoped_manager(HardshipFileQuerySet)
     # The full ID number never goes into history.
     history = HistoricalRecords(excluded_fields=["id_number"])
 
@@ -210,7 +204,7 @@ class Pairing(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = SensitiveQuerySet.as_manager()
+    objects = scoped_manager(SensitiveQuerySet)
     history = HistoricalRecords()
 
     class Meta:
@@ -304,7 +298,7 @@ class ReliefGrant(models.Model):
     )
     approved_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
 
-    objects = SensitiveQuerySet.as_manager()
+    objects = scoped_manager(SensitiveQuerySet)
     history = HistoricalRecords()
 
     class Meta:
@@ -390,7 +384,7 @@ class Visit(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = SensitiveQuerySet.as_manager()
+    objects = scoped_manager(SensitiveQuerySet)
     history = HistoricalRecords()
 
     class Meta:
@@ -440,7 +434,7 @@ class Donation(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = SensitiveQuerySet.as_manager()
+    objects = scoped_manager(SensitiveQuerySet)
     history = HistoricalRecords()
 
     class Meta:
@@ -544,7 +538,7 @@ class MicroWish(models.Model):
     fulfil_note = models.TextField(_("实现情况"), blank=True)
     photo = models.ImageField(_("照片"), upload_to="relief/wishes/%Y/", blank=True)
 
-    objects = MicroWishQuerySet.as_manager()
+    objects = scoped_manager(MicroWishQuerySet)
     history = HistoricalRecords()
 
     class Meta:

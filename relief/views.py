@@ -51,6 +51,7 @@ from unionvol.params import int_param
 from unionvol.scoping import (
     SAFE_METHODS,
     Capability,
+    PublicViewMixin,
     has_capability,
     require_capability,
     union_of,
@@ -746,7 +747,7 @@ class WishFulfilView(ReliefMixin, FormView):
 
 
 # --- the public wish wall (no login) ---------------------------------------------
-class WishWallView(TemplateView):
+class WishWallView(PublicViewMixin, TemplateView):
     template_name = "relief/wish_wall.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -763,7 +764,7 @@ def claim_allowed(request: HttpRequest) -> bool:
     return ratelimit.hit(request, scope="wish-claim", limit=CLAIM_LIMIT, window=CLAIM_WINDOW)
 
 
-class WishClaimView(FormView):
+class WishClaimView(PublicViewMixin, FormView):
     """A member of the public (name + phone) or a logged-in member claims a wish."""
 
     form_class = ClaimForm

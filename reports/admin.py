@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from reports.models import ExportJob, ReminderSent, Submission, SubmissionVersion
+from reports.models import ReminderSent, Submission, SubmissionVersion
 
 
 class VersionInline(admin.TabularInline):
@@ -20,10 +20,6 @@ class SubmissionAdmin(admin.ModelAdmin):
     inlines = [VersionInline]
 
 
-@admin.register(ExportJob)
-class ExportJobAdmin(admin.ModelAdmin):
-    list_display = ("pk", "kind", "requested_by", "status", "progress", "created_at")
-    list_filter = ("status", "kind")
 
 
 @admin.register(ReminderSent)

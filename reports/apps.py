@@ -11,4 +11,6 @@ class ReportsConfig(AppConfig):
     nav = (NavEntry(_("报送"), "reports:index", Capability.VIEW, order=50),)
 
     def ready(self) -> None:
-        from reports import home  # noqa: F401 - registers the home-page provider
+        from reports import home, jobs  # noqa: F401 - registers the home-page provider
+
+        jobs.register()

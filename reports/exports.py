@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reports.registry import get_form
@@ -125,16 +122,6 @@ def campaign_workbook(
     write_matrix(wb, campaign=campaign, user=user)
     progress(100)
     return wb
-
-
-def export_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "exports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def export_filename(label: str) -> str:
-    return f"{label}-{timezone.localdate():%Y%m%d}.xlsx"
 
 
 def volunteers_sheet(form_id: str, *, user: Any, union: Any, campaign: Any) -> Any:

@@ -1,4 +1,4 @@
-"""Submissions of report forms per milestone, their frozen versions, reminders and export jobs."""
+"""Submissions of report forms per milestone, their frozen versions, and reminders."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from unionvol.scoping import ScopedQuerySet
+from unionvol.scoping import scoped_manager
 
 
 class SubmissionStatus(models.TextChoices):
@@ -57,7 +57,7 @@ class Submission(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("报送")
@@ -97,7 +97,7 @@ class SubmissionVersion(models.Model):
     )
     days_late = models.PositiveIntegerField(_("逾期天数"), default=0)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("报送版本")
@@ -120,7 +120,7 @@ class SubmissionPhoto(models.Model):
     image = models.ImageField(_("图片"), upload_to="reports/photos/%Y/")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("报送图片")
@@ -141,7 +141,7 @@ class ReminderSent(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
     recipients = models.PositiveIntegerField(default=0)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("催报记录")
@@ -152,48 +152,3 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id} {self.threshold}"
-
-
-class ExportStatus(models.TextChoices):
-    PENDING = "pending", _("排队中")
-    RUNNING = "running", _("生成中")
-    DONE = "done", _("已完成")
-    FAILED = "failed", _("失败")
-
-
-class ExportJob(models.Model):
-    """A workbook built in the background by ``run_export_jobs`` (or inline when small)."""
-
-    scope_lookup: ClassVar[str] = "union"
-
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    union = models.ForeignKey(
-        "unions.Union", on_delete=models.CASCADE, related_name="+", verbose_name=_("工会")
-    )
-    kind = models.CharField(_("类型"), max_length=30)
-    params = models.JSONField(default=dict, blank=True)
-    status = models.CharField(
-        _("状态"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING
-    )
-    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
-    file_path = models.CharField(max_length=300, blank=True)
-    filename = models.CharField(max_length=200, blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    objects = ScopedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("导出任务")
-        verbose_name_plural = _("导出任务")
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "created_at"], name="exportjob_status_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} #{self.pk}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("reports:export_job", args=[self.pk])

@@ -16,10 +16,4 @@ urlpatterns = [
     path("submissions/<int:pk>/xlsx/", views.SubmissionXlsxView.as_view(), name="submission_xlsx"),
     path("submissions/<int:pk>/import/", views.SubmissionImportView.as_view(), name="import"),
     path("photos/<int:pk>/delete/", views.PhotoDeleteView.as_view(), name="photo_delete"),
-    path("exports/<int:pk>/", views.ExportJobView.as_view(), name="export_job"),
-    path(
-        "exports/<int:pk>/download/",
-        views.ExportJobDownloadView.as_view(),
-        name="export_download",
-    ),
 ]

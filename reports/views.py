@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -17,18 +16,18 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, CampaignAddressee
 from reports import exports, imports, jobs, selectors, services
 from reports.charts import bar_chart
 from reports.forms import ExportForm, ImportForm, PhotoForm, ReviewForm
-from reports.models import ExportJob, ExportStatus, Submission, SubmissionPhoto
+from reports.models import Submission, SubmissionPhoto
 from reports.registry import get_form
 from unions.models import Union
 from unionvol.audit import audit
-from unionvol.models import AuditAction
+from unionvol.jobs import job_create, run_job
+from unionvol.models import AuditAction, ExportJob
 from unionvol.params import int_param
 from unionvol.scoping import Capability, ScopedViewMixin, has_capability, union_of
-from unionvol.xlsx import xlsx_file_response
 
 
 class PostOnlyMixin:
@@ -475,43 +474,13 @@ class CampaignExportView(ScopedViewMixin, DetailView):
             params["form"] = form_id
             milestone = milestone or exports.milestone_for(campaign, form_id)
             params["milestone_id"] = milestone.pk if milestone else None
-        job = jobs.job_create(
+        job = job_create(
             user=request.user,
             kind=jobs.KIND_CAMPAIGN if kind == "campaign" else jobs.KIND_AGGREGATE,
             params=params,
+            union=union_of(request.user) or campaign.issuer,
         )
-        addressed = campaign.addressee_rows.filter(union__path__startswith=union.path).count()
+        addressed = CampaignAddressee.objects.within(union).filter(campaign=campaign).count()
         if addressed <= exports.INLINE_LIMIT:
-            jobs.run_job(job)
+            run_job(job)
         return HttpResponseRedirect(job.get_absolute_url())
-
-
-class ExportJobView(ScopedViewMixin, DetailView):
-    model = ExportJob
-    template_name = "reports/export_job.html"
-    context_object_name = "job"
-    read_capability = Capability.EXPORT
-    http_method_names = ["get"]
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        ctx = super().get_context_data(**kwargs)
-        ctx["refresh"] = self.object.status in (ExportStatus.PENDING, ExportStatus.RUNNING)
-        ctx["breadcrumbs"] = [(_("报送"), "/reports/"), (_("导出任务"), None)]
-        return ctx
-
-
-class ExportJobDownloadView(ScopedViewMixin, DetailView):
-    model = ExportJob
-    read_capability = Capability.EXPORT
-    http_method_names = ["get"]
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        job = self.get_object()
-        if job.status != ExportStatus.DONE or not job.file_path:
-            raise Http404
-        path = exports.export_dir().parent / job.file_path
-        if not path.is_file():
-            raise Http404
-        audit(user=request.user, action=AuditAction.EXPORT, target=job, what=job.filename)
-        response: FileResponse = xlsx_file_response(path.open("rb"), job.filename)
-        return response

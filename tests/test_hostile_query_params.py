@@ -13,11 +13,11 @@ from unionvol.params import int_param, year_param
 pytestmark = pytest.mark.django_db
 
 URLS = [
-    "/campaigns/teams/?year={v}&campaign={v}",
-    "/campaigns/activities/?year={v}&campaign={v}&team={v}",
-    "/campaigns/projects/?campaign={v}",
-    "/campaigns/teams/export/?campaign={v}",
-    "/campaigns/projects/new/?team={v}",
+    "/service/teams/?year={v}&campaign={v}",
+    "/service/activities/?year={v}&campaign={v}&team={v}",
+    "/service/projects/?campaign={v}",
+    "/service/teams/export/?campaign={v}",
+    "/service/projects/new/?team={v}",
     "/relief/grants/?campaign={v}",
     "/volunteers/export/roster/?union={v}&campaign={v}",
 ]

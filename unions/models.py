@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from unionvol.scoping import ScopedQuerySet
+from unionvol.scoping import ScopedQuerySet, scoped_manager
 
 code_validator = RegexValidator(
     r"^[A-Za-z0-9_-]{1,32}$", _("编码只能包含字母、数字、短横线和下划线（最多32位）。")
@@ -123,7 +123,7 @@ class Membership(models.Model):
     phone = models.CharField(_("联系电话"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    objects = MembershipQuerySet.as_manager()
+    objects = scoped_manager(MembershipQuerySet)
 
     class Meta:
         verbose_name = _("成员")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from unionvol.models import AuditEvent
+from unionvol.models import AuditEvent, ExportJob
 
 
 @admin.register(AuditEvent)
@@ -34,3 +34,9 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    list_display = ("pk", "kind", "requested_by", "status", "progress", "created_at")
+    list_filter = ("status", "kind")

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from unionvol.scoping import ScopedQuerySet
+from unionvol.scoping import ScopedQuerySet, scoped_manager
 
 
 class AuditAction(models.TextChoices):
@@ -47,7 +48,7 @@ class AuditEvent(models.Model):
     full_ids = models.BooleanField(_("含完整身份证号"), default=False)
     detail = models.JSONField(_("详情"), default=dict, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("审计日志")
@@ -60,3 +61,58 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("排队中")
+    RUNNING = "running", _("生成中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class ExportJobQuerySet(ScopedQuerySet["ExportJob"]):
+    def requested_by(self, user: Any) -> ExportJobQuerySet:
+        """The user's own jobs (the operator's view of the queue is the admin)."""
+        return self.filter(requested_by=user)
+
+
+class ExportJob(models.Model):
+    """A workbook built in the background by ``run_export_jobs`` (or inline when small).
+
+    The file is the requester's: only the user who asked for it (or the operator)
+    may download it, because what it holds depends on the requester's rights.
+    """
+
+    scope_lookup: ClassVar[str] = "union"
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    union = models.ForeignKey(
+        "unions.Union", on_delete=models.CASCADE, related_name="+", verbose_name=_("工会")
+    )
+    kind = models.CharField(_("类型"), max_length=30)
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    file_path = models.CharField(max_length=300, blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = scoped_manager(ExportJobQuerySet)
+
+    class Meta:
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"], name="exportjob_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("export_job", args=[self.pk])

@@ -56,6 +56,7 @@ LOCAL_APPS = [
     "unions",
     "campaigns",
     "volunteers",
+    "service",
     "relief",
     "reports",
 ]
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "unionvol.scoping.ScopeMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After MessageMiddleware: it tells the user why they were logged out.

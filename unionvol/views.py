@@ -1,16 +1,25 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
+from django.db.models import QuerySet
 from django.db.utils import DatabaseError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.generic import DetailView
 
 from unions.selectors import union_children
+from unionvol.audit import audit
 from unionvol.home import awaiting_for
-from unionvol.scoping import union_of
+from unionvol.jobs import export_dir
+from unionvol.models import AuditAction, ExportJob, ExportStatus
+from unionvol.scoping import Capability, ScopedViewMixin, union_of
+from unionvol.xlsx import xlsx_file_response
 
 
 @login_required
@@ -65,3 +74,35 @@ def error_500(request: HttpRequest) -> HttpResponse:
     from django.template import loader
 
     return HttpResponse(loader.get_template("errors/500.html").render(), status=500)
+
+
+class ExportJobView(ScopedViewMixin, DetailView):
+    """A background export's progress; the file is offered to its requester only."""
+
+    model = ExportJob
+    template_name = "unionvol/export_job.html"
+    context_object_name = "job"
+    read_capability = Capability.EXPORT
+    http_method_names = ["get"]
+
+    def get_queryset(self) -> QuerySet[ExportJob]:
+        return ExportJob.objects.visible_to(self.request.user).requested_by(self.request.user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["refresh"] = self.object.status in (ExportStatus.PENDING, ExportStatus.RUNNING)
+        ctx["breadcrumbs"] = [(_("导出任务"), None)]
+        return ctx
+
+
+class ExportJobDownloadView(ExportJobView):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        job = self.get_object()
+        if job.status != ExportStatus.DONE or not job.file_path:
+            raise Http404
+        path = export_dir().parent / job.file_path
+        if not path.is_file():
+            raise Http404
+        audit(user=request.user, action=AuditAction.EXPORT, target=job, what=job.filename)
+        response: FileResponse = xlsx_file_response(path.open("rb"), job.filename)
+        return response

@@ -15,6 +15,8 @@ class VolunteersConfig(AppConfig):
 
     def ready(self) -> None:
         from unionvol.home import register
+        from volunteers import jobs, panels  # noqa: F401 - the quota table on the campaign page
         from volunteers.home import awaiting
 
         register(awaiting)
+        jobs.register()

@@ -14,16 +14,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from stdnum.cn import ric
 
-from campaigns.models import (
-    Campaign,
-    CampaignAddressee,
-    CampaignKind,
-    CampaignStatus,
-    QuotaAllocation,
-)
+from campaigns.models import Campaign, CampaignAddressee, CampaignKind, CampaignStatus
 from unions.models import Union
 from volunteers import services
-from volunteers.models import ApprovalDecision, Specialty, Volunteer
+from volunteers.models import ApprovalDecision, QuotaAllocation, Specialty, Volunteer
 
 DOC_NUMBER = "大工办发[2012]18号"
 

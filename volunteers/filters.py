@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import ServiceTeam
+from service.models import ServiceTeam
 from unions.models import Union
 from unions.selectors import union_choices
 from unionvol.scoping import union_of

@@ -16,7 +16,7 @@ from unionvol.idnumbers import (
     validate_id_number,
     validate_phone,
 )
-from unionvol.scoping import ScopedQuerySet
+from unionvol.scoping import scoped_manager
 
 
 class Gender(models.TextChoices):
@@ -164,7 +164,7 @@ class Volunteer(models.Model):
     approval_round = models.PositiveSmallIntegerField(_("审批轮次"), default=1, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = scoped_manager()
     # The full ID number never goes into history.
     history = HistoricalRecords(excluded_fields=["id_number"])
 
@@ -244,7 +244,7 @@ class ApprovalStep(models.Model):
     )
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = scoped_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -262,3 +262,32 @@ class ApprovalStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.volunteer_id} L{self.level} {self.get_decision_display()}"
+
+
+class QuotaAllocation(models.Model):
+    """名额分配表: how many volunteers a union is asked to recruit for a campaign."""
+
+    scope_lookup: ClassVar[str] = "union"
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.CASCADE, related_name="quotas"
+    )
+    union = models.ForeignKey("unions.Union", on_delete=models.PROTECT, related_name="quotas")
+    order = models.PositiveSmallIntegerField(_("序号"), default=0)
+    quota = models.PositiveIntegerField(_("人数"))
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = scoped_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("名额分配")
+        verbose_name_plural = _("名额分配")
+        ordering = ["campaign", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "union"], name="quota_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.union} {self.quota}"

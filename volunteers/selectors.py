@@ -8,12 +8,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Prefetch, QuerySet
 
-from campaigns.models import Campaign, QuotaAllocation
+from campaigns.models import Campaign
 from unions.models import Role, Union, UnionKind
 from unionvol.scoping import membership_of, union_of
 from volunteers.models import (
     ApprovalDecision,
     ApprovalStep,
+    QuotaAllocation,
     Specialty,
     Volunteer,
     VolunteerStatus,

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Campaign, QuotaAllocation
+from campaigns.models import Campaign
 from unions.models import Role, Union
 from unionvol.capabilities import Capability
 from unionvol.idnumbers import gender_of, normalize_id_number
@@ -24,6 +24,7 @@ from volunteers.models import (
     ApprovalDecision,
     ApprovalStep,
     Gender,
+    QuotaAllocation,
     Volunteer,
     VolunteerStatus,
 )

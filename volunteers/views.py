@@ -20,15 +20,16 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
-from campaigns.models import Campaign, QuotaAllocation
-from campaigns.selectors import service_summary
+from campaigns.models import Campaign
+from service.selectors import service_summary
 from unions.models import Union
 from unionvol import ratelimit
 from unionvol.audit import audit
 from unionvol.capabilities import Capability
+from unionvol.jobs import job_create
 from unionvol.models import AuditAction
 from unionvol.params import int_param
-from unionvol.scoping import ScopedViewMixin, has_capability, union_of
+from unionvol.scoping import ScopedViewMixin, has_capability, public_view, union_of
 from volunteers import selectors, services
 from volunteers.exports import build_sheet, may_see_full_ids, roster_volunteers
 from volunteers.filters import RosterFilter
@@ -42,7 +43,8 @@ from volunteers.forms import (
     VolunteerForm,
 )
 from volunteers.imports import HAS_ERRORS, commit_roster, read_roster
-from volunteers.models import Volunteer, VolunteerStatus
+from volunteers.jobs import KIND_ROSTER
+from volunteers.models import QuotaAllocation, Volunteer, VolunteerStatus
 
 APPLY_LIMIT = 5  # public applications per IP address
 APPLY_WINDOW = 3600  # seconds
@@ -484,11 +486,10 @@ class RosterSheetView(ScopedViewMixin, View):
         if volunteers.count() > ROSTER_INLINE_LIMIT:
             # A big roster is built by the export worker (run_export_jobs), not by this web
             # worker; the job page shows progress and offers the file from any app server.
-            from reports import jobs
-
-            job = jobs.job_create(
+            job = job_create(
                 user=user,
-                kind=jobs.KIND_ROSTER,
+                kind=KIND_ROSTER,
+                union=union,
                 params={"union_id": union.pk, "campaign_id": campaign.pk if campaign else None},
             )
             return redirect(job.get_absolute_url())
@@ -625,6 +626,7 @@ def _union_matches(term: str) -> QuerySet[Union]:
 
 
 @never_cache
+@public_view
 def apply(request: HttpRequest) -> HttpResponse:
     """A member of the public applies to join (no login); rate-limited per IP address."""
     term = request.GET.get("q", "")

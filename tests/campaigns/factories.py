@@ -6,15 +6,13 @@ from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
-from campaigns.models import (
+from campaigns.models import Campaign, Milestone, ReportForm
+from service.models import (
     Activity,
     ActivityPhoto,
-    Campaign,
     Certificate,
-    Milestone,
     Participation,
     ProjectStatus,
-    ReportForm,
     ServiceProject,
     ServiceTeam,
     TeamMember,

@@ -14,18 +14,18 @@ pytestmark = pytest.mark.django_db
 
 LISTS = [
     "/campaigns/",
-    "/campaigns/teams/",
-    "/campaigns/projects/",
-    "/campaigns/activities/",
-    "/campaigns/service/",
+    "/service/teams/",
+    "/service/projects/",
+    "/service/activities/",
+    "/service/hours/",
 ]
 SHEETS = [
-    "/campaigns/teams/export/",
-    "/campaigns/projects/export/",
-    "/campaigns/activities/export/",
-    "/campaigns/service/export/",
+    "/service/teams/export/",
+    "/service/projects/export/",
+    "/service/activities/export/",
+    "/service/hours/export/",
 ]
-FORMS = ["/campaigns/new/", "/campaigns/teams/new/", "/campaigns/projects/new/"]
+FORMS = ["/campaigns/new/", "/service/teams/new/", "/service/projects/new/"]
 
 
 @pytest.fixture

@@ -337,12 +337,13 @@ def test_featured_shortfall_is_flagged_for_the_issuer_only(
     issuer = make_member(tree.city, Role.REVIEWER)
     client.force_login(issuer)
     page = client.get(f"/campaigns/{c.pk}/?year=2026")
-    flags = {a["row"].union_id: a["flag"] for a in page.context["addressees"]}
+    featured = next(p for p in page.context["side_panels"] if "rows" in p.context)
+    flags = {a["union"].pk: a["flag"] for a in featured.context["rows"]}
     assert flags[tree.district_a.pk] == ""
     assert flags[tree.district_b.pk] == "2026 年特色活动 1 次，少于要求的 2 次"
     assert "少于要求的 2 次" in page.content.decode()
     teams = {
-        t.pk: t.featured_flag for t in client.get("/campaigns/teams/?year=2026").context["teams"]
+        t.pk: t.featured_flag for t in client.get("/service/teams/?year=2026").context["teams"]
     }
     assert teams[team_a.pk] == ""
     assert "1 次" in str(teams[team_b.pk])
@@ -354,8 +355,9 @@ def test_featured_shortfall_is_flagged_for_the_issuer_only(
 def test_an_addressed_district_sees_its_own_quota_not_its_siblings(
     tree: Any, clerk_a: Any, client_as: Any
 ) -> None:
-    from campaigns.models import CampaignAddressee, QuotaAllocation
+    from campaigns.models import CampaignAddressee
     from tests.factories import make_campaign
+    from volunteers.models import QuotaAllocation
 
     campaign = make_campaign(tree.city, recruits_volunteers=True)
     for union in (tree.district_a, tree.district_b):

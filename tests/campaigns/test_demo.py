@@ -10,14 +10,11 @@ import pytest
 from django.core.management import call_command
 
 from campaigns import demo
-from campaigns.models import (
-    Activity,
-    Campaign,
-    CampaignStatus,
-    Milestone,
-    ServiceTeam,
-)
+from campaigns.models import Campaign, CampaignStatus, Milestone
+from service import demo as service_demo
+from service.models import Activity, ServiceTeam
 from unions.demo import load_unions, load_users
+from volunteers import demo as volunteers_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +25,8 @@ def loaded(settings: Any, tmp_path: Any) -> None:
     load_unions()
     load_users()
     demo.load(io.StringIO())
+    volunteers_demo.load(io.StringIO())
+    service_demo.load(io.StringIO())
 
 
 def test_five_seed_notices_with_real_issuers_and_deadlines(loaded: None) -> None:
@@ -87,10 +86,10 @@ def test_demo_pages_render_for_the_grassroots_clerk(loaded: None, client: Any) -
     client.force_login(get_user_model().objects.get(username="sdu_clerk"))
     assert "鲁教工〔2019〕13号" in client.get("/campaigns/").content.decode()
     for url in (
-        "/campaigns/teams/",
-        "/campaigns/projects/",
-        "/campaigns/activities/",
-        "/campaigns/service/",
+        "/service/teams/",
+        "/service/projects/",
+        "/service/activities/",
+        "/service/hours/",
     ):
         assert client.get(url).status_code == 200
     team = ServiceTeam.objects.get(name="齐鲁医学院医疗志愿服务分队")

@@ -10,7 +10,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from campaigns import services
-from campaigns.models import CampaignStatus, ProjectStatus
+from campaigns.models import CampaignStatus
+from service import services as svc
+from service.models import ProjectStatus
 from tests.campaigns.factories import add_members, make_project, make_team
 from tests.factories import make_campaign
 
@@ -22,7 +24,7 @@ pytestmark = pytest.mark.django_db
     [(time(9), time(11, 30), "2.5"), (time(8), time(8, 20), "0.3"), (time(13), time(17), "4.0")],
 )
 def test_duration_in_hours(start: time, end: time, hours: str) -> None:
-    assert services.activity_duration_hours(start, end) == Decimal(hours)
+    assert svc.activity_duration_hours(start, end) == Decimal(hours)
 
 
 def test_campaign_create_defaults_to_direct_children(tree: Any, admin_a: Any) -> None:
@@ -50,7 +52,7 @@ def test_campaign_transitions_are_one_way(tree: Any) -> None:
 def test_sub_team_must_share_the_campaign(tree: Any, campaign: Any, admin_a: Any) -> None:
     parent = make_team(tree.district_a)  # another campaign
     with pytest.raises(ValidationError):
-        services.team_create(
+        svc.team_create(
             union=tree.grassroots_a, campaign=campaign, user=admin_a, name="分队", parent=parent
         )
 
@@ -60,7 +62,7 @@ def test_only_approved_volunteers_join(tree: Any, campaign: Any) -> None:
 
     team = make_team(tree.grassroots_a, campaign=campaign)
     with pytest.raises(ValidationError):
-        services.team_set_members(team=team, volunteers=[make_volunteer(tree.grassroots_a)])
+        svc.team_set_members(team=team, volunteers=[make_volunteer(tree.grassroots_a)])
 
 
 def test_no_more_than_three_photos(tree: Any, campaign: Any, clerk_g: Any) -> None:
@@ -69,7 +71,7 @@ def test_no_more_than_three_photos(tree: Any, campaign: Any, clerk_g: Any) -> No
     team = make_team(tree.grassroots_a, campaign=campaign)
     photos = [ContentFile(b"x", name=f"{i}.jpg") for i in range(4)]
     with pytest.raises(ValidationError):
-        services.activity_create(
+        svc.activity_create(
             team=team,
             user=clerk_g,
             photos=photos,
@@ -87,7 +89,7 @@ def test_closed_project_takes_no_activities(tree: Any, campaign: Any, clerk_g: A
     add_members(team, volunteers=1)
     project = make_project(team, status=ProjectStatus.CLOSED)
     with pytest.raises(ValidationError):
-        services.activity_create(
+        svc.activity_create(
             team=team,
             user=clerk_g,
             project=project,
@@ -104,5 +106,5 @@ def test_superuser_may_approve_any_proposal(
 ) -> None:
     root = django_user_model.objects.create_superuser("root", "r@example.org", "x-Long-passw0rd")
     p = make_project(make_team(tree.grassroots_a, campaign=campaign), status=ProjectStatus.PROPOSED)
-    services.project_approve(project=p, user=root)
+    svc.project_approve(project=p, user=root)
     assert p.status == ProjectStatus.APPROVED

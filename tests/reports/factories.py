@@ -6,9 +6,10 @@ from datetime import date
 from typing import Any
 
 from campaigns.models import Campaign, CampaignAddressee, Milestone
-from reports.models import ExportJob, Submission, SubmissionPhoto
+from reports.models import Submission, SubmissionPhoto
 from tests.factories import OBJECT_FACTORIES, UserFactory, make_campaign
 from unions.models import Membership, Role, Union
+from unionvol.models import ExportJob
 
 
 def make_reporting_campaign(

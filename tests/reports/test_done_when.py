@@ -18,9 +18,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from campaigns.models import Campaign
-from reports.models import ExportJob, ExportStatus, Submission, SubmissionStatus
+from reports.models import Submission, SubmissionStatus
 from reports.registry import DISPATCH_LABELS, DISPATCH_TITLE
 from tests.reports.test_exports import _texts, read
+from unionvol.models import ExportJob, ExportStatus
 
 pytestmark = pytest.mark.django_db
 

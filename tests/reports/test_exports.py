@@ -11,11 +11,12 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from reports import jobs, services
-from reports.models import ExportJob, ExportStatus, Submission
+from reports.models import Submission
 from reports.registry import DISPATCH_LABELS, DISPATCH_TITLE, REGISTRY
 from tests.factories import drain
 from tests.reports.helpers import make_records
-from unionvol.models import AuditEvent
+from unionvol.jobs import job_create, run_job
+from unionvol.models import AuditEvent, ExportJob, ExportStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -170,12 +171,12 @@ def test_single_union_form_download_and_bad_input(
 
 
 def test_job_failure_is_reported(tree: Any, issuer_reviewer: Any, campaign: Any) -> None:
-    job = jobs.job_create(
+    job = job_create(
         user=issuer_reviewer,
         kind=jobs.KIND_AGGREGATE,
         params={"campaign_id": campaign.pk, "union_id": tree.city.pk, "form": "nope"},
     )
-    jobs.run_job(job)
+    run_job(job)
     assert job.status == ExportStatus.FAILED
 
 

@@ -26,7 +26,8 @@ def test_generate_scale_data_builds_a_consistent_tree_and_valid_people() -> None
     assert volunteers.count() == 300
     for number in volunteers.values_list("id_number", flat=True):
         assert validate_id_number(number) == number
-    from campaigns.models import Campaign, Participation
+    from campaigns.models import Campaign
+    from service.models import Participation
 
     campaign = Campaign.objects.get(issuer=root)
     assert campaign.milestones.count() == 4

@@ -7,10 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
-from campaigns.models import QuotaAllocation
 from tests.factories import make_id_number, make_volunteer
 from tests.volunteers.test_imports import good_rows, roster_bytes
-from volunteers.models import Volunteer
+from volunteers.models import QuotaAllocation, Volunteer
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,10 @@ import io
 
 import pytest
 
-from campaigns.models import Campaign, QuotaAllocation
+from campaigns.models import Campaign
 from unions import demo as unions_demo
 from volunteers import demo
-from volunteers.models import ApprovalStep, Volunteer, VolunteerStatus
+from volunteers.models import ApprovalStep, QuotaAllocation, Volunteer, VolunteerStatus
 
 pytestmark = pytest.mark.django_db
 

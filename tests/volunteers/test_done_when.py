@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from campaigns.models import Campaign, CampaignAddressee, CampaignKind, QuotaAllocation
+from campaigns.models import Campaign, CampaignAddressee, CampaignKind
 from tests.factories import make_id_number, make_member, make_union
 from tests.volunteers.conftest import form_data
 from unions.models import Role, UnionKind
-from volunteers.models import Volunteer, VolunteerStatus
+from volunteers.models import QuotaAllocation, Volunteer, VolunteerStatus
 from volunteers.selectors import quota_table
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,10 @@ from typing import Any
 
 import pytest
 
-from campaigns.models import CampaignAddressee, QuotaAllocation
+from campaigns.models import CampaignAddressee
 from tests.factories import make_campaign, make_member
 from unions.models import Role
+from volunteers.models import QuotaAllocation
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,9 @@ from typing import Any
 
 import pytest
 
-from campaigns.models import QuotaAllocation
 from tests.factories import make_id_number, make_member, make_union, make_volunteer
 from unions.models import Role
-from volunteers.models import VolunteerStatus
+from volunteers.models import QuotaAllocation, VolunteerStatus
 from volunteers.selectors import quota_table
 
 pytestmark = pytest.mark.django_db

@@ -107,7 +107,7 @@ def test_sorting_and_pagination(tree: Any, admin_a: Any, client_as: Any) -> None
 def test_roster_filters_by_team_and_offers_only_visible_teams(
     tree: Any, clerk_a: Any, client_as: Any
 ) -> None:
-    from campaigns.models import TeamMember, TeamRole
+    from service.models import TeamMember, TeamRole
     from tests.campaigns.factories import make_team
 
     in_team, outside = fill(tree.grassroots_a, 2, start=300)

@@ -7,12 +7,11 @@ import pytest
 from django.contrib.auth.models import Permission
 from openpyxl import load_workbook
 
-from campaigns.models import QuotaAllocation
 from tests.factories import make_id_number, make_volunteer
 from tests.volunteers.conftest import form_data
 from unionvol.models import AuditAction, AuditEvent
 from volunteers import services
-from volunteers.models import Specialty
+from volunteers.models import QuotaAllocation, Specialty
 from volunteers.sheets import QUOTA_TITLE, REGISTRATION_TITLE, ROSTER_LABELS, ROSTER_TITLE
 
 pytestmark = pytest.mark.django_db
@@ -156,8 +155,8 @@ def test_a_big_roster_is_built_by_the_export_worker_not_the_web_request(
 ) -> None:
     from django.core.management import call_command
 
-    from reports.models import ExportJob, ExportStatus
     from tests.factories import drain
+    from unionvol.models import ExportJob, ExportStatus
     from volunteers import views
 
     settings.MEDIA_ROOT = tmp_path

@@ -251,7 +251,7 @@ def test_volunteer_page_shows_service_hours_and_points(
 ) -> None:
     from decimal import Decimal
 
-    from campaigns.models import Participation, TeamMember, TeamRole
+    from service.models import Participation, TeamMember, TeamRole
     from tests.campaigns.factories import make_activity, make_rule_campaign, make_team
     from tests.factories import make_volunteer as _make
 
@@ -267,4 +267,4 @@ def test_volunteer_page_shows_service_hours_and_points(
     assert 'id="service-summary"' in html
     assert "2.5" in html
     assert "15.0" in html  # 10 per participation + 2 × 2.5 hours
-    assert f"/campaigns/service/{volunteer.pk}/" in html
+    assert f"/service/hours/{volunteer.pk}/" in html

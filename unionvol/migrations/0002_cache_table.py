@@ -8,6 +8,6 @@ def create_cache_table(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("unionvol", "0001_audit")]
+    dependencies = [("unionvol", "0001_initial")]
 
     operations = [migrations.RunPython(create_cache_table, migrations.RunPython.noop)]

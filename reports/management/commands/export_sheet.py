@@ -7,16 +7,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from reports import exports
 from reports.registry import REGISTRY, describe
 from unionvol.audit import audit
+from unionvol.commands import SystemCommand
 from unionvol.models import AuditAction
 from unionvol.xlsx import SafeWorkbook
 
 
-class Command(BaseCommand):
+class Command(SystemCommand):
     help = (
         "导出报表：export_sheet FORM --campaign 文号 [--union 编码或名称] [--aggregate] -o 文件；"
         "--list 列出报表。"

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.management.base import BaseCommand
-
 from reports.reminders import send_reminders
+from unionvol.commands import SystemCommand
 
 
-class Command(BaseCommand):
+class Command(SystemCommand):
     help = "按截止日期（提前7、3、1天及逾期）向未报送单位的经办人发送催报邮件，每个节点只发一次。"
 
     def add_arguments(self, parser: Any) -> None:

@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
+
+from unionvol.commands import SystemCommand
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PGDUMP_MAGIC = b"PGDMP"
@@ -79,7 +81,7 @@ def private_file(path: Path) -> None:
     os.close(fd)
 
 
-class Command(BaseCommand):
+class Command(SystemCommand):
     help = "Back up the database to a file (SQLite: online backup; PostgreSQL: pg_dump -Fc)."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -6,13 +6,14 @@ import random
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from unions.models import Union
 from unionvol import scale
+from unionvol.commands import SystemCommand
 
 
-class Command(BaseCommand):
+class Command(SystemCommand):
     help = "Build scale data with bulk inserts for benchmarks and load tests."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         if Union.objects.filter(code=scale.SCALE_PREFIX).exists():
             raise CommandError("Scale data already exists (union code 'S'); use a fresh database.")
         # Each app contributes its steps by importing its scale module.
-        for app in ("volunteers", "campaigns", "relief", "reports"):
+        for app in ("unions", "volunteers", "campaigns", "service", "relief", "reports"):
             try:
                 __import__(f"{app}.scale")
             except ModuleNotFoundError as exc:

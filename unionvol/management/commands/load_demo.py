@@ -6,12 +6,12 @@ from importlib import import_module
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
 
 from unions.demo import DEMO_PASSWORD, DEMO_USERS
+from unionvol.commands import SystemCommand
 
 
-class Command(BaseCommand):
+class Command(SystemCommand):
     help = "Load the demo unions, users and records (safe to run again)."
 
     def handle(self, *args: Any, **options: Any) -> str:

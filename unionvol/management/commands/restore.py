@@ -15,10 +15,11 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from unionvol.commands import SystemCommand
 from unionvol.management.commands.backup import (
     PGDUMP_MAGIC,
     SQLITE_MAGIC,
@@ -28,7 +29,7 @@ from unionvol.management.commands.backup import (
 )
 
 
-class Command(BaseCommand):
+class Command(SystemCommand):
     help = "Restore the database from a file written by `manage.py backup` (replaces all data)."
 
     def add_arguments(self, parser: CommandParser) -> None:

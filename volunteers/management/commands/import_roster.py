@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from campaigns.models import Campaign
 from unions.selectors import union_lookup
+from unionvol.commands import SystemCommand
 from volunteers.imports import commit_roster, read_roster
 
 
@@ -24,7 +25,7 @@ def find_campaign(doc_number: str | None) -> Campaign | None:
     return matches[0]
 
 
-class Command(BaseCommand):
+class Command(SystemCommand):
     help = "导入按花名册格式填写的 Excel 文件：先校验全部行，有任何错误则不写入并以非零状态退出。"
 
     def add_arguments(self, parser: CommandParser) -> None:

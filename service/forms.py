@@ -1,0 +1,273 @@
+"""Forms of the service record (crispy, bootstrap5); choices come from the user's scope."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.services import MAX_PHOTOS, PERIOD_ORDER, TIME_ORDER
+from service.models import Activity, ProjectStatus, ServiceProject, ServiceTeam, TeamRole
+from service.services import activity_duration_hours
+from unionvol.formhelpers import DATE, TIME, helper
+from unionvol.idnumbers import validate_phone
+from unionvol.uploads import IMAGE, clean_image, limit_text
+
+HOURS_REQUIRED = _("请填写每人服务时长，或填写开始和结束时间以自动计算。")
+
+
+# --- teams -----------------------------------------------------------------------------------
+
+
+class TeamForm(forms.ModelForm):
+    class Meta:
+        model = ServiceTeam
+        fields = ["campaign", "union", "name", "parent", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, campaigns: Any, unions: Any, teams: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns
+        self.fields["union"].queryset = unions
+        self.fields["parent"].queryset = teams
+        if self.instance.pk:
+            # Union and campaign are fixed once the team exists.
+            del self.fields["campaign"]
+            del self.fields["union"]
+            self.fields["parent"].queryset = teams.exclude(pk=self.instance.pk)
+        self.helper = helper(_("保存"))
+
+    def validate_unique(self) -> None:
+        pass
+
+
+class TeamMembersForm(forms.Form):
+    captain = forms.ModelChoiceField(queryset=None, label=_("队长"), required=False)
+    cadres = forms.ModelMultipleChoiceField(
+        queryset=None, label=_("工会干部"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    volunteers = forms.ModelMultipleChoiceField(
+        queryset=None, label=_("志愿者"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, candidates: Any, members: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("captain", "cadres", "volunteers"):
+            self.fields[name].queryset = candidates
+            self.fields[name].label_from_instance = lambda v: f"{v.name}（{v.union.display_name}）"
+        if not self.is_bound:
+            self.initial = {
+                "captain": next(
+                    (m.volunteer_id for m in members if m.role == TeamRole.CAPTAIN), None
+                ),
+                "cadres": [m.volunteer_id for m in members if m.role == TeamRole.CADRE],
+                "volunteers": [m.volunteer_id for m in members if m.role == TeamRole.VOLUNTEER],
+            }
+        self.helper = helper(_("保存队员"))
+
+    def clean(self) -> dict[str, Any]:
+        from campaigns.services import DUPLICATE_MEMBER
+
+        data = super().clean()
+        seen: set[int] = set()
+        people = [data.get("captain")] if data.get("captain") else []
+        people += list(data.get("cadres") or []) + list(data.get("volunteers") or [])
+        for v in people:
+            if v.pk in seen:
+                raise ValidationError(DUPLICATE_MEMBER)
+            seen.add(v.pk)
+        return data
+
+
+# --- projects --------------------------------------------------------------------------------
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = ServiceProject
+        fields = [
+            "team",
+            "name",
+            "period_start",
+            "period_end",
+            "paired_unit",
+            "beneficiaries",
+            "support_items",
+            "support_amount",
+            "leader_name",
+            "leader_position",
+            "leader_phone",
+            "progress",
+        ]
+        widgets = {
+            "period_start": DATE,
+            "period_end": DATE,
+            "progress": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {"progress": _("500字以内，主要做法、特色内容等。")}
+
+    def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        self.fields["progress"].validators.append(MaxLengthValidator(500))
+        if self.instance.pk:
+            del self.fields["team"]
+        self.helper = helper(_("保存"))
+
+    def clean_leader_phone(self) -> str:
+        return validate_phone(self.cleaned_data["leader_phone"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", PERIOD_ORDER)
+        return data
+
+
+# --- activities ------------------------------------------------------------------------------
+
+
+class ActivityForm(forms.ModelForm):
+    participants = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label=_("参加人员"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    hours = forms.DecimalField(
+        label=_("每人服务时长（小时）"),
+        required=False,
+        min_value=Decimal("0.1"),
+        max_value=Decimal("24"),
+        decimal_places=1,
+        help_text=_("留空则按开始、结束时间计算。"),
+    )
+    photo1 = forms.FileField(label=_("活动图片 1"), required=False, help_text=limit_text(IMAGE))
+    photo2 = forms.FileField(label=_("活动图片 2"), required=False)
+    photo3 = forms.FileField(label=_("活动图片 3"), required=False)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "date",
+            "start_time",
+            "end_time",
+            "place",
+            "project",
+            "category",
+            "description",
+            "featured",
+            "beneficiaries",
+        ]
+        widgets = {
+            "date": DATE,
+            "start_time": TIME,
+            "end_time": TIME,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(
+        self, *args: Any, team: ServiceTeam, existing_photos: int = 0, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.team = team
+        self.existing_photos = existing_photos
+        self.fields["project"].queryset = team.projects.filter(
+            status__in=[ProjectStatus.APPROVED, ProjectStatus.RUNNING]
+        )
+        self.fields["category"].queryset = team.campaign.categories.all()
+        from volunteers.models import Volunteer
+
+        self.fields["participants"].queryset = Volunteer.objects.filter(
+            team_memberships__team=team
+        ).order_by("name")
+        if self.instance.pk:
+            parts = list(self.instance.participations.all())
+            self.initial["participants"] = [p.volunteer_id for p in parts]
+            hours = {p.hours for p in parts}
+            if len(hours) == 1:
+                self.initial["hours"] = hours.pop()
+        else:
+            self.initial.setdefault("date", timezone.localdate())
+        self.helper = helper(_("保存"))
+
+    def clean_photos(self) -> list[Any]:
+        return self.cleaned_data.get("_photos", [])
+
+    def _clean_photo(self, name: str) -> None:
+        upload = self.cleaned_data.get(name)
+        if not upload:
+            return
+        try:
+            self.cleaned_data.setdefault("_photos", []).append(clean_image(upload))
+        except ValidationError as exc:
+            self.add_error(name, exc)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", TIME_ORDER)
+        for name in ("photo1", "photo2", "photo3"):
+            self._clean_photo(name)
+        photos = data.get("_photos", [])
+        if self.existing_photos + len(photos) > MAX_PHOTOS:
+            self.add_error(
+                None,
+                ValidationError(_("每条活动最多上传 %(max)s 张图片。"), params={"max": MAX_PHOTOS}),
+            )
+        if data.get("participants") and not data.get("hours"):
+            if start and end and end > start:
+                data["hours"] = activity_duration_hours(start, end)
+            else:
+                self.add_error("hours", HOURS_REQUIRED)
+        when = data.get("date")
+        if when and when > timezone.localdate():
+            self.add_error("date", _("服务日期不能晚于今天。"))
+        return data
+
+
+class ParticipationHoursForm(forms.Form):
+    """One hours field per participant of an activity."""
+
+    def __init__(self, *args: Any, participations: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.participations = participations
+        for p in participations:
+            self.fields[f"hours_{p.pk}"] = forms.DecimalField(
+                label=p.volunteer.name,
+                initial=p.hours,
+                min_value=Decimal("0"),
+                max_value=Decimal("24"),
+                decimal_places=1,
+            )
+        self.helper = helper(_("保存"))
+
+    def hours_by_id(self) -> dict[int, Decimal]:
+        return {p.pk: self.cleaned_data[f"hours_{p.pk}"] for p in self.participations}
+
+
+class CertificateForm(forms.Form):
+    period_start = forms.DateField(label=_("服务起始日期"), widget=DATE)
+    period_end = forms.DateField(label=_("服务截止日期"), widget=DATE)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.initial.setdefault("period_start", date(today.year, 1, 1))
+        self.initial.setdefault("period_end", today)
+        self.helper = helper(_("出具证明"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", PERIOD_ORDER)
+        return data
