@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := unionvol.settings
 TEST_WORKERS ?= 2
 
-.PHONY: venv install demo serve test test-fast lint format messages check-deploy bench loadtest backup restore clean
+.PHONY: venv install demo serve test test-fast lint typecheck format messages check-deploy bench loadtest backup restore clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -40,9 +40,15 @@ test: $(STAMP) messages
 test-fast: $(STAMP)
 	UNIONVOL_TESTING=1 $(PY) -m pytest -m "not browser" -x -q $(PYTEST_ARGS)
 
+## lint: ruff, migrations in step with the models, and the apps' layers (import-linter)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run -v0
+	$(VENV)/bin/lint-imports
+
+## typecheck: mypy with django-stubs (strict on the kernel, selectors, services, figures)
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -15,4 +15,4 @@ class ServiceConfig(AppConfig):
     )
 
     def ready(self) -> None:
-        from service import home, panels  # noqa: F401 - registers home and campaign-page panels
+        from service import home, panels  # noqa: F401 - registers home items, panels, roster filter

@@ -1,9 +1,12 @@
-"""The service record's sections on the campaign page: its teams and featured activities."""
+"""The service record's sections on the pages of the apps below it: the campaign page
+(its teams and featured activities), a volunteer's page (their service) and the roster
+(a filter by team)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -11,9 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import Campaign, CampaignStatus
 from service import selectors
 from service.models import ServiceTeam
+from unions.models import Union
 from unionvol.panels import register_panel
 from unionvol.params import year_param
 from unionvol.scoping import Capability, has_capability, is_operator, union_of
+from volunteers.filters import extend_roster
+from volunteers.models import Volunteer
 
 DETAIL_TEAMS = 50  # teams listed on a notice's page; the team list pages the rest
 
@@ -58,4 +64,28 @@ def featured_panel(request: HttpRequest, campaign: Campaign) -> dict[str, Any] |
         "campaign": campaign,
         "year": year,
         "rows": selectors.featured_by_addressee(campaign=campaign, year=year),
+    }
+
+
+@register_panel("volunteer_side", template="service/_volunteer_service.html", order=10)
+def volunteer_service_panel(request: HttpRequest, volunteer: Volunteer) -> dict[str, Any]:
+    return {
+        "volunteer": volunteer,
+        "service": selectors.service_summary(user=request.user, volunteer=volunteer),
+    }
+
+
+@extend_roster
+def roster_team_filter(user: Any, union: Union | None) -> dict[str, django_filters.Filter]:
+    """The teams of the chosen union and its children: a province sees a thousand teams,
+    so a grassroots team is reached by picking its union first."""
+    teams = ServiceTeam.objects.visible_to(user)
+    if union is not None:
+        teams = teams.within(union).filter(union__depth__lte=union.depth + 1)
+    return {
+        "team": django_filters.ModelChoiceFilter(
+            label=_("服务队"),
+            queryset=teams.order_by("name"),
+            field_name="team_memberships__team",
+        )
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import django_filters
@@ -9,7 +10,6 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from service.models import ServiceTeam
 from unions.models import Union
 from unions.selectors import union_choices
 from unionvol.scoping import union_of
@@ -35,6 +35,21 @@ SORT_LABELS = {
 
 CHOICE_LEVELS = 2  # the union filter offers the user's union and two levels below
 
+RosterExtension = Callable[[Any, Union | None], dict[str, django_filters.Filter]]
+_extensions: list[RosterExtension] = []
+
+
+def extend_roster(fn: RosterExtension) -> RosterExtension:
+    """For the apps above this one: ``fn(user, union)`` returns extra roster filters.
+
+    ``union`` is the union chosen in the filter, else the user's own. The service app
+    adds its teams this way, so that the roster filters by team without ``volunteers``
+    importing ``service``.
+    """
+    if fn not in _extensions:
+        _extensions.append(fn)
+    return fn
+
 
 class RosterFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("姓名或电话"), method="filter_q")
@@ -48,9 +63,6 @@ class RosterFilter(django_filters.FilterSet):
     identity = django_filters.ChoiceFilter(label=_("身份"), choices=Identity.choices)
     specialty = django_filters.ModelChoiceFilter(
         label=_("特长"), queryset=Specialty.objects.all(), field_name="specialties"
-    )
-    team = django_filters.ModelChoiceFilter(
-        label=_("服务队"), queryset=ServiceTeam.objects.none(), field_name="team_memberships__team"
     )
     registered = django_filters.DateFromToRangeFilter(
         label=_("登记日期"),
@@ -82,16 +94,21 @@ class RosterFilter(django_filters.FilterSet):
         chosen = (self.data or {}).get("union", "")
         if str(chosen).isdigit():
             base = union_choices(user=user).filter(pk=chosen).first() or own
-        teams = ServiceTeam.objects.visible_to(user)
-        if base is not None:
-            teams = teams.filter(
-                union__path__startswith=base.path, union__depth__lte=base.depth + 1
-            )
-        self.filters["team"].queryset = teams.order_by("name")
+        self._add_extensions(user, base)
         self.form.fields["registered"].widget.attrs["type"] = "date"
         for field in self.form.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", f"{css} form-control-sm")
+
+    def _add_extensions(self, user: Any, base: Union | None) -> None:
+        # Before the dates, so the form keeps the who/what filters together.
+        extra = {name: f for fn in _extensions for name, f in fn(user, base).items()}
+        for f in extra.values():
+            f.model = self.queryset.model
+            f.parent = self
+        filters = list(self.filters.items())
+        at = next(i for i, (name, _f) in enumerate(filters) if name == "registered")
+        self.filters = dict([*filters[:at], *extra.items(), *filters[at:]])
 
     def filter_q(self, queryset: QuerySet[Volunteer], name: str, value: str) -> QuerySet[Volunteer]:
         value = value.strip()

@@ -21,13 +21,13 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
 from campaigns.models import Campaign
-from service.selectors import service_summary
 from unions.models import Union
 from unionvol import ratelimit
 from unionvol.audit import audit
 from unionvol.capabilities import Capability
 from unionvol.jobs import job_create
 from unionvol.models import AuditAction
+from unionvol.panels import panels_for
 from unionvol.params import int_param
 from unionvol.scoping import ScopedViewMixin, has_capability, public_view, union_of
 from volunteers import selectors, services
@@ -144,7 +144,8 @@ class VolunteerDetailView(ScopedViewMixin, DetailView):
             user=user, step=step, volunteer=volunteer
         )
         ctx["decision_form"] = DecisionForm()
-        ctx["service"] = service_summary(user=user, volunteer=volunteer)
+        # The apps above (the service record) add their sections without being imported here.
+        ctx["side_panels"] = panels_for("volunteer_side", self.request, volunteer)
         ctx["can_edit"] = has_capability(user, Capability.EDIT)
         ctx["can_export"] = has_capability(user, Capability.EXPORT)
         ctx["breadcrumbs"] = roster_crumbs((volunteer.name, None))
