@@ -14,6 +14,7 @@ from campaigns.models import ActivityCategory, Campaign, Milestone
 from campaigns.services import PERIOD_ORDER
 from unions.models import Union
 from unionvol.formhelpers import DATE, helper
+from unionvol.scoping import subtree_q
 
 HOURS_REQUIRED = _("请填写每人服务时长，或填写开始和结束时间以自动计算。")
 
@@ -55,7 +56,7 @@ class CampaignForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.issuer = issuer
         below = Union.objects.filter(
-            path__startswith=issuer.path, depth__gt=issuer.depth, is_active=True
+            subtree_q(issuer), depth__gt=issuer.depth, is_active=True
         ).order_by("path")
         self.fields["addressees"].queryset = below
         if self.instance.pk:

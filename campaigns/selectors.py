@@ -19,7 +19,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignAddressee, CampaignStatus
-from unionvol.scoping import is_operator, union_of
+from unionvol.scoping import is_operator, subtree_q, union_of
 
 ZERO = Decimal("0")
 _DEC = DecimalField(max_digits=12, decimal_places=2)
@@ -46,7 +46,7 @@ def readable_campaigns(*, user: Any) -> QuerySet[Campaign]:
     union = union_of(user)
     if union is None:
         return qs.none()
-    return qs.filter(~Q(status=CampaignStatus.DRAFT) | Q(issuer__path__startswith=union.path))
+    return qs.filter(~Q(status=CampaignStatus.DRAFT) | subtree_q(union, "issuer"))
 
 
 def campaign_list(

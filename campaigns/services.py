@@ -24,7 +24,7 @@ from campaigns.models import (
     Milestone,
 )
 from unions.models import Union
-from unionvol.scoping import union_of
+from unionvol.scoping import subtree_q, union_of
 
 DOC_NUMBER_TAKEN = _("本单位已有文号为“%(number)s”的通知，请核对文号。")
 ADDRESSEE_OUTSIDE = _("主送单位必须是发文单位的下级工会。")
@@ -53,9 +53,9 @@ MAX_PHOTOS = 3
 def direct_children(union: Union) -> list[Union]:
     """The default addressees of a notice: the issuer's active direct children."""
     return list(
-        Union.objects.filter(
-            path__startswith=union.path, depth=union.depth + 1, is_active=True
-        ).order_by("path")
+        Union.objects.filter(subtree_q(union), depth=union.depth + 1, is_active=True).order_by(
+            "path"
+        )
     )
 
 

@@ -261,9 +261,7 @@ def warmth_stats(
     else:
         rows = [WarmthRow(label=union.name, path=scope)]
 
-    grants = ReliefGrant.objects.visible_to(user).filter(
-        status=GrantStatus.APPROVED, file__union__path__startswith=scope
-    )
+    grants = ReliefGrant.objects.visible_to(user).within(union).filter(status=GrantStatus.APPROVED)
     for path, net in _net_by_file(grants.filter(campaign=campaign)):
         _fill(rows, path, lambda r, net=net: _add_grant(r, net, current=True))
     prev = grants.filter(
@@ -274,7 +272,8 @@ def warmth_stats(
 
     donations = (
         Donation.objects.visible_to(user)
-        .filter(campaign=campaign, union__path__startswith=scope)
+        .within(union)
+        .filter(campaign=campaign)
         .values_list("union__path", "amount", "donors")
     )
     for path, amount, donors in donations:
@@ -282,7 +281,8 @@ def warmth_stats(
 
     visits = (
         Visit.objects.visible_to(user)
-        .filter(campaign=campaign, union__path__startswith=scope)
+        .within(union)
+        .filter(campaign=campaign)
         .values("union__path")
         .annotate(n=Count("id"))
         .order_by()

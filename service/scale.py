@@ -31,9 +31,11 @@ PER_ACTIVITY = 8
 def make_teams(ctx: ScaleContext) -> str:
     campaign: Campaign = ctx.extra["campaign"]
     by_union: dict[int, list[int]] = defaultdict(list)
-    approved = Volunteer.objects.filter(
-        union__path__startswith=ctx.root.path, status=VolunteerStatus.APPROVED
-    ).values_list("union_id", "pk")
+    approved = (
+        Volunteer.objects.within(ctx.root)
+        .filter(status=VolunteerStatus.APPROVED)
+        .values_list("union_id", "pk")
+    )
     for union_id, pk in approved.iterator(chunk_size=BATCH):
         by_union[union_id].append(pk)
     unions = [u for u in ctx.grassroots if len(by_union[u.pk]) >= 2]

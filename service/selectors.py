@@ -39,7 +39,7 @@ from service.models import (
     TeamMember,
     TeamRole,
 )
-from unionvol.scoping import is_operator, union_of
+from unionvol.scoping import is_operator, subtree_q, union_of
 
 ZERO = Decimal("0")
 _DEC = DecimalField(max_digits=12, decimal_places=2)
@@ -62,6 +62,13 @@ FLAG_NO_PAIRED_UNIT = _("未填写结对志愿服务单位、社区")
 FLAG_FEW_FEATURED = _("%(year)s 年特色活动 %(count)s 次，少于要求的 %(required)s 次")
 
 
+class _AddresseeOfRow:
+    """Stands for the union of the outer addressee row in a correlated subquery:
+    ``subtree_q`` reads only ``.path``, here the outer row's path."""
+
+    path = OuterRef("union__path")
+
+
 def featured_by_addressee(*, campaign: Campaign, year: int) -> list[dict[str, Any]]:
     """Featured activities of each addressed union's subtree in ``year``, flagged below the rule."""
     rows = campaign.addressee_rows.select_related("union", "read_by").order_by("union__path")
@@ -71,8 +78,8 @@ def featured_by_addressee(*, campaign: Campaign, year: int) -> list[dict[str, An
                 team__campaign=campaign,
                 featured=True,
                 date__year=year,
-                team__union__path__startswith=OuterRef("union__path"),
             )
+            .filter(subtree_q(_AddresseeOfRow(), "team__union"))
             .order_by()
             .values("team__campaign")
             .annotate(n=Count("pk"))
@@ -334,11 +341,10 @@ def hours_per_volunteer(*, user: Any) -> QuerySet[Any]:
     """Approved volunteers of the scope with person-times, hours and points."""
     from volunteers.models import Volunteer
 
-    scope = Q()
-    if not is_operator(user):
-        union = union_of(user)
-        path = union.path if union else "\0"
-        scope = Q(participations__activity__team__union__path__startswith=path)
+    # Count only the participations inside the user's subtree. A user with no union sees
+    # no volunteer at all (visible_to), so the empty filter then changes nothing.
+    union = None if is_operator(user) else union_of(user)
+    scope = subtree_q(union, "participations__activity__team__union") if union else Q()
     points = F("participations__activity__team__campaign__points_per_participation") + F(
         "participations__activity__team__campaign__points_per_hour"
     ) * F("participations__hours")

@@ -33,7 +33,7 @@ from service.models import (
     TeamRole,
 )
 from unions.models import Union
-from unionvol.scoping import union_of
+from unionvol.scoping import is_operator, union_of
 
 DOC_NUMBER_TAKEN = _("本单位已有文号为“%(number)s”的通知，请核对文号。")
 ADDRESSEE_OUTSIDE = _("主送单位必须是发文单位的下级工会。")
@@ -187,7 +187,7 @@ def project_approve(*, project: ServiceProject, user: Any) -> ServiceProject:
     outside = (
         own is None or own.pk == project.proposed_by_id or not project.proposed_by.is_within(own)
     )
-    if outside and not getattr(user, "is_superuser", False):
+    if outside and not is_operator(user):
         raise ValidationError(APPROVER_IS_PROPOSER)
     if project.created_by_id == user.pk:
         raise ValidationError(APPROVER_SAME_USER)

@@ -92,13 +92,10 @@ def load_users() -> list[DemoUser]:
             user.save()
         union = Union.objects.get(code=spec.union_code)
         Membership.objects.update_or_create(user=user, defaults={"union": union, "role": spec.role})
-    admin, created = user_model.objects.get_or_create(
-        username="admin",
-        defaults={"is_staff": True, "is_superuser": True, "first_name": "系统管理员"},
-    )
-    if created:
-        admin.set_password(DEMO_PASSWORD)
-        admin.save()
+    if not user_model.objects.filter(username="admin").exists():
+        user_model.objects.create_superuser(
+            "admin", password=DEMO_PASSWORD, first_name="系统管理员"
+        )
     return DEMO_USERS
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from unions.models import Membership, Role, Union
 from unions.selectors import union_choices
+from unionvol.scoping import subtree_q
 
 
 def crispy_helper(submit_label: Any) -> FormHelper:
@@ -43,9 +44,7 @@ class UnionMoveForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, union: Union, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = union_choices(user=user).exclude(
-            path__startswith=union.path
-        )
+        self.fields["target"].queryset = union_choices(user=user).exclude(subtree_q(union))
         self.helper = crispy_helper(_("移动"))
 
 

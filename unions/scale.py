@@ -8,6 +8,7 @@ from django.db import transaction
 
 from unions.models import Membership, Role, Union, UnionKind
 from unionvol.scale import BATCH, SCALE_PREFIX, ScaleContext, step
+from unionvol.scoping import subtree_q
 
 
 def _child(parent: Union, index: int, **fields: Any) -> Union:
@@ -73,7 +74,7 @@ def make_unions(ctx: ScaleContext) -> str:
         Union.objects.bulk_create(district_rows, batch_size=BATCH)
         Union.objects.bulk_create(grass_rows, batch_size=BATCH)
     ctx.root = Union.objects.get(pk=root.pk)
-    ctx.all_unions = list(Union.objects.filter(path__startswith=root.path).order_by("path"))
+    ctx.all_unions = list(Union.objects.filter(subtree_q(root)).order_by("path"))
     ctx.cities = [u for u in ctx.all_unions if u.depth == root.depth + 1]
     ctx.grassroots = [u for u in ctx.all_unions if u.kind == UnionKind.GRASSROOTS]
     return f"{len(ctx.all_unions)} unions (depth {root.depth}–{root.depth + 3})"

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 
 from unions.models import Membership, Union
+from unionvol.scoping import subtree_q
 
 
 @dataclass
@@ -42,7 +43,7 @@ def union_breadcrumb(*, union: Union, user: Any) -> list[Union]:
 
 def union_children(*, union: Union) -> QuerySet[Union]:
     return (
-        Union.objects.filter(path__startswith=union.path, depth=union.depth + 1)
+        Union.objects.filter(subtree_q(union), depth=union.depth + 1)
         .annotate(member_count=Count("memberships"))
         .order_by("path")
     )

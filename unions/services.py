@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from unions.models import Membership, Union
-from unionvol.scoping import union_of
+from unionvol.scoping import is_operator, union_of
 
 MOVE_OWN_UNION = _("不能移动您本人所在的工会。")
 MOVE_INTO_ITSELF = _("不能把工会移动到它自己或它的下级工会之下。")
@@ -50,7 +50,7 @@ def union_update(*, union: Union, **data: Any) -> Union:
 def union_move(*, union: Union, target: Union, user: Any) -> Union:
     """Re-parent ``union`` under ``target``; both must lie inside the acting user's scope."""
     own = union_of(user)
-    if not getattr(user, "is_superuser", False):
+    if not is_operator(user):
         if own is None or union.pk == own.pk:
             raise ValidationError(MOVE_OWN_UNION)
         if not target.is_within(own):

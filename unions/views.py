@@ -17,7 +17,9 @@ from unionvol.scoping import (
     Capability,
     ScopedViewMixin,
     has_capability,
+    is_operator,
     require_capability,
+    union_of,
 )
 
 
@@ -53,6 +55,8 @@ class UnionDetailView(ScopedViewMixin, DetailView):
         ctx["children"] = selectors.union_children(union=union)
         ctx["members"] = selectors.union_members(union=union)
         ctx["can_manage"] = has_capability(user, Capability.MANAGE)
+        # Moving one's own union would move the ground under one's feet (the service refuses).
+        ctx["can_move"] = is_operator(user) or union != union_of(user)
         ctx["breadcrumbs"] = union_crumbs(union, user)
         return ctx
 

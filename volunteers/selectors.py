@@ -10,7 +10,7 @@ from django.db.models import Count, F, Prefetch, QuerySet
 
 from campaigns.models import Campaign
 from unions.models import Role, Union, UnionKind
-from unionvol.scoping import membership_of, union_of
+from unionvol.scoping import is_operator, membership_of, union_of
 from volunteers.models import (
     ApprovalDecision,
     ApprovalStep,
@@ -63,7 +63,7 @@ def inbox_steps(*, user: Any) -> QuerySet[ApprovalStep]:
         volunteer__status=VolunteerStatus.PENDING,
         round=F("volunteer__approval_round"),
     ).select_related("volunteer__union", "volunteer__campaign", "volunteer__created_by", "union")
-    if not (getattr(user, "is_superuser", False) and user.is_active):
+    if not is_operator(user):
         member = membership_of(user)
         if member is None or member.role not in (Role.REVIEWER, Role.ADMIN):
             return qs.none()
@@ -200,7 +200,7 @@ def visible_quota_allocations(*, campaign: Campaign, user: Any | None) -> list[Q
         .select_related("union")
         .order_by("order", "pk")
     )
-    if user is None or (getattr(user, "is_superuser", False) and user.is_active):
+    if user is None or is_operator(user):
         return allocations
     own = union_of(user)
     if own is None:

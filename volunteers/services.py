@@ -19,7 +19,7 @@ from campaigns.models import Campaign
 from unions.models import Role, Union
 from unionvol.capabilities import Capability
 from unionvol.idnumbers import gender_of, normalize_id_number
-from unionvol.scoping import has_capability, membership_of, union_of
+from unionvol.scoping import has_capability, is_operator, membership_of, union_of
 from volunteers.models import (
     ApprovalDecision,
     ApprovalStep,
@@ -87,10 +87,9 @@ def approval_chain(*, union: Union, campaign: Any = None) -> list[Union]:
     ancestors = list(Union.objects.filter(path__in=union.ancestor_paths()).order_by("-path"))
     if campaign is None:
         return [union, *ancestors[:2]]
-    issuer_path = campaign.issuer.path
-    if not union.path.startswith(issuer_path):
+    if not union.is_within(campaign.issuer):
         raise ValidationError({"campaign": ValidationError(CAMPAIGN_NOT_ABOVE, code="campaign")})
-    return [union, *[a for a in ancestors if a.path.startswith(issuer_path)]]
+    return [union, *[a for a in ancestors if a.is_within(campaign.issuer)]]
 
 
 def _check_campaign(*, union: Union, campaign: Any) -> None:
@@ -100,12 +99,12 @@ def _check_campaign(*, union: Union, campaign: Any) -> None:
         raise ValidationError(
             {"campaign": ValidationError(CAMPAIGN_NOT_RECRUITING, code="campaign")}
         )
-    if not union.path.startswith(campaign.issuer.path):
+    if not union.is_within(campaign.issuer):
         raise ValidationError({"campaign": ValidationError(CAMPAIGN_NOT_ABOVE, code="campaign")})
 
 
 def _check_can_edit(by: Any, union: Union) -> None:
-    if getattr(by, "is_superuser", False) and by.is_active:
+    if is_operator(by):
         return
     own = union_of(by)
     if own is None or not has_capability(by, Capability.EDIT) or not union.is_within(own):
@@ -269,7 +268,7 @@ def can_decide(*, user: Any, step: ApprovalStep, volunteer: Volunteer) -> bool:
 def _check_can_decide(by: Any, step: ApprovalStep, volunteer: Volunteer) -> None:
     if volunteer.created_by_id is not None and volunteer.created_by_id == by.pk:
         raise ValidationError(OWN_ENTRY, code="own_entry")
-    if getattr(by, "is_superuser", False) and by.is_active:
+    if is_operator(by):
         return
     member = membership_of(by)
     if (
@@ -362,7 +361,7 @@ def can_allocate_quotas(*, user: Any, campaign: Campaign) -> bool:
     """Quotas are set by the issuing union's staff (or a union above it)."""
     if not has_capability(user, Capability.EDIT):
         return False
-    if getattr(user, "is_superuser", False):
+    if is_operator(user):
         return True
     own = union_of(user)
     return own is not None and campaign.issuer.is_within(own)

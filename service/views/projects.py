@@ -29,6 +29,7 @@ from unionvol.scoping import (
     Capability,
     ScopedViewMixin,
     has_capability,
+    is_operator,
     union_of,
 )
 
@@ -128,7 +129,7 @@ class ProjectDetailView(ScopedViewMixin, DetailView):
         ctx["can_approve"] = (
             project.status == ProjectStatus.PROPOSED
             and has_capability(user, Capability.REVIEW)
-            and (user.is_superuser or (own is not None and own.pk != project.proposed_by_id))
+            and (is_operator(user) or (own is not None and own.pk != project.proposed_by_id))
         )
         ctx["breadcrumbs"] = _crumbs(
             (_("志愿服务项目"), "/service/projects/"), (project.name, None)

@@ -171,7 +171,8 @@ class TeamMembersView(ObjectFormView):
         team: ServiceTeam = self.object
         kwargs["candidates"] = (
             Volunteer.objects.visible_to(self.request.user)
-            .filter(status="approved", union__path__startswith=team.union.path)
+            .within(team.union)
+            .filter(status="approved")
             .select_related("union")
             .order_by("union__path", "name")
         )
