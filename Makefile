@@ -48,7 +48,7 @@ lint: $(STAMP)
 
 ## typecheck: mypy with django-stubs (strict on the kernel, selectors, services, figures)
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy
+	DEBUG=1 $(VENV)/bin/mypy
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

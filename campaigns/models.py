@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from unionvol.scoping import ScopedQuerySet, scoped_manager, subtree_q
+from unionvol.scoping import ScopedManager, ScopedQuerySet, subtree_q
 
 
 class CampaignKind(models.TextChoices):
@@ -134,7 +134,7 @@ class Campaign(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    objects = scoped_manager(CampaignQuerySet)
+    objects = ScopedManager.from_queryset(CampaignQuerySet)()
     history = HistoricalRecords()
 
     class Meta:
@@ -163,7 +163,7 @@ class CampaignAddressee(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    objects = scoped_manager(CampaignPartQuerySet)
+    objects = ScopedManager.from_queryset(CampaignPartQuerySet)()
 
     class Meta:
         verbose_name = _("主送单位")
@@ -185,7 +185,7 @@ class ActivityCategory(models.Model):
     name = models.CharField(_("名称"), max_length=60)
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
-    objects = scoped_manager(CampaignPartQuerySet)
+    objects = ScopedManager.from_queryset(CampaignPartQuerySet)()
 
     class Meta:
         verbose_name = _("活动类别")
@@ -216,7 +216,7 @@ class Milestone(models.Model):
         help_text=_("截止后多少天锁定填报；锁定后只有发文单位可以重新开放。留空表示不锁定。"),
     )
 
-    objects = scoped_manager(CampaignPartQuerySet)
+    objects = ScopedManager.from_queryset(CampaignPartQuerySet)()
 
     class Meta:
         verbose_name = _("时间节点")

@@ -9,10 +9,10 @@ views fetch objects through ``visible_to``/``writable_campaigns`` first.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -59,7 +59,10 @@ def direct_children(union: Union) -> list[Union]:
     )
 
 
-def _save(obj: Any, *, exclude: Sequence[str] = ()) -> Any:
+_Saved = TypeVar("_Saved", bound=models.Model)
+
+
+def _save(obj: _Saved, *, exclude: Sequence[str] = ()) -> _Saved:
     obj.full_clean(exclude=list(exclude))
     obj.save()
     return obj
@@ -173,7 +176,9 @@ def campaign_transition(*, campaign: Campaign, action: str) -> Campaign:
 
 def campaign_mark_read(*, campaign: Campaign, user: Any) -> CampaignAddressee:
     union = union_of(user)
-    row = campaign.addressee_rows.filter(union=union).first() if union else None
+    row: CampaignAddressee | None = (
+        campaign.addressee_rows.filter(union=union).first() if union else None
+    )
     if row is None:
         raise ValidationError(NOT_ADDRESSED)
     if row.read_at is None:

@@ -203,17 +203,18 @@ def load(stdout: Any) -> None:
         services.grant_approve(grant=reversal, user=reviewer)
 
     if not Visit.objects.filter(union=unions["SH-U01"], campaign=campaign).exists():
-        for file, category, name in (
+        visited: tuple[tuple[HardshipFile | None, str, str], ...] = (
             (fudan_files[0], "hardship", ""),
             (None, "model_worker", "顾国华"),
             (None, "frontline", "沈一鸣"),
-        ):
+        )
+        for visited_file, category, name in visited:
             services.visit_create(
                 union=unions["SH-U01"],
                 user=clerk,
                 campaign=campaign,
                 visited_on=date(2019, 1, 28),
-                file=file,
+                file=visited_file,
                 category=category,
                 visited_name=name,
                 visitors="工会主席、许佳",

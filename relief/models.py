@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from unionvol.idnumbers import mask_id_number
-from unionvol.scoping import ScopedQuerySet, role_q, scoped_manager
+from unionvol.scoping import ScopedManager, ScopedQuerySet, role_q
 
 # Roles that may ever see a hardship file, and those that also see the subtree below.
 STAFF_ROLES = ("clerk", "reviewer", "admin")
@@ -154,7 +154,7 @@ class HardshipFile(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = scoped_manager(HardshipFileQuerySet)
+    objects = ScopedManager.from_queryset(HardshipFileQuerySet)()
     # The full ID number never goes into history.
     history = HistoricalRecords(excluded_fields=["id_number"])
 
@@ -204,7 +204,7 @@ class Pairing(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = scoped_manager(SensitiveQuerySet)
+    objects = ScopedManager.from_queryset(SensitiveQuerySet)()
     history = HistoricalRecords()
 
     class Meta:
@@ -298,7 +298,7 @@ class ReliefGrant(models.Model):
     )
     approved_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
 
-    objects = scoped_manager(SensitiveQuerySet)
+    objects = ScopedManager.from_queryset(SensitiveQuerySet)()
     history = HistoricalRecords()
 
     class Meta:
@@ -384,7 +384,7 @@ class Visit(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = scoped_manager(SensitiveQuerySet)
+    objects = ScopedManager.from_queryset(SensitiveQuerySet)()
     history = HistoricalRecords()
 
     class Meta:
@@ -404,7 +404,7 @@ class Visit(models.Model):
 
     @property
     def person_name(self) -> str:
-        return self.file.name if self.file_id else self.visited_name
+        return self.file.name if self.file is not None else self.visited_name
 
 
 class Donation(models.Model):
@@ -434,7 +434,7 @@ class Donation(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = scoped_manager(SensitiveQuerySet)
+    objects = ScopedManager.from_queryset(SensitiveQuerySet)()
     history = HistoricalRecords()
 
     class Meta:
@@ -538,7 +538,7 @@ class MicroWish(models.Model):
     fulfil_note = models.TextField(_("实现情况"), blank=True)
     photo = models.ImageField(_("照片"), upload_to="relief/wishes/%Y/", blank=True)
 
-    objects = scoped_manager(MicroWishQuerySet)
+    objects = ScopedManager.from_queryset(MicroWishQuerySet)()
     history = HistoricalRecords()
 
     class Meta:

@@ -56,7 +56,7 @@ def unpaired_files(*, user: Any) -> QuerySet[Any]:
 
 
 def file_detail(*, user: Any, pk: int) -> HardshipFile:
-    return (
+    file: HardshipFile = (
         HardshipFile.objects.visible_to(user)
         .select_related("union", "contact_person", "created_by")
         .prefetch_related(
@@ -74,6 +74,7 @@ def file_detail(*, user: Any, pk: int) -> HardshipFile:
         )
         .get(pk=pk)
     )
+    return file
 
 
 def volunteer_shortlist(*, user: Any) -> QuerySet[Any]:

@@ -310,7 +310,7 @@ def donation_save(*, donation: Any, user: Any, **data: Any) -> Any:
 @transaction.atomic
 def wish_create(*, union: Union, user: Any, **data: Any) -> MicroWish:
     wish = MicroWish(union=union, posted_by=user, **data)
-    if wish.file_id and not wish.beneficiary_name:
+    if wish.file is not None and not wish.beneficiary_name:
         wish.beneficiary_name = wish.file.name
     wish.full_clean()
     wish.save()

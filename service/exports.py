@@ -5,6 +5,7 @@ All written through ``unionvol.xlsx.SafeWorkbook`` from scoped selectors, and au
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.http import FileResponse
@@ -117,7 +118,9 @@ def project_list(*, user: Any) -> FileResponse:
     sheet.meta(_meta(user))
     sheet.header()
     n = 0
-    for p in selectors.project_list(user=user).iterator(chunk_size=CHUNK):
+    # The selector's rows carry annotations (person_times, total_hours) mypy cannot see.
+    projects: Iterator[Any] = selectors.project_list(user=user).iterator(chunk_size=CHUNK)
+    for p in projects:
         n += 1
         period = (
             f"{p.period_start:%Y-%m-%d} — {p.period_end:%Y-%m-%d}"
@@ -172,7 +175,9 @@ def activity_log(*, user: Any) -> FileResponse:
     sheet.meta(_meta(user))
     sheet.header()
     n = 0
-    for a in selectors.activity_list(user=user).iterator(chunk_size=CHUNK):
+    # The selector's rows carry annotations (person_times, total_hours) mypy cannot see.
+    activities: Iterator[Any] = selectors.activity_list(user=user).iterator(chunk_size=CHUNK)
+    for a in activities:
         n += 1
         sheet.row(
             [

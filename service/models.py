@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from campaigns.models import ActivityCategory, Campaign
-from unionvol.scoping import scoped_manager
+from unionvol.scoping import ScopedManager, ScopedQuerySet
 
 # --- service work: teams, projects, activities, hours ---------------------------------
 
@@ -53,7 +53,7 @@ class ServiceTeam(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    objects = scoped_manager()
+    objects = ScopedManager.from_queryset(ScopedQuerySet)()
     history = HistoricalRecords()
 
     class Meta:
@@ -86,7 +86,7 @@ class TeamMember(models.Model):
     )
     joined_on = models.DateField(_("加入日期"), auto_now_add=True)
 
-    objects = scoped_manager()
+    objects = ScopedManager.from_queryset(ScopedQuerySet)()
 
     class Meta:
         verbose_name = _("队员")
@@ -152,7 +152,7 @@ class ServiceProject(models.Model):
     approved_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    objects = scoped_manager()
+    objects = ScopedManager.from_queryset(ScopedQuerySet)()
     history = HistoricalRecords()
 
     class Meta:
@@ -216,7 +216,7 @@ class Activity(models.Model):
     )
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
-    objects = scoped_manager()
+    objects = ScopedManager.from_queryset(ScopedQuerySet)()
     history = HistoricalRecords()
 
     class Meta:
@@ -239,7 +239,7 @@ class ActivityPhoto(models.Model):
     image = models.ImageField(_("活动图片"), upload_to="service/activities/%Y/")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    objects = scoped_manager()
+    objects = ScopedManager.from_queryset(ScopedQuerySet)()
 
     class Meta:
         verbose_name = _("活动图片")
@@ -247,7 +247,7 @@ class ActivityPhoto(models.Model):
         ordering = ["activity", "pk"]
 
     def __str__(self) -> str:
-        return self.image.name
+        return self.image.name or ""
 
 
 class Participation(models.Model):
@@ -269,7 +269,7 @@ class Participation(models.Model):
         validators=[MinValueValidator(0)],
     )
 
-    objects = scoped_manager()
+    objects = ScopedManager.from_queryset(ScopedQuerySet)()
 
     class Meta:
         verbose_name = _("服务记录")
@@ -315,7 +315,7 @@ class Certificate(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = scoped_manager()
+    objects = ScopedManager.from_queryset(ScopedQuerySet)()
 
     class Meta:
         verbose_name = _("志愿服务记录证明")

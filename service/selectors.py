@@ -24,6 +24,7 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -157,10 +158,11 @@ def team_queryset(*, user: Any, campaign_id: int | None = None) -> QuerySet[Serv
     return _team_counts(qs)
 
 
-def team_flags(
-    *, teams: list[ServiceTeam], user: Any, year: int | None = None
-) -> list[ServiceTeam]:
-    """Attach ``composition`` and ``featured_flag`` to teams from ``team_queryset`` (one query)."""
+def team_flags(*, teams: list[Any], user: Any, year: int | None = None) -> list[Any]:
+    """Attach ``composition`` and ``featured_flag`` to teams from ``team_queryset`` (one query).
+
+    ``teams`` are ServiceTeams with the counts ``team_queryset`` annotates; mypy sees
+    neither those nor the attached flags, hence ``Any``."""
     year = year or timezone.localdate().year
     featured = {
         (r["team__union"], r["team__campaign"]): r["n"]
@@ -192,10 +194,8 @@ def team_flags(
     return teams
 
 
-def team_list(
-    *, user: Any, campaign_id: int | None = None, year: int | None = None
-) -> list[ServiceTeam]:
-    """All visible teams with their composition and featured-activity flags."""
+def team_list(*, user: Any, campaign_id: int | None = None, year: int | None = None) -> list[Any]:
+    """All visible teams with their composition and featured-activity flags (``team_flags``)."""
     teams = list(team_queryset(user=user, campaign_id=campaign_id))
     return team_flags(teams=teams, user=user, year=year)
 
@@ -282,7 +282,7 @@ def activity_participations(*, activity: Activity) -> list[Participation]:
 # --- hours, points, ledger -------------------------------------------------------------------
 
 
-def _points_expr(prefix: str = "") -> ExpressionWrapper:
+def _points_expr(prefix: str = "") -> ExpressionWrapper[CombinedExpression]:
     campaign = f"{prefix}activity__team__campaign__"
     return ExpressionWrapper(
         F(f"{campaign}points_per_participation")
@@ -329,7 +329,8 @@ def service_summary(*, user: Any, volunteer: Any) -> dict[str, Any]:
     }
 
 
-def service_totals(*, records: list[Participation]) -> dict[str, Any]:
+def service_totals(*, records: list[Any]) -> dict[str, Any]:
+    """Totals of Participations annotated with their ``points`` (``service_records``)."""
     return {
         "person_times": len(records),
         "hours": sum((r.hours for r in records), ZERO),
@@ -398,5 +399,5 @@ def volunteer_teams(*, user: Any, volunteer: Any) -> QuerySet[TeamMember]:
     )
 
 
-def team_prefetch() -> Prefetch:
+def team_prefetch() -> Prefetch[str, QuerySet[TeamMember], str]:
     return Prefetch("members", queryset=TeamMember.objects.select_related("volunteer"))

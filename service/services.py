@@ -67,7 +67,7 @@ TEAM_FIELDS = ("name", "description", "parent")
 def _check_team(team: ServiceTeam) -> None:
     if team.campaign.status != CampaignStatus.PUBLISHED and team._state.adding:
         raise ValidationError({"campaign": CAMPAIGN_NOT_OPEN})
-    if team.parent_id and team.parent.campaign_id != team.campaign_id:
+    if team.parent is not None and team.parent.campaign_id != team.campaign_id:
         raise ValidationError({"parent": TEAM_PARENT_MISMATCH})
     team.full_clean()
 
@@ -101,7 +101,7 @@ def team_set_members(
 ) -> list[TeamMember]:
     """Replace the team's members. The composition rule is *not* enforced here: a team
     outside it is saved and flagged (see ``selectors.composition_of``)."""
-    wanted: dict[int, tuple[Any, str]] = {}
+    wanted: dict[int, tuple[Any, TeamRole]] = {}
     roles = [
         ([captain] if captain else [], TeamRole.CAPTAIN),
         (list(cadres), TeamRole.CADRE),
@@ -237,12 +237,13 @@ def activity_duration_hours(start: Any, end: Any) -> Decimal:
 def _check_activity(activity: Activity) -> None:
     if activity.start_time and activity.end_time and activity.end_time <= activity.start_time:
         raise ValidationError({"end_time": TIME_ORDER})
-    if activity.project_id:
-        if activity.project.team_id != activity.team_id:
+    project, category = activity.project, activity.category
+    if project is not None:
+        if project.team_id != activity.team_id:
             raise ValidationError({"project": PROJECT_TEAM_MISMATCH})
-        if activity.project.status not in (ProjectStatus.APPROVED, ProjectStatus.RUNNING):
+        if project.status not in (ProjectStatus.APPROVED, ProjectStatus.RUNNING):
             raise ValidationError({"project": PROJECT_NOT_ACTIVE})
-    if activity.category_id and activity.category.campaign_id != activity.team.campaign_id:
+    if category is not None and category.campaign_id != activity.team.campaign_id:
         raise ValidationError({"category": CATEGORY_MISMATCH})
     activity.full_clean()
 
@@ -353,7 +354,7 @@ def certificate_issue(
     entries = [
         {
             "date": r.activity.date.isoformat(),
-            "project": r.activity.project.name if r.activity.project_id else r.activity.team.name,
+            "project": (r.activity.project or r.activity.team).name,
             "content": r.activity.description[:200],
             "place": r.activity.place,
             "hours": str(r.hours),

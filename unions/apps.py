@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +15,7 @@ class UnionsConfig(AppConfig):
         from unions.models import Membership
         from unionvol.scoping import set_membership_loader
 
-        def load(user: object) -> Membership | None:
+        def load(user: Any) -> Membership | None:
             # The scope is not known yet while it is being worked out: the base manager.
             return (
                 Membership._base_manager.select_related("union")

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from unionvol.scoping import ScopedQuerySet, scoped_manager
+from unionvol.scoping import ScopedManager, ScopedQuerySet
 
 code_validator = RegexValidator(
     r"^[A-Za-z0-9_-]{1,32}$", _("编码只能包含字母、数字、短横线和下划线（最多32位）。")
@@ -28,11 +28,13 @@ class UnionKind(models.TextChoices):
     GRASSROOTS = "grassroots", _("企事业基层")
 
 
-class UnionQuerySet(MP_NodeQuerySet, ScopedQuerySet):
+# django-stubs gives each queryset class its own as_manager() type, and those of the two
+# bases do not agree; Union's manager is UnionManager, as_manager() is never called.
+class UnionQuerySet(MP_NodeQuerySet["Union"], ScopedQuerySet["Union"]):  # type: ignore[override]
     pass
 
 
-class UnionManager(MP_NodeManager):
+class UnionManager(MP_NodeManager["Union"]):
     def get_queryset(self) -> UnionQuerySet:
         return UnionQuerySet(self.model, using=self._db).order_by("path")
 
@@ -61,7 +63,7 @@ class Union(MP_Node):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    objects = UnionManager()
+    objects: ClassVar[UnionManager] = UnionManager()
 
     class Meta:
         verbose_name = _("工会")
@@ -123,7 +125,7 @@ class Membership(models.Model):
     phone = models.CharField(_("联系电话"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    objects = scoped_manager(MembershipQuerySet)
+    objects = ScopedManager.from_queryset(MembershipQuerySet)()
 
     class Meta:
         verbose_name = _("成员")

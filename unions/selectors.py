@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from unions.models import Membership, Union
+from unions.models import Membership, Union, UnionQuerySet
 from unionvol.scoping import subtree_q
 
 
@@ -30,9 +30,9 @@ def union_tree(*, user: Any) -> list[TreeNode]:
     return roots
 
 
-def union_ancestors(*, union: Union) -> QuerySet[Union]:
+def union_ancestors(*, union: Union) -> UnionQuerySet:
     """Ancestors root first, in one indexed query (path IN …)."""
-    return Union.objects.filter(path__in=union.ancestor_paths()).order_by("path")
+    return Union.objects.get_queryset().filter(path__in=union.ancestor_paths()).order_by("path")
 
 
 def union_breadcrumb(*, union: Union, user: Any) -> list[Union]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -75,7 +74,7 @@ def member_create(
     phone: str = "",
 ) -> Membership:
     user_model = get_user_model()
-    user: AbstractUser = user_model(username=username, first_name=full_name, email=email)
+    user = user_model(username=username, first_name=full_name, email=email)
     validate_password(password, user)
     user.set_password(password)
     user.full_clean(exclude=["password"])

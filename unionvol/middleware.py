@@ -58,15 +58,12 @@ def client_ip(request: HttpRequest) -> str | None:
     X-Forwarded-For changes nothing). Behind N trusted proxies, each appending to
     X-Forwarded-For, the client is the N-th entry from the right.
     """
-    remote = request.META.get("REMOTE_ADDR") or None
+    remote: str | None = request.META.get("REMOTE_ADDR") or None
     count = int(getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0) or 0)
     if count <= 0:
         return remote
-    forwarded = [
-        part.strip()
-        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        if part.strip()
-    ]
+    header: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = [part.strip() for part in header.split(",") if part.strip()]
     if len(forwarded) >= count:
         return forwarded[-count]
     return remote

@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from unionvol.scoping import ScopedQuerySet, scoped_manager
+from unionvol.scoping import ScopedManager, ScopedQuerySet
 
 
 class AuditAction(models.TextChoices):
@@ -48,7 +48,7 @@ class AuditEvent(models.Model):
     full_ids = models.BooleanField(_("含完整身份证号"), default=False)
     detail = models.JSONField(_("详情"), default=dict, blank=True)
 
-    objects = scoped_manager()
+    objects = ScopedManager.from_queryset(ScopedQuerySet)()
 
     class Meta:
         verbose_name = _("审计日志")
@@ -103,7 +103,7 @@ class ExportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
-    objects = scoped_manager(ExportJobQuerySet)
+    objects = ScopedManager.from_queryset(ExportJobQuerySet)()
 
     class Meta:
         verbose_name = _("导出任务")

@@ -33,7 +33,7 @@ def nav_items(request: Any) -> list[dict[str, Any]]:
         entries.extend(getattr(config, "nav", ()))
     from unionvol.scoping import has_capability
 
-    items = []
+    items: list[dict[str, Any]] = []
     for entry in sorted(entries, key=lambda e: e.order):
         if not has_capability(user, entry.capability):
             continue

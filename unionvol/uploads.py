@@ -176,7 +176,7 @@ def open_xlsx(upload: IO[bytes]) -> Any:
         raise ValidationError(NOT_XLSX, code="not_xlsx") from exc
 
 
-def clean_image(upload: Any, *, max_side: int = IMAGE_MAX_SIDE) -> ContentFile:
+def clean_image(upload: Any, *, max_side: int = IMAGE_MAX_SIDE) -> ContentFile[bytes]:
     """Check an uploaded photo and return a re-encoded JPEG without EXIF."""
     _check_common(upload, IMAGE)
     try:
@@ -194,13 +194,13 @@ def clean_image(upload: Any, *, max_side: int = IMAGE_MAX_SIDE) -> ContentFile:
         upload.seek(0)
 
 
-def _reencode(upload: Any, max_side: int) -> ContentFile:
+def _reencode(upload: Any, max_side: int) -> ContentFile[bytes]:
     with Image.open(upload) as probe:
         probe.verify()
     upload.seek(0)
-    with Image.open(upload) as img:
-        img.load()
-        img = ImageOps.exif_transpose(img)  # keep the orientation, drop the tag
+    with Image.open(upload) as opened:
+        opened.load()
+        img = ImageOps.exif_transpose(opened)  # keep the orientation, drop the tag
         if img.mode not in ("RGB", "L"):
             img = img.convert("RGB")
         img.thumbnail((max_side, max_side))

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest
 from django.urls import include, path
 from django.views.i18n import set_language
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
@@ -9,23 +11,23 @@ from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 from unionvol import views
 
 
-class UnionvolAdminSite(OTPAdminSite):
+class UnionvolAdminSite(OTPAdminSite):  # type: ignore[misc]  # django-otp has no types
     """The admin site requires a verified OTP device unless UNIONVOL_ADMIN_OTP is off.
 
     The setting is read on every request, so tests (and operators) can switch it.
     """
 
     @property
-    def login_form(self):  # type: ignore[override]
+    def login_form(self) -> type[AuthenticationForm] | None:
         return OTPAdminAuthenticationForm if settings.UNIONVOL_ADMIN_OTP else None
 
     @property
-    def login_template(self):  # type: ignore[override]
+    def login_template(self) -> str | None:
         return "otp/admin111/login.html" if settings.UNIONVOL_ADMIN_OTP else None
 
-    def has_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_permission(self, request: HttpRequest) -> bool:
         if settings.UNIONVOL_ADMIN_OTP:
-            return super().has_permission(request)
+            return bool(super().has_permission(request))
         return admin.AdminSite.has_permission(self, request)
 
 

@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.db.utils import DatabaseError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -79,7 +80,7 @@ def error_500(request: HttpRequest) -> HttpResponse:
 class ExportJobView(ScopedViewMixin, DetailView):
     """A background export's progress; the file is offered to its requester only."""
 
-    model = ExportJob
+    model = ExportJob  # type: ignore[misc]  # ScopedViewMixin declares model a ClassVar
     template_name = "unionvol/export_job.html"
     context_object_name = "job"
     read_capability = Capability.EXPORT
@@ -96,7 +97,8 @@ class ExportJobView(ScopedViewMixin, DetailView):
 
 
 class ExportJobDownloadView(ExportJobView):
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    # A streamed file, not the page DetailView.get promises.
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:  # type: ignore[override]
         job = self.get_object()
         if job.status != ExportStatus.DONE or not job.file_path:
             raise Http404

@@ -108,7 +108,8 @@ class RosterFilter(django_filters.FilterSet):
             f.parent = self
         filters = list(self.filters.items())
         at = next(i for i, (name, _f) in enumerate(filters) if name == "registered")
-        self.filters = dict([*filters[:at], *extra.items(), *filters[at:]])
+        self.filters.clear()
+        self.filters.update([*filters[:at], *extra.items(), *filters[at:]])
 
     def filter_q(self, queryset: QuerySet[Volunteer], name: str, value: str) -> QuerySet[Volunteer]:
         value = value.strip()

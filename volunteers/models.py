@@ -16,7 +16,7 @@ from unionvol.idnumbers import (
     validate_id_number,
     validate_phone,
 )
-from unionvol.scoping import scoped_manager
+from unionvol.scoping import ScopedManager, ScopedQuerySet
 
 
 class Gender(models.TextChoices):
@@ -164,7 +164,7 @@ class Volunteer(models.Model):
     approval_round = models.PositiveSmallIntegerField(_("审批轮次"), default=1, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = scoped_manager()
+    objects = ScopedManager.from_queryset(ScopedQuerySet)()
     # The full ID number never goes into history.
     history = HistoricalRecords(excluded_fields=["id_number"])
 
@@ -244,7 +244,7 @@ class ApprovalStep(models.Model):
     )
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
 
-    objects = scoped_manager()
+    objects = ScopedManager.from_queryset(ScopedQuerySet)()
     history = HistoricalRecords()
 
     class Meta:
@@ -278,7 +278,7 @@ class QuotaAllocation(models.Model):
     note = models.CharField(_("备注"), max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = scoped_manager()
+    objects = ScopedManager.from_queryset(ScopedQuerySet)()
     history = HistoricalRecords()
 
     class Meta:

@@ -112,17 +112,17 @@ def approval_trail(*, volunteer: Volunteer) -> Trail:
     except ValidationError:  # the union moved out from under the issuer: show the record
         chain = [s.union for s in current_round.values()]
     for level, union in enumerate(chain, start=1):
-        step = current_round.get(level)
-        trail.current.append(TrailRow(level, step.union if step else union, step))
-        if step and step.decision == ApprovalDecision.PENDING:
-            trail.current_step = step
+        current = current_round.get(level)
+        trail.current.append(TrailRow(level, current.union if current else union, current))
+        if current and current.decision == ApprovalDecision.PENDING:
+            trail.current_step = current
     if volunteer.status != VolunteerStatus.PENDING:
         trail.current_step = None
     return trail
 
 
 OPINION_BOXES = ("unit", "district", "city")
-_BOX_OF_KIND = {
+_BOX_OF_KIND: dict[str, str] = {
     UnionKind.PROVINCE: "city",
     UnionKind.CITY: "city",
     UnionKind.DISTRICT: "district",
