@@ -135,7 +135,7 @@ def visit_list(*, user: Any, campaign: int | None = None) -> QuerySet[Any]:
 
 def donation_list(*, user: Any) -> QuerySet[Any]:
     return (
-        Donation.objects.visible_to(user)
+        seen(Donation)
         .select_related("union", "campaign")
         .order_by("-campaign__issue_date", "union__path")
     )
@@ -238,7 +238,7 @@ def _fill(rows: Iterable[WarmthRow], path: str, apply: Any) -> None:
 
 
 def warmth_stats(
-    *, user: Any, union: Union, campaign: Campaign, aggregate: bool = False
+    *, user: Any | None, union: Union, campaign: Campaign, aggregate: bool = False
 ) -> WarmthStats:
     """The figures of the statistics sheet, for ``union`` (its subtree, as far as the
     user may see it) or one row per child union plus the union's own (本级) and 合计.
@@ -261,7 +261,11 @@ def warmth_stats(
     else:
         rows = [WarmthRow(label=union.name, path=scope)]
 
-    grants = ReliefGrant.objects.visible_to(user).filter(
+    def seen(model: Any) -> Any:
+        # ``user=None``: the report's own figures, within the active scope.
+        return model.objects.all() if user is None else model.objects.visible_to(user)
+
+    grants = seen(ReliefGrant).filter(
         status=GrantStatus.APPROVED, file__union__path__startswith=scope
     )
     for path, net in _net_by_file(grants.filter(campaign=campaign)):
@@ -273,7 +277,7 @@ def warmth_stats(
         _fill(rows, path, lambda r, net=net: _add_grant(r, net, current=False))
 
     donations = (
-        Donation.objects.visible_to(user)
+        seen(Donation)
         .filter(campaign=campaign, union__path__startswith=scope)
         .values_list("union__path", "amount", "donors")
     )
@@ -281,7 +285,7 @@ def warmth_stats(
         _fill(rows, path, lambda r, a=amount, d=donors: _add_donation(r, a, d))
 
     visits = (
-        Visit.objects.visible_to(user)
+        seen(Visit)
         .filter(campaign=campaign, union__path__startswith=scope)
         .values("union__path")
         .annotate(n=Count("id"))
