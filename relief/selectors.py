@@ -135,7 +135,7 @@ def visit_list(*, user: Any, campaign: int | None = None) -> QuerySet[Any]:
 
 def donation_list(*, user: Any) -> QuerySet[Any]:
     return (
-        seen(Donation)
+        Donation.objects.visible_to(user)
         .select_related("union", "campaign")
         .order_by("-campaign__issue_date", "union__path")
     )

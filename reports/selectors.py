@@ -15,19 +15,22 @@ from django.utils.translation import gettext_lazy as _
 from reports.figures import FIGURE_KEYS, figures_by_prefix, hours_by_month
 from reports.models import Submission, SubmissionStatus, SubmissionVersion
 from unions.models import Union
-from unionvol.scoping import union_of
+from unionvol.scoping import is_operator, union_of
 
 FIGURE_LABELS = {
     "volunteers_registered": _("登记志愿者"),
     "volunteers_approved": _("审核通过志愿者"),
     "teams": _("志愿服务队"),
+    "members": _("队员"),
     "projects": _("志愿服务项目"),
     "activities": _("活动次数"),
     "person_times": _("参与人次"),
     "hours": _("服务时长（小时）"),
+    "points": _("积分"),
     "beneficiaries": _("服务对象人数"),
     "funds": _("物质或资金支持（元）"),
-    "relief_amount": _("帮扶金额（元）"),
+    "aided": _("受助人数"),
+    "relief_amount": _("帮困金额（元）"),
 }
 
 STATE_LABELS = {
@@ -86,10 +89,13 @@ def completeness_matrix(*, campaign: Any, user: Any, today: date | None = None) 
 
     today = today or timezone.localdate()
     milestones = list(campaign.milestones.order_by("due_date", "pk"))
+    own = union_of(user)
+    addressees = CampaignAddressee.objects.filter(campaign=campaign)
+    if not is_operator(user):  # the addressees in the user's own subtree
+        addressees = addressees.within(own) if own is not None else addressees.none()
     unions = [
         row.union
-        for row in CampaignAddressee.objects.visible_to(user)
-        .filter(campaign=campaign)
+        for row in addressees
         .select_related("union")
         .order_by("union__path")
     ]

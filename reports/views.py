@@ -24,7 +24,7 @@ from reports.models import Submission, SubmissionPhoto
 from reports.registry import get_form
 from unions.models import Union
 from unionvol.audit import audit
-from unionvol.jobs import job_create, run_job
+from unionvol.jobs import export_filename, job_create, run_job
 from unionvol.models import AuditAction, ExportJob
 from unionvol.params import int_param
 from unionvol.scoping import Capability, ScopedViewMixin, has_capability, union_of
@@ -289,7 +289,7 @@ class SubmissionXlsxView(ScopedViewMixin, DetailView):
         form.write_xlsx(wb, sub.union, data)
         label = f"{form.sheet_title()}-{sub.union.name}"
         audit(user=request.user, action=AuditAction.EXPORT, target=sub, rows=wb.rows_written)
-        return wb.response(exports.export_filename(label))
+        return wb.response(export_filename(label))
 
 
 class SubmissionImportView(ScopedViewMixin, DetailView):
@@ -468,7 +468,7 @@ class CampaignExportView(ScopedViewMixin, DetailView):
                 form=form_id,
                 union=union.pk,
             )
-            return wb.response(exports.export_filename(label))
+            return wb.response(export_filename(label))
         params: dict[str, Any] = {"campaign_id": campaign.pk, "union_id": union.pk}
         if kind == "aggregate":
             params["form"] = form_id

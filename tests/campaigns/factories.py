@@ -59,10 +59,10 @@ def make_team(union: Union, campaign: Campaign | None = None, **kwargs: Any) -> 
 def add_members(team: ServiceTeam, volunteers: int = 0, cadres: int = 0) -> list[TeamMember]:
     rows = []
     for _ in range(volunteers):
-        v = make_approved_volunteer(team.union)
+        v = make_approved_volunteer(team.union, campaign=team.campaign)
         rows.append(TeamMember.objects.create(team=team, volunteer=v, role=TeamRole.VOLUNTEER))
     for _ in range(cadres):
-        v = make_approved_volunteer(team.union)
+        v = make_approved_volunteer(team.union, campaign=team.campaign)
         rows.append(TeamMember.objects.create(team=team, volunteer=v, role=TeamRole.CADRE))
     return rows
 

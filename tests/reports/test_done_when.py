@@ -102,7 +102,7 @@ def test_the_dispatch_story(client: Any, monkeypatch: Any) -> None:
     )
     job = ExportJob.objects.latest("pk")
     assert job.status == ExportStatus.DONE, job.error
-    wb = load_workbook(read(client.get(f"/reports/exports/{job.pk}/download/")))
+    wb = load_workbook(read(client.get(f"/exports/{job.pk}/download/")))
     texts = _texts(wb)
     assert DISPATCH_TITLE in texts
     for label in DISPATCH_LABELS.values():
@@ -115,7 +115,7 @@ def test_the_dispatch_story(client: Any, monkeypatch: Any) -> None:
     client.post(f"/reports/campaigns/{campaign.pk}/export/", {"kind": "campaign", "union": sd.pk})
     job = ExportJob.objects.latest("pk")
     assert job.status == ExportStatus.DONE, job.error
-    wb = load_workbook(read(client.get(f"/reports/exports/{job.pk}/download/")))
+    wb = load_workbook(read(client.get(f"/exports/{job.pk}/download/")))
     assert "报送完成情况" in wb.sheetnames
     assert sum("情况调度表" in n for n in wb.sheetnames) == 3
     texts = _texts(wb)
