@@ -88,6 +88,7 @@ _DEFAULT_WIDTH = 8.43
 _PX_PER_UNIT = 7
 _PX_CELL_PAD = 5
 _PX_PER_PT = 96 / 72
+_A4_WIDTH_PT, _A4_HEIGHT_PT = 595.3, 841.9
 _PICTURE_MARGIN_PX = 4
 _PICTURE_OVERSAMPLE = 3  # stored pixels per displayed pixel: sharp when printed
 _RECENT_ROWS = 128  # heights remembered for pictures placed over rows already written
@@ -378,43 +379,50 @@ class SafeSheet:
             return self._plain_rows(data)
         ws = self._ws
         cells: list[Cell] = []
-        fits: list[int] = []  # longest string (in characters) sure to fit on one line
-        formats: list[str | None] = []
+        columns: list[tuple[Cell, bool, float, float, bool, float]] = []
         for index, column in enumerate(self.columns, start=1):
             cell = self.cell(None, style or ("uv_center" if column.center else "uv_cell"))
             if column.format:
                 cell.number_format = column.format
             cells.append(cell)
-            formats.append(column.format)
             wrap, size = self._cell_metrics(cell)
-            usable = (self.column_width(index) - _CELL_PADDING) * _WIDTH_SLACK * _FONT_SIZE / size
-            fits.append(int(usable // 2) if wrap else 1 << 30)
-        columns = list(zip(cells, formats, fits, strict=True))
+            width = self.column_width(index)
+            # Up to ``fit`` characters surely fit one line (even if all CJK): most values
+            # of a roster skip the estimate altogether.
+            usable = (width - _CELL_PADDING) * _WIDTH_SLACK * _FONT_SIZE / size
+            fit = usable // 2 if wrap else float("inf")
+            columns.append((cell, column.format == TEXT, fit, width, wrap, size))
+        illegal = ILLEGAL_CHARACTERS_RE.sub
         dims = ws.row_dimensions
         count = 0
         row_index = self.rows_written
         for values in data:
             row_index += 1
-            tall = False
-            for (cell, fmt, fit), value in zip(columns, values, strict=False):
-                value = safe_value(value)
-                if value is None:
+            height = 0.0
+            for (cell, text, fit, width, wrap, size), value in zip(columns, values, strict=False):
+                cls = value.__class__
+                if cls is str:  # the common case, inlined: what safe_value does to a str
+                    value = illegal("", value)
+                elif value is None:
                     value = ""
-                elif fmt == TEXT and not isinstance(value, str):
-                    value = str(value)
+                elif text:
+                    value = str(safe_value(value))
+                elif cls is not int:
+                    value = safe_value(value)
                 cell.value = value
-                if isinstance(value, str):
+                if value.__class__ is str:
                     cell.data_type = "s"  # never a formula
                     if len(value) > fit or "\n" in value:
-                        tall = True
-            height = self._estimate(cells, None) if tall else None
+                        lines = wrapped_lines(value, width, size) if wrap else value.count("\n") + 1
+                        if lines > 1:
+                            height = max(height, lines_height(lines, size))
             if height:
                 dims[row_index].height = height
                 ws.append(cells)
                 del dims[row_index]  # memory stays flat over 100,000 rows
             else:
                 ws.append(cells)
-            self._remember(row_index, height)
+            self._remember(row_index, height or None)
             count += 1
         self.rows_written = row_index
         return count
@@ -483,6 +491,22 @@ class SafeSheet:
         """Start a new printed page after the last row appended."""
         if self.rows_written:
             self._ws.row_breaks.append(Break(id=self.rows_written))
+
+    def page_height(self) -> float:
+        """Points of row height one printed page holds, at the scale that fits the columns
+        to the page width: a form that must stay on one page (a 登记表 per volunteer)
+        caps its free-text boxes so its rows add up to no more than this."""
+        ws = self._ws
+        landscape = ws.page_setup.orientation == "landscape"
+        paper_w, paper_h = (
+            (_A4_HEIGHT_PT, _A4_WIDTH_PT) if landscape else (_A4_WIDTH_PT, _A4_HEIGHT_PT)
+        )
+        margins = ws.page_margins
+        room_w = paper_w - (margins.left + margins.right) * 72
+        room_h = paper_h - (margins.top + margins.bottom) * 72
+        sheet_w = sum(self._px_width(c) for c in range(1, self.width + 1)) / _PX_PER_PT
+        scale = min(1.0, room_w / sheet_w) if sheet_w else 1.0
+        return room_h / scale
 
     # --- pictures -----------------------------------------------------------------------
 

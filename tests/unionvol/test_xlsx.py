@@ -348,8 +348,11 @@ def pdf_pages(pdf: Path) -> int:
     return int(line.split()[1])
 
 
-def pdf_text(pdf: Path) -> str:
-    out = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True)
+def pdf_text(pdf: Path, page: int | None = None) -> str:
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    out = subprocess.run(
+        ["pdftotext", *pages, str(pdf), "-"], check=True, capture_output=True, text=True
+    )
     return "".join(out.stdout.split())
 
 
@@ -403,3 +406,24 @@ def test_printed_a_wide_roster_is_one_page_wide_with_its_header_on_every_page(
     assert text.count("身份证号码") == pages  # header repeated, every column on the page
     assert text.count("特长") == pages
     assert "志愿者120" in text
+
+
+@needs_office
+def test_printed_a_form_filled_to_its_page_height_stays_on_one_page(tmp_path: Path) -> None:
+    """``page_height`` is what a 登记表 writer budgets per volunteer (one page each)."""
+    wb = SafeWorkbook()
+    widths = [14, 22, 12, 16, 14, 14, 16]
+    sheet = wb.add_sheet("登记表", [Column("", w) for w in widths])
+    budget = sheet.page_height()
+    for volunteer in range(3):
+        sheet.title(f"工会服务帮扶志愿者登记表{volunteer}", height=40)
+        used = 40.0
+        while used + 60 <= budget * 0.97:
+            sheet.spans([Span("工作简历", style="uv_header"), Span("", cols=6)], height=60)
+            used += 60
+        sheet.page_break()
+    pdf = to_pdf(wb, tmp_path)
+    assert pdf_pages(pdf) == 3
+    for page in range(3):  # each page holds one volunteer's form, whole
+        assert pdf_text(pdf, page=page + 1).count("登记表") == 1
+        assert f"登记表{page}" in pdf_text(pdf, page=page + 1)
