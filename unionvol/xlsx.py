@@ -27,9 +27,12 @@ statistics sheets — is written through this class. Usage::
     sheet.title("服务帮扶志愿者花名册")
     sheet.header()                       # repeated on every printed page
     sheet.rows(values_iterable)          # fast streaming, heights included
-    sheet.spans([Span("工作简历", style="uv_header"), Span(text, cols=6)])
+    sheet.spans([Span("工作简历", style="uv_header"), Span(text, cols=6)])  # B:G merged
     sheet.page_break()                   # the next row starts a new page
     sheet.image(photo_file, 2, 7, 5, 7)  # fitted into G2:G5
+
+A form that must stay on one printed page budgets its rows with ``sheet.page_height()``;
+text longer than one row can hold (409 pt) is cut into rows with :func:`split_text`.
     wb.response("花名册.xlsx")
 """
 
@@ -58,6 +61,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.units import pixels_to_EMU
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
+from PIL import Image as PILImage
+from PIL import ImageOps, UnidentifiedImageError
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -396,9 +401,12 @@ class SafeSheet:
         dims = ws.row_dimensions
         count = 0
         row_index = self.rows_written
+        width = len(columns)
         for values in data:
             row_index += 1
             height = 0.0
+            if len(values) < width:  # the reused cells must not keep the last row's values
+                values = [*values, *([None] * (width - len(values)))]
             for (cell, text, fit, width, wrap, size), value in zip(columns, values, strict=False):
                 cls = value.__class__
                 if cls is str:  # the common case, inlined: what safe_value does to a str
@@ -516,9 +524,6 @@ class SafeSheet:
         camera recorded it. ``source`` is a path, a file (an uploaded photo) or PIL image.
         Returns False, leaving the box empty, when the source is not a readable image:
         one bad upload must not stop a whole export."""
-        from PIL import Image as PILImage
-        from PIL import ImageOps, UnidentifiedImageError
-
         box_w = sum(self._px_width(c) for c in range(col1, col2 + 1))
         try:
             if isinstance(source, PILImage.Image):

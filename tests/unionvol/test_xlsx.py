@@ -285,6 +285,15 @@ def test_streamed_rows_get_heights_and_leave_no_row_state_behind() -> None:
     assert ws.max_row == 2001
 
 
+def test_a_short_streamed_row_leaves_the_rest_of_its_cells_empty() -> None:
+    wb = SafeWorkbook()
+    sheet = wb.add_sheet("x", [Column("a", 10), Column("b", 10), Column("c", 10)])
+    sheet.rows([["1", "2", "3"], ["4"]])
+    rows = list(saved(wb).active.iter_rows(values_only=True))
+    assert rows[1][0] == "4"
+    assert not any(rows[1][1:])
+
+
 def test_values_are_never_formulas_in_any_path() -> None:
     wb = SafeWorkbook()
     sheet = wb.add_sheet("x", [Column("a", 10), Column("b", 10)])
