@@ -42,8 +42,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 XLSX_MAX_BYTES = 10 * 1024 * 1024
 XLSX_MAX_ENTRIES = 2000
-# A 20,000-row roster written by Excel is about 12 MB of XML; four times that is
-# generous, and bounds the streaming pass below to about a second.
+# A 20,000-row roster is about 13 MB of sheet XML; five times that is generous,
+# and bounds the streaming pass below to about a second.
 XLSX_MAX_UNCOMPRESSED = 64 * 1024 * 1024
 XLSX_MAX_RATIO = 120
 # Rows above the data an import may hold: titles, 填表单位 lines, headers, notes.
@@ -205,7 +205,7 @@ def _refuse_dtd(*args: Any) -> None:
 
 
 class _PartScan:
-    """One pass of expat over a part, acting only on ``<dimension>`` and counting rows.
+    """One pass of expat over a part: ``<dimension>`` checked, rows, strings and styles counted.
 
     Every part is scanned, not only those named as worksheets: openpyxl reads a
     sheet from wherever the workbook's relationships point and matches elements by
