@@ -13,6 +13,15 @@ document.addEventListener("DOMContentLoaded", () => {
         .forEach((other) => { other.checked = box.checked; });
     });
   });
+  // A wide table scrolls inside its own box rather than widening the page (phones);
+  // templates need not remember the wrapper.
+  document.querySelectorAll("main table.table").forEach((table) => {
+    if (table.closest(".table-responsive")) return;
+    const wrapper = document.createElement("div");
+    wrapper.className = "table-responsive";
+    table.replaceWith(wrapper);
+    wrapper.append(table);
+  });
   // <a data-print> prints the page.
   document.querySelectorAll("[data-print]").forEach((el) => {
     el.addEventListener("click", (event) => { event.preventDefault(); window.print(); });
