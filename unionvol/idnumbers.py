@@ -109,14 +109,13 @@ def mask_id_number(number: str) -> str:
 
 def normalize_phone(value: str) -> str:
     """A mobile number becomes its 11 digits ('+86 138-1234-5678' → '13812345678'); a
-    landline is area code, number and extension joined by hyphens ('(0411) 8261 0421'
-    and '０４１１－８２６１０４２１' → '0411-82610421'). What is no phone number is
-    returned folded but otherwise as it came, for the check to refuse."""
-    text = str(value or "").translate(_FULL_WIDTH)
-    # Spaces, brackets and dashes all separate groups of digits: '(0411) 8261-0421'.
-    text = _DASHES_RE.sub("-", text.replace("(", " ").replace(")", " "))
-    text = text.replace("（", " ").replace("）", " ")
-    phone = re.sub(r"-+", "-", _SPACES_RE.sub("-", text)).strip("-")
+    landline keeps its digits, with a hyphen only where a space or dash separated area
+    code, number and extension ('(0411)８２６１０４２１' → '041182610421', '0411 8261
+    0421' → '0411-82610421'). What is no phone number comes back folded but otherwise
+    as it came, for the check to refuse."""
+    text = re.sub(r"[()（）]", "", str(value or "").translate(_FULL_WIDTH))
+    # Spaces and dashes separate groups of digits: '0411 8261-0421'.
+    phone = re.sub(r"-+", "-", _SPACES_RE.sub("-", _DASHES_RE.sub("-", text))).strip("-")
     digits = phone.replace("-", "")
     mobile = _MOBILE_WITH_PREFIX_RE.fullmatch(digits)
     if mobile:
