@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import Campaign
 from unions.models import Union
 from unions.selectors import union_choices
-from unionvol.idnumbers import ID_INVALID_LENGTH, normalize_id_number
+from unionvol.forms import IdNumberField, PhoneField
 from unionvol.uploads import IMAGE, XLSX, clean_image, limit_text
 from volunteers.models import ApprovalDecision, Gender, Specialty, Volunteer
 from volunteers.selectors import recruiting_campaigns
@@ -48,11 +48,10 @@ def _model_fields() -> dict[str, forms.Field]:
             "resume": forms.Textarea(attrs={"rows": 4}),
             "application": forms.Textarea(attrs={"rows": 3}),
         },
+        field_classes={"id_number": IdNumberField, "phone": PhoneField},
     )
     fields["specialties"].queryset = Specialty.objects.all()
     fields["phone"].required = True
-    fields["id_number"].max_length = 30  # normalised (spaces removed) before the real check
-    fields["id_number"].widget.attrs.update({"maxlength": 30, "autocomplete": "off"})
     fields["id_number"].help_text = _("18位，最后一位可以是X；性别和出生日期按号码自动识别。")
     return fields
 
@@ -161,12 +160,6 @@ class VolunteerForm(forms.Form):
         )
         self.helper.add_input(Submit("submit", _("保存") if instance else _("提交登记")))
 
-    def clean_id_number(self) -> str:
-        value = normalize_id_number(self.cleaned_data.get("id_number", ""))
-        if len(value) > 18:
-            raise ValidationError(ID_INVALID_LENGTH, code="id_length")
-        return value
-
     def clean_photo(self) -> Any:
         upload = self.cleaned_data.get("photo")
         if upload is False:
@@ -219,10 +212,7 @@ class BulkApproveForm(forms.Form):
 
 
 class SearchIdForm(forms.Form):
-    id_number = forms.CharField(label=_("身份证号"), max_length=30)
-
-    def clean_id_number(self) -> str:
-        return normalize_id_number(self.cleaned_data["id_number"])
+    id_number = IdNumberField(label=_("身份证号"))
 
 
 class ImportUploadForm(forms.Form):
@@ -291,8 +281,6 @@ class PublicApplyForm(forms.Form):
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", _("提交报名")))
-
-    clean_id_number = VolunteerForm.clean_id_number
 
     def service_data(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k not in ("union", "consent")}
