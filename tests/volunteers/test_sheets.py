@@ -157,7 +157,7 @@ def test_a_big_roster_is_built_by_the_export_worker_not_the_web_request(
 
     from tests.factories import drain
     from unionvol.models import ExportJob, ExportStatus
-    from volunteers import views
+    from volunteers.views import quotas as views
 
     settings.MEDIA_ROOT = tmp_path
     monkeypatch.setattr(views, "ROSTER_INLINE_LIMIT", 2)
