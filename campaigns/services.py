@@ -67,14 +67,16 @@ def _save(obj: Any, *, exclude: Sequence[str] = ()) -> Any:
 
 # --- campaigns -------------------------------------------------------------------------------
 
+# The notice's editable fields, in the form's order: the form, the service and the demo
+# loader all read this one list.
 CAMPAIGN_FIELDS = (
     "doc_number",
     "title",
     "kind",
-    "body",
     "issue_date",
     "period_start",
     "period_end",
+    "body",
     "contact_person",
     "contact_phone",
     "contact_email",

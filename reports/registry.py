@@ -1,7 +1,7 @@
 """The report forms (报表) of the seeds as classes in one registry.
 
-A form is identified by the same key as ``campaigns.models.ReportForm`` (the
-milestone's ``form``). To add one, subclass :class:`ReportForm` and decorate it
+A form is identified by the same key as ``campaigns.models.ReportSheet`` (the
+milestone's ``form``). To add one, subclass :class:`ReportSheet` and decorate it
 with :func:`register`.
 """
 
@@ -32,7 +32,7 @@ NARRATIVE_TOO_LONG = gettext_lazy("%(label)s不能超过 %(limit)s 字（现有 
 PHOTOS_RANGE = gettext_lazy("请附 %(min)s—%(max)s 张活动图片（现有 %(count)s 张）。")
 
 
-class ReportForm:
+class ReportSheet:
     """Base class of a report form.
 
     Implementers set:
@@ -164,15 +164,15 @@ def _length_validator(label: str, limit: int) -> Callable[[str], None]:
     return check
 
 
-REGISTRY: dict[str, ReportForm] = {}
+REGISTRY: dict[str, ReportSheet] = {}
 
 
-def register(cls: type[ReportForm]) -> type[ReportForm]:
+def register(cls: type[ReportSheet]) -> type[ReportSheet]:
     REGISTRY[cls.identifier] = cls()
     return cls
 
 
-def get_form(identifier: str) -> ReportForm:
+def get_sheet(identifier: str) -> ReportSheet:
     return REGISTRY[identifier]
 
 
@@ -274,7 +274,7 @@ def _dispatch_blocks(union: Any, campaign: Any, until: Any) -> list[dict[str, An
 
 
 @register
-class DispatchForm(ReportForm):
+class DispatchSheet(ReportSheet):
     identifier = "dispatch"
     short_title = "情况调度表"
     title = DISPATCH_TITLE
@@ -448,7 +448,7 @@ class DispatchForm(ReportForm):
 
 
 # --- forms written as one table: one row per union (aggregate) --------------------
-class TableForm(ReportForm):
+class TableSheet(ReportSheet):
     """A form whose aggregate is a table: one row per union plus 合计."""
 
     columns: ClassVar[list[tuple[str, str, float]]] = []  # (key, label, width)
@@ -524,7 +524,7 @@ FIGURE_COLUMNS = [
 
 
 @register
-class PlanForm(TableForm):
+class PlanSheet(TableSheet):
     """分队组建及全年活动计划 (seed 002)."""
 
     identifier = "plan"
@@ -570,7 +570,7 @@ class PlanForm(TableForm):
 
 
 @register
-class TypicalForm(ReportForm):
+class TypicalSheet(ReportSheet):
     """典型材料 (seed 003): ≤ 2,000 characters and 2–3 high-resolution photos."""
 
     identifier = "typical"
@@ -620,7 +620,7 @@ class TypicalForm(ReportForm):
 
 
 @register
-class SummaryForm(TableForm):
+class SummarySheet(TableSheet):
     """活动总结 / 全年总结: a narrative and the figures of the period."""
 
     identifier = "summary"
@@ -651,7 +651,7 @@ class SummaryForm(TableForm):
 
 
 @register
-class WarmthStatsForm(TableForm):
+class WarmthStatsSheet(TableSheet):
     """送温暖活动统计表 (seed 004). Figures from relief records when that app has them."""
 
     identifier = "warmth_stats"
@@ -720,7 +720,7 @@ def _plain_number(value: Any) -> Any:
 
 
 @register
-class QuotaForm(TableForm):
+class QuotaSheet(TableSheet):
     """名额分配表 (seed 001 附件1)."""
 
     identifier = "quota"
@@ -802,7 +802,7 @@ def _display(obj: Any, name: str) -> str:
 
 
 @register
-class RosterForm(TableForm):
+class RosterSheet(TableSheet):
     """服务帮扶志愿者花名册 (seed 001 附件3). ID numbers are masked."""
 
     identifier = "roster"
@@ -820,7 +820,7 @@ class RosterForm(TableForm):
 
 
 @register
-class RegistrationForm(ReportForm):
+class RegistrationSheet(ReportSheet):
     """工会服务帮扶志愿者登记表 (seed 001 附件2): one block per volunteer."""
 
     identifier = "registration"

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reports.models import Submission, SubmissionPhoto, SubmissionStatus, SubmissionVersion
-from reports.registry import get_form
+from reports.registry import get_sheet
 from unionvol.capabilities import Capability
 from unionvol.scoping import has_capability, union_of
 from unionvol.uploads import clean_image
@@ -31,11 +31,11 @@ TOO_MANY_PHOTOS = _("最多只能上传 %(max)s 张图片。")
 
 
 def submission_form(submission: Submission) -> Any:
-    return get_form(submission.milestone.form)
+    return get_sheet(submission.milestone.form)
 
 
 def prefill_data(*, union: Any, milestone: Any) -> dict[str, Any]:
-    return get_form(milestone.form).prefill(union, milestone)
+    return get_sheet(milestone.form).prefill(union, milestone)
 
 
 def is_open(milestone: Any, today: date | None = None) -> bool:
