@@ -45,7 +45,8 @@ def aggregate_rows(
 
     unions = [
         row.union
-        for row in CampaignAddressee.objects.within(parent).filter(campaign=campaign)
+        for row in CampaignAddressee.objects.within(parent)
+        .filter(campaign=campaign)
         .exclude(union=parent)
         .select_related("union")
         .order_by("union__path")

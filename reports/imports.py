@@ -173,6 +173,8 @@ def parse_upload(*, submission: Submission, upload: Any) -> ParseResult:
         form = get_sheet(form_id)
         assert isinstance(form, WarmthStatsSheet)
         return parse_stats(ws, form)
+    except ValidationError as exc:  # the row limit or the parse deadline, met while reading
+        return ParseResult(errors=[str(m) for m in exc.messages])
     finally:
         wb.close()
 

@@ -214,11 +214,7 @@ def _dispatch_blocks(union: Any, campaign: Any, until: Any) -> list[dict[str, An
     from django.db.models import Count, OuterRef, Subquery
     from django.db.models.functions import Coalesce
 
-    qs = (
-        counted_projects(campaign)
-        .filter(subtree_q(union, "team__union"))
-        .select_related("team")
-    )
+    qs = counted_projects(campaign).filter(subtree_q(union, "team__union")).select_related("team")
     # Subqueries keep the counts independent of each other (no join fan-out).
     qs = qs.annotate(
         _size=Coalesce(

@@ -93,12 +93,7 @@ def completeness_matrix(*, campaign: Any, user: Any, today: date | None = None) 
     addressees = CampaignAddressee.objects.filter(campaign=campaign)
     if not is_operator(user):  # the addressees in the user's own subtree
         addressees = addressees.within(own) if own is not None else addressees.none()
-    unions = [
-        row.union
-        for row in addressees
-        .select_related("union")
-        .order_by("union__path")
-    ]
+    unions = [row.union for row in addressees.select_related("union").order_by("union__path")]
     subs = {
         (s["union_id"], s["milestone_id"]): s
         for s in submissions_visible(user)
