@@ -23,6 +23,7 @@ from campaigns.models import (
     CampaignStatus,
     Milestone,
 )
+from campaigns.signals import milestone_opened
 from unions.models import Union
 from unionvol.scoping import union_of
 
@@ -155,6 +156,9 @@ def campaign_update(
     campaign.save()
     if addressees is not None:
         _set_addressees(campaign, addressees)
+        if campaign.status == CampaignStatus.PUBLISHED:  # a new addressee's reports are due too
+            for milestone in campaign.milestones.all():
+                milestone_opened.send(sender=Milestone, milestone=milestone)
     return campaign
 
 
@@ -164,12 +168,16 @@ _CAMPAIGN_NEXT = {
 }
 
 
+@transaction.atomic
 def campaign_transition(*, campaign: Campaign, action: str) -> Campaign:
     source, target = _CAMPAIGN_NEXT[action]
     if campaign.status != source:
         raise ValidationError(BAD_TRANSITION)
     campaign.status = target
     campaign.save(update_fields=["status", "updated_at"])
+    if target == CampaignStatus.PUBLISHED:
+        for milestone in campaign.milestones.all():
+            milestone_opened.send(sender=Milestone, milestone=milestone)
     return campaign
 
 
@@ -185,8 +193,12 @@ def campaign_mark_read(*, campaign: Campaign, user: Any) -> CampaignAddressee:
     return row
 
 
+@transaction.atomic
 def milestone_save(*, milestone: Milestone) -> Milestone:
-    return _save(milestone)
+    _save(milestone)
+    if milestone.campaign.status == CampaignStatus.PUBLISHED:
+        milestone_opened.send(sender=Milestone, milestone=milestone)
+    return milestone
 
 
 @transaction.atomic

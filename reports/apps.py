@@ -14,3 +14,8 @@ class ReportsConfig(AppConfig):
         from reports import home, jobs  # noqa: F401 - registers the home-page provider
 
         jobs.register()
+
+        from campaigns.signals import milestone_opened
+        from reports.services import open_milestone
+
+        milestone_opened.connect(open_milestone, dispatch_uid="reports_open_milestone")

@@ -73,6 +73,12 @@ def ensure_submissions(*, milestone: Any, unions: list[Any] | None = None) -> in
     return len(created)
 
 
+def open_milestone(sender: Any = None, *, milestone: Any, **kwargs: Any) -> int:
+    """Receiver of ``campaigns.signals.milestone_opened``: the addressees' submissions,
+    created at once (idempotent; a milestone whose entry opens later waits for cron)."""
+    return ensure_submissions(milestone=milestone)
+
+
 def open_due_milestones(*, today: date | None = None) -> int:
     """For cron: every milestone of a published campaign whose entry has opened gets the
     submissions of its addressees (prefilled). Returns how many were created."""
