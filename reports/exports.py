@@ -100,6 +100,12 @@ def write_matrix(wb: SafeWorkbook, *, campaign: Any, user: Any) -> None:
         sheet.row(values)
     sheet.row([_("报送率")] + [f"{c.reporting_rate}%" for c in matrix.columns], style="uv_total")
     sheet.row([_("按时率")] + [f"{c.on_time_rate}%" for c in matrix.columns], style="uv_total")
+    sheet.row([_("逾期率")] + [f"{c.late_rate}%" for c in matrix.columns], style="uv_total")
+    sheet.row(
+        [_("已报 / 按时 / 逾期 / 未报")]
+        + [f"{c.reported} / {c.on_time} / {c.late} / {c.missing}" for c in matrix.columns],
+        style="uv_total",
+    )
     for state, label in STATE_LABELS.items():
         sheet.row([str(label)] + [c.counts[state] for c in matrix.columns])
 

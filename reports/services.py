@@ -8,7 +8,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, PositiveIntegerField, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -221,6 +222,12 @@ def submission_submit(*, submission: Submission, user: Any, version: int) -> Sub
         submitted_at=now,
         submitted_by=user,
         days_late=days_late,
+        first_submitted_at=Coalesce(F("first_submitted_at"), Value(now)),
+        first_days_late=Case(
+            When(first_submitted_at__isnull=True, then=Value(days_late)),
+            default=F("first_days_late"),
+            output_field=PositiveIntegerField(),
+        ),
         version=F("version") + 1,
         updated_at=now,
     )
