@@ -190,7 +190,7 @@ def test_two_app_servers_share_sessions_exports_and_submissions(
     assert status == 302, status
     job_url = headers["Location"]
     job_pk = re.search(r"/exports/(\d+)/", job_url).group(1)
-    status, body, headers = on(b, issuer_a).request("GET", f"/reports/exports/{job_pk}/download/")
+    status, body, headers = on(b, issuer_a).request("GET", f"/exports/{job_pk}/download/")
     assert status == 200
     assert "attachment" in headers["Content-Disposition"]
     assert body.startswith("PK")  # an xlsx (zip) built on A, served by B
