@@ -11,7 +11,7 @@ class ReportsConfig(AppConfig):
     nav = (NavEntry(_("报送"), "reports:index", Capability.VIEW, order=50),)
 
     def ready(self) -> None:
-        from reports import home, jobs  # noqa: F401 - registers the home-page provider
+        from reports import home, jobs, panels  # noqa: F401 - home items, campaign-page panel
 
         jobs.register()
 

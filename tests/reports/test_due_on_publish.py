@@ -66,3 +66,29 @@ def test_the_clerks_home_lists_the_due_report_before_any_visit(
     assert "暂无待办事项" not in home
     index = client.get("/reports/").content.decode()
     assert "情况调度表" in index
+
+
+def test_the_campaign_page_leads_each_milestone_to_its_reports(
+    draft: Any, tree: Any, client: Any
+) -> None:
+    campaign_services.campaign_transition(campaign=draft, action="publish")
+    clerk = make_member(tree.district_a, Role.CLERK)
+    client.force_login(clerk)
+    own = Submission.objects.get(union=tree.district_a)
+    assert (
+        f"/reports/submissions/{own.pk}/" in client.get(f"/campaigns/{draft.pk}/").content.decode()
+    )
+    issuer = make_member(tree.city, Role.REVIEWER)
+    client.force_login(issuer)
+    page = client.get(f"/campaigns/{draft.pk}/").content.decode()
+    assert f"/reports/campaigns/{draft.pk}/dashboard/" in page
+
+
+def test_the_operator_lands_on_a_page_that_says_what_to_do(client: Any) -> None:
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("root", "root@example.org", "x-Pass-123")
+    client.force_login(admin)
+    page = client.get("/").content.decode()
+    assert "尚未分配" not in page
+    assert "/admin/" in page
