@@ -8,9 +8,12 @@ teams by (union, campaign, name), projects by (team, name), activities by
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
+
+from django.utils import timezone
 
 from campaigns.models import (
     ActivityCategory,
@@ -194,8 +197,12 @@ CAMPAIGNS: list[dict[str, Any]] = [
 
 
 def load_campaigns() -> dict[str, Campaign]:
+    return _load_specs(CAMPAIGNS)
+
+
+def _load_specs(specs: list[dict[str, Any]]) -> dict[str, Campaign]:
     campaigns = {}
-    for spec in CAMPAIGNS:
+    for spec in specs:
         issuer = Union.objects.get(code=spec["issuer"])
         defaults = {k: spec[k] for k in CAMPAIGN_FIELDS if k in spec and k != "doc_number"}
         defaults["status"] = CampaignStatus.PUBLISHED
@@ -216,6 +223,44 @@ def load_campaigns() -> dict[str, Campaign]:
     return campaigns
 
 
+def _this_year(text: str, year: int) -> str:
+    return re.sub(
+        r"(〔|\[)\d{4}(〕|\])", rf"\g<1>{year}\g<2>", re.sub(r"20\d\d年", f"{year}年", text)
+    )
+
+
+def current_round_specs(today: date | None = None) -> list[dict[str, Any]]:
+    """This year's round of each seed notice: the same notice, re-issued with its
+    deadlines moved so that the first fell due 20 days ago and the rest are to come —
+    so the demo shows a normal day (reports on time, late, returned and not yet)."""
+    today = today or timezone.localdate()
+    specs = []
+    for spec in CAMPAIGNS:
+        first_due = min(due for due, _title, _form in spec["milestones"])
+        shift = (today - timedelta(days=20)) - first_due
+        new = dict(spec)
+        new["doc_number"] = _this_year(spec["doc_number"], today.year)
+        new["title"] = _this_year(spec["title"], today.year)
+        for key in ("issue_date", "period_start", "period_end"):
+            if spec.get(key):
+                new[key] = spec[key] + shift
+        new["milestones"] = [
+            (due + shift, _this_year(title, today.year), form)
+            for due, title, form in spec["milestones"]
+        ]
+        specs.append(new)
+    return specs
+
+
+def load_current_round(today: date | None = None) -> dict[str, Campaign]:
+    return _load_specs(current_round_specs(today))
+
+
+def current_round_campaigns(today: date | None = None) -> list[Campaign]:
+    numbers = [s["doc_number"] for s in current_round_specs(today)]
+    return list(Campaign.objects.filter(doc_number__in=numbers).order_by("pk"))
+
+
 def seed_campaigns() -> dict[str, Campaign]:
     """The seed notices already loaded, by document number (for the demo steps above)."""
     numbers = [spec["doc_number"] for spec in CAMPAIGNS]
@@ -224,4 +269,7 @@ def seed_campaigns() -> dict[str, Campaign]:
 
 def load(stdout: Any) -> None:
     campaigns = load_campaigns()
-    stdout.write(f"campaigns: {len(campaigns)} seed notices")
+    current = load_current_round()
+    stdout.write(
+        f"campaigns: {len(campaigns)} seed notices and this year's round of each ({len(current)})"
+    )
