@@ -23,6 +23,7 @@ from campaigns.models import (
     CampaignStatus,
     Milestone,
 )
+from campaigns.signals import milestone_opened
 from unions.models import Union
 from unionvol.scoping import subtree_q, union_of
 
@@ -70,14 +71,16 @@ def _save(obj: _Saved, *, exclude: Sequence[str] = ()) -> _Saved:
 
 # --- campaigns -------------------------------------------------------------------------------
 
+# The notice's editable fields, in the form's order: the form, the service and the demo
+# loader all read this one list.
 CAMPAIGN_FIELDS = (
     "doc_number",
     "title",
     "kind",
-    "body",
     "issue_date",
     "period_start",
     "period_end",
+    "body",
     "contact_person",
     "contact_phone",
     "contact_email",
@@ -156,6 +159,9 @@ def campaign_update(
     campaign.save()
     if addressees is not None:
         _set_addressees(campaign, addressees)
+        if campaign.status == CampaignStatus.PUBLISHED:  # a new addressee's reports are due too
+            for milestone in campaign.milestones.all():
+                milestone_opened.send(sender=Milestone, milestone=milestone)
     return campaign
 
 
@@ -165,12 +171,16 @@ _CAMPAIGN_NEXT = {
 }
 
 
+@transaction.atomic
 def campaign_transition(*, campaign: Campaign, action: str) -> Campaign:
     source, target = _CAMPAIGN_NEXT[action]
     if campaign.status != source:
         raise ValidationError(BAD_TRANSITION)
     campaign.status = target
     campaign.save(update_fields=["status", "updated_at"])
+    if target == CampaignStatus.PUBLISHED:
+        for milestone in campaign.milestones.all():
+            milestone_opened.send(sender=Milestone, milestone=milestone)
     return campaign
 
 
@@ -188,8 +198,12 @@ def campaign_mark_read(*, campaign: Campaign, user: Any) -> CampaignAddressee:
     return row
 
 
+@transaction.atomic
 def milestone_save(*, milestone: Milestone) -> Milestone:
-    return _save(milestone)
+    _save(milestone)
+    if milestone.campaign.status == CampaignStatus.PUBLISHED:
+        milestone_opened.send(sender=Milestone, milestone=milestone)
+    return milestone
 
 
 @transaction.atomic

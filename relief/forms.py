@@ -19,6 +19,7 @@ from relief.models import (
     Visit,
 )
 from unions.models import Union
+from unionvol.forms import IdNumberField, PhoneField
 from unionvol.idnumbers import validate_id_number, validate_phone
 from unionvol.uploads import IMAGE, clean_image, limit_text
 
@@ -84,6 +85,7 @@ class HardshipFileForm(CrispyMixin, forms.ModelForm):
             "family_members": forms.Textarea(attrs={"rows": 3}),
             "note": forms.Textarea(attrs={"rows": 2}),
         }
+        field_classes = {"id_number": IdNumberField, "phone": PhoneField}
 
     def __init__(self, *args: Any, union: Union, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -257,7 +259,7 @@ class WishForm(CrispyMixin, forms.ModelForm):
 class ClaimForm(CrispyMixin, forms.Form):
     submit_label = _("我来认领")
     name = forms.CharField(label=_("姓名"), max_length=40)
-    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    phone = PhoneField(label=_("联系电话"), required=False)
 
     def __init__(self, *args: Any, phone_required: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -239,7 +239,7 @@ def _fill(rows: Iterable[WarmthRow], path: str, apply: Any) -> None:
 
 
 def warmth_stats(
-    *, user: Any, union: Union, campaign: Campaign, aggregate: bool = False
+    *, user: Any | None, union: Union, campaign: Campaign, aggregate: bool = False
 ) -> WarmthStats:
     """The figures of the statistics sheet, for ``union`` (its subtree, as far as the
     user may see it) or one row per child union plus the union's own (本级) and 合计.
@@ -262,7 +262,11 @@ def warmth_stats(
     else:
         rows = [WarmthRow(label=union.name, path=scope)]
 
-    grants = ReliefGrant.objects.visible_to(user).within(union).filter(status=GrantStatus.APPROVED)
+    def seen(model: Any) -> Any:
+        # ``user=None``: the report's own figures, within the active scope.
+        return model.objects.all() if user is None else model.objects.visible_to(user)
+
+    grants = seen(ReliefGrant).within(union).filter(status=GrantStatus.APPROVED)
     for path, net in _net_by_file(grants.filter(campaign=campaign)):
         _fill(rows, path, lambda r, net=net: _add_grant(r, net, current=True))
     prev = grants.filter(
@@ -272,7 +276,7 @@ def warmth_stats(
         _fill(rows, path, lambda r, net=net: _add_grant(r, net, current=False))
 
     donations = (
-        Donation.objects.visible_to(user)
+        seen(Donation)
         .within(union)
         .filter(campaign=campaign)
         .values_list("union__path", "amount", "donors")
@@ -281,7 +285,7 @@ def warmth_stats(
         _fill(rows, path, lambda r, a=amount, d=donors: _add_donation(r, a, d))
 
     visits = (
-        Visit.objects.visible_to(user)
+        seen(Visit)
         .within(union)
         .filter(campaign=campaign)
         .values("union__path")

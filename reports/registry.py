@@ -1,7 +1,7 @@
 """The report forms (报表) of the seeds as classes in one registry.
 
-A form is identified by the same key as ``campaigns.models.ReportForm`` (the
-milestone's ``form``). To add one, subclass :class:`ReportForm` and decorate it
+A form is identified by the same key as ``campaigns.models.ReportSheet`` (the
+milestone's ``form``). To add one, subclass :class:`ReportSheet` and decorate it
 with :func:`register`.
 """
 
@@ -15,8 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reports.figures import Figures, figures_for, model_or_none
+from relief import selectors as relief_selectors
+from reports.figures import Figures, figures_for
+from service.figures import campaign_participations, counted_projects
+from service.models import ServiceTeam, TeamMember
+from unionvol.scoping import subtree_q
 from unionvol.xlsx import Column, SafeSheet, SafeWorkbook
+from volunteers.models import QuotaAllocation, Volunteer, VolunteerStatus
 
 AggregateRow = tuple[Any, dict[str, Any]]  # (union, data of that union)
 
@@ -27,7 +32,7 @@ NARRATIVE_TOO_LONG = gettext_lazy("%(label)s不能超过 %(limit)s 字（现有 
 PHOTOS_RANGE = gettext_lazy("请附 %(min)s—%(max)s 张活动图片（现有 %(count)s 张）。")
 
 
-class ReportForm:
+class ReportSheet:
     """Base class of a report form.
 
     Implementers set:
@@ -159,15 +164,15 @@ def _length_validator(label: str, limit: int) -> Callable[[str], None]:
     return check
 
 
-REGISTRY: dict[str, ReportForm] = {}
+REGISTRY: dict[str, ReportSheet] = {}
 
 
-def register(cls: type[ReportForm]) -> type[ReportForm]:
+def register(cls: type[ReportSheet]) -> type[ReportSheet]:
     REGISTRY[cls.identifier] = cls()
     return cls
 
 
-def get_form(identifier: str) -> ReportForm:
+def get_sheet(identifier: str) -> ReportSheet:
     return REGISTRY[identifier]
 
 
@@ -204,59 +209,36 @@ EMPTY_BLOCK = dict.fromkeys(DISPATCH_LABELS, "") | {
 
 
 def _dispatch_blocks(union: Any, campaign: Any, until: Any) -> list[dict[str, Any]]:
-    from django.db.models import Count, Q
-
-    project = model_or_none(
-        "campaigns.ServiceProject",
-        "team__union",
-        "team__campaign",
-        "name",
-        "period_start",
-        "leader_name",
-        "beneficiaries",
-    )
-    if project is None:
-        return []
-    qs = project.objects.filter(
-        team__union__path__startswith=union.path, team__campaign=campaign
-    ).select_related("team")
-    if model_or_none("campaigns.ServiceProject", "status") is not None:
-        qs = qs.exclude(status="proposed")  # only approved (or running / closed) projects
-    member = model_or_none("campaigns.TeamMember", "team")
-    participation = model_or_none("campaigns.Participation", "activity__project", "activity__date")
-    # Subqueries keep the counts independent of each other (no join fan-out).
-    from django.db.models import OuterRef, Subquery
+    """One block per counted project (service.figures: past proposal), its 人次 counted
+    as service.figures counts them (participations inside the campaign's period)."""
+    from django.db.models import Count, OuterRef, Subquery
     from django.db.models.functions import Coalesce
 
-    if member is not None:
-        qs = qs.annotate(
-            _size=Coalesce(
-                Subquery(
-                    member.objects.filter(team=OuterRef("team"))
-                    .order_by()
-                    .values("team")
-                    .annotate(n=Count("pk"))
-                    .values("n")[:1]
-                ),
-                0,
-            )
-        )
-    if participation is not None:
-        pfilter = Q(activity__project=OuterRef("pk"))
-        if until is not None:
-            pfilter &= Q(activity__date__lte=until)
-        qs = qs.annotate(
-            _times=Coalesce(
-                Subquery(
-                    participation.objects.filter(pfilter)
-                    .order_by()
-                    .values("activity__project")
-                    .annotate(n=Count("pk"))
-                    .values("n")[:1]
-                ),
-                0,
-            )
-        )
+    qs = counted_projects(campaign).filter(subtree_q(union, "team__union")).select_related("team")
+    # Subqueries keep the counts independent of each other (no join fan-out).
+    qs = qs.annotate(
+        _size=Coalesce(
+            Subquery(
+                TeamMember.objects.filter(team=OuterRef("team"))
+                .order_by()
+                .values("team")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+            0,
+        ),
+        _times=Coalesce(
+            Subquery(
+                campaign_participations(campaign, until)
+                .filter(activity__project=OuterRef("pk"))
+                .order_by()
+                .values("activity__project")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+            0,
+        ),
+    )
     blocks = []
     for p in qs.order_by("team__union__path", "team__name", "pk"):
         period = f"{p.period_start:%Y-%m-%d}"
@@ -288,7 +270,7 @@ def _dispatch_blocks(union: Any, campaign: Any, until: Any) -> list[dict[str, An
 
 
 @register
-class DispatchForm(ReportForm):
+class DispatchSheet(ReportSheet):
     identifier = "dispatch"
     short_title = "情况调度表"
     title = DISPATCH_TITLE
@@ -462,7 +444,7 @@ class DispatchForm(ReportForm):
 
 
 # --- forms written as one table: one row per union (aggregate) --------------------
-class TableForm(ReportForm):
+class TableSheet(ReportSheet):
     """A form whose aggregate is a table: one row per union plus 合计."""
 
     columns: ClassVar[list[tuple[str, str, float]]] = []  # (key, label, width)
@@ -538,7 +520,7 @@ FIGURE_COLUMNS = [
 
 
 @register
-class PlanForm(TableForm):
+class PlanSheet(TableSheet):
     """分队组建及全年活动计划 (seed 002)."""
 
     identifier = "plan"
@@ -559,14 +541,13 @@ class PlanForm(TableForm):
         from django.db.models import Count
 
         data = super().prefill(union, milestone)
-        team = model_or_none("campaigns.ServiceTeam", "union", "campaign", "name")
         teams = []
-        if team is not None:
-            qs = team.objects.filter(
-                union__path__startswith=union.path, campaign=milestone.campaign
-            ).order_by("union__path", "name")
-            if model_or_none("campaigns.TeamMember", "team"):
-                qs = qs.annotate(_n=Count("members"))
+        qs = (
+            ServiceTeam.objects.filter(subtree_q(union, "union"), campaign=milestone.campaign)
+            .order_by("union__path", "name")
+            .annotate(_n=Count("members"))
+        )
+        if True:
             for t in qs:
                 teams.append(
                     {
@@ -585,7 +566,7 @@ class PlanForm(TableForm):
 
 
 @register
-class TypicalForm(ReportForm):
+class TypicalSheet(ReportSheet):
     """典型材料 (seed 003): ≤ 2,000 characters and 2–3 high-resolution photos."""
 
     identifier = "typical"
@@ -635,7 +616,7 @@ class TypicalForm(ReportForm):
 
 
 @register
-class SummaryForm(TableForm):
+class SummarySheet(TableSheet):
     """活动总结 / 全年总结: a narrative and the figures of the period."""
 
     identifier = "summary"
@@ -666,7 +647,7 @@ class SummaryForm(TableForm):
 
 
 @register
-class WarmthStatsForm(TableForm):
+class WarmthStatsSheet(TableSheet):
     """送温暖活动统计表 (seed 004). Figures from relief records when that app has them."""
 
     identifier = "warmth_stats"
@@ -711,30 +692,13 @@ class WarmthStatsForm(TableForm):
         return f"{year}年{self.title}" if year else str(self.title)
 
 
-class _System:
-    """The reporting system itself: live figures of a union's subtree, unrestricted."""
-
-    is_superuser = True
-    is_active = True
-    is_authenticated = True
-    pk = None
-
-
-SYSTEM = _System()
 WARMTH_KEYS = ("aided", "amount_wan", "donations", "visits", "prev_people", "prev_amount")
 
 
 def _warmth_stats(union: Any, campaign: Any) -> dict[str, Any]:
-    """Delegates to relief.selectors.warmth_stats when the relief app provides it."""
+    """The statistics sheet's figures of ``union``, from relief (within the active scope)."""
     empty: dict[str, Any] = dict.fromkeys(WARMTH_KEYS, 0)
-    try:
-        from relief import selectors as relief_selectors
-    except ImportError:  # pragma: no cover - relief not installed
-        return empty
-    builder = getattr(relief_selectors, "warmth_stats", None)
-    if builder is None:  # pragma: no cover
-        return empty
-    stats = builder(user=SYSTEM, union=union, campaign=campaign)
+    stats = relief_selectors.warmth_stats(user=None, union=union, campaign=campaign)
     row = stats.rows[0] if stats.rows else None
     out = {k: _plain_number(getattr(row, k, 0)) for k in WARMTH_KEYS} if row else empty
     out["year"] = stats.year
@@ -742,11 +706,7 @@ def _warmth_stats(union: Any, campaign: Any) -> dict[str, Any]:
 
 
 def _warmth_year(campaign: Any) -> int:
-    try:
-        from relief.selectors import campaign_year
-    except ImportError:  # pragma: no cover
-        return campaign.issue_date.year
-    return campaign_year(campaign)
+    return relief_selectors.campaign_year(campaign)
 
 
 def _plain_number(value: Any) -> Any:
@@ -756,7 +716,7 @@ def _plain_number(value: Any) -> Any:
 
 
 @register
-class QuotaForm(TableForm):
+class QuotaSheet(TableSheet):
     """名额分配表 (seed 001 附件1)."""
 
     identifier = "quota"
@@ -767,17 +727,13 @@ class QuotaForm(TableForm):
 
     def prefill(self, union: Any, milestone: Any) -> dict[str, Any]:
         data = super().prefill(union, milestone)
-        quota = model_or_none("campaigns.QuotaAllocation", "union", "campaign", "quota")
-        rows = []
-        if quota is not None:
-            qs = (
-                quota.objects.filter(
-                    campaign=milestone.campaign, union__path__startswith=union.path
-                )
-                .select_related("union")
-                .order_by("order", "pk")
-            )
-            rows = [{"union": q.union.name, "quota": q.quota, "note": q.note} for q in qs]
+        qs = (
+            QuotaAllocation.objects.filter(campaign=milestone.campaign)
+            .filter(subtree_q(union, "union"))
+            .select_related("union")
+            .order_by("order", "pk")
+        )
+        rows = [{"union": q.union.name, "quota": q.quota, "note": q.note} for q in qs]
         data["quotas"] = rows
         return data
 
@@ -805,14 +761,15 @@ ROSTER_COLUMNS = [
 def _volunteer_rows(union: Any, campaign: Any, *, volunteer_id: int | None = None) -> list[dict]:
     from unionvol.idnumbers import mask_id_number
 
-    volunteer = model_or_none("volunteers.Volunteer", "union", "name", "id_number")
-    if volunteer is None:
-        return []
-    qs = volunteer.objects.filter(union__path__startswith=union.path).order_by("union__path", "pk")
+    # The roster of a campaign is its approved volunteers (the ones the chain accepted).
+    qs = (
+        Volunteer.objects.filter(subtree_q(union, "union"), campaign=campaign)
+        .filter(status=VolunteerStatus.APPROVED)
+        .order_by("union__path", "pk")
+        .prefetch_related("specialties")
+    )
     if volunteer_id is not None:
         qs = qs.filter(pk=volunteer_id)
-    if model_or_none("volunteers.Volunteer", "specialties"):
-        qs = qs.prefetch_related("specialties")
     rows = []
     for v in qs:
         specialties = (
@@ -841,7 +798,7 @@ def _display(obj: Any, name: str) -> str:
 
 
 @register
-class RosterForm(TableForm):
+class RosterSheet(TableSheet):
     """服务帮扶志愿者花名册 (seed 001 附件3). ID numbers are masked."""
 
     identifier = "roster"
@@ -859,7 +816,7 @@ class RosterForm(TableForm):
 
 
 @register
-class RegistrationForm(ReportForm):
+class RegistrationSheet(ReportSheet):
     """工会服务帮扶志愿者登记表 (seed 001 附件2): one block per volunteer."""
 
     identifier = "registration"

@@ -1,18 +1,18 @@
 from django.contrib import admin
-from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import XLSX
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
 from unions.models import Membership, Union
 from unions.resources import UnionResource
+from unionvol.admin_xlsx import SafeImportExportMixin
 
 
 @admin.register(Union)
-class UnionAdmin(ImportExportMixin, TreeAdmin):
+class UnionAdmin(SafeImportExportMixin, TreeAdmin):
+    """The union tree's xlsx import/export: the upload validator in, formula-safe out."""
+
     form = movenodeform_factory(Union)
     resource_classes = [UnionResource]
-    formats = [XLSX]
     list_display = ("name", "code", "kind", "contact_person", "contact_phone", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "short_name", "code")

@@ -14,6 +14,8 @@ def membership(request: HttpRequest) -> dict[str, Any]:
     member = membership_of(user) if user is not None else None
     return {
         "membership": member,
-        "site_name": settings.UNIONVOL["SITE_NAME"],
+        # Not "site_name": Django's auth views (login, logout, password reset) put the
+        # request's host under that name into their context, which would win here.
+        "product_name": settings.UNIONVOL["SITE_NAME"],
         "nav_items": nav_items(request),
     }

@@ -2,6 +2,11 @@
 
 Validation is python-stdnum's ``stdnum.cn.ric`` (length, check digit, real birth
 date, known area code). Numbers are stored upper-case and shown masked.
+
+Numbers arrive pasted from WeChat, Word and Excel, typed with a Chinese input method:
+both normalisers first fold full-width digits and letters (１２３, ｘ), drop every kind
+of space (the ideographic U+3000, the non-breaking U+00A0, zero-width marks) and only
+then are the numbers checked.
 """
 
 from __future__ import annotations
@@ -28,8 +33,22 @@ MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 LANDLINE_RE = re.compile(r"^0[0-9]{2,3}-?[0-9]{7,8}(-[0-9]{1,6})?$")
 
 
+# Full-width ASCII (U+FF01–U+FF5E) to ASCII; NFKC would also turn ① or ² into digits.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+# Whitespace plus the invisible marks a paste brings along (\s misses these).
+_SPACES_RE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
+# Hyphens, dashes and minus signs a phone number may be written with.
+_DASHES_RE = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\u30fc-]+")
+_MOBILE_WITH_PREFIX_RE = re.compile(r"^(?:\+86|0086)?(1[3-9][0-9]{9})$")
+
+
+def _fold(value: object) -> str:
+    return _SPACES_RE.sub("", str(value or "").translate(_FULL_WIDTH))
+
+
 def normalize_id_number(value: str) -> str:
-    return re.sub(r"\s+", "", str(value or "")).upper()
+    """'２１０２ ０２…１２１ｘ' → '210202…121X': no spaces, ASCII digits, upper-case X."""
+    return _fold(value).upper()
 
 
 def _area_known(number: str) -> bool:
@@ -89,13 +108,35 @@ def mask_id_number(number: str) -> str:
 
 
 def normalize_phone(value: str) -> str:
-    return re.sub(r"[\s()（）]", "", str(value or "")).replace("—", "-").replace("－", "-")
+    """A mobile number becomes its 11 digits ('+86 138-1234-5678' → '13812345678'); a
+    landline keeps its digits, with a hyphen only where a space or dash separated area
+    code, number and extension ('(0411)８２６１０４２１' → '041182610421', '0411 8261
+    0421' → '0411-82610421'). What is no phone number comes back folded but otherwise
+    as it came, for the check to refuse."""
+    text = re.sub(r"[()（）]", "", str(value or "").translate(_FULL_WIDTH))
+    # Spaces and dashes separate groups of digits: '0411 8261-0421'.
+    phone = re.sub(r"-+", "-", _SPACES_RE.sub("-", _DASHES_RE.sub("-", text))).strip("-")
+    digits = phone.replace("-", "")
+    mobile = _MOBILE_WITH_PREFIX_RE.fullmatch(digits)
+    if mobile:
+        return mobile.group(1)
+    area, *groups = phone.split("-")
+    if groups and re.fullmatch(r"0[0-9]{2,3}", area):
+        # '0411-8261-0421' is one local number written in groups: join groups until
+        # it has its 7 or 8 digits; what follows is the extension.
+        local = groups.pop(0)
+        while groups and len(local) < 7:
+            local += groups.pop(0)
+        landline = "-".join([area, local, *groups])
+        if LANDLINE_RE.fullmatch(landline):
+            return landline
+    if re.fullmatch(r"0[0-9]{9,11}", digits):
+        return digits  # grouped some other way ('04118261 0421'): the digits still fit
+    return phone
 
 
 def validate_phone(value: str) -> str:
     phone = normalize_phone(value)
-    if phone.startswith("+86"):
-        phone = phone[3:]
     if MOBILE_RE.fullmatch(phone) or LANDLINE_RE.fullmatch(phone):
         return phone
     raise ValidationError(PHONE_INVALID, code="phone")

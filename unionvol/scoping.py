@@ -179,9 +179,13 @@ def no_scope() -> Iterator[Scope | None]:
 
 
 def subtree_q(union: Any, lookup: str = "") -> Q:
-    """Rows whose union (reached by ``lookup``) is ``union`` or below it: one prefix match."""
+    """Rows whose union (reached by ``lookup``) is ``union`` or below it: one prefix match.
+
+    ``union`` may also be a tree path (a string), for the figures that group by path.
+    """
+    path = union if isinstance(union, str) else union.path
     field = f"{lookup}__path__startswith" if lookup else "path__startswith"
-    return Q(**{field: union.path})
+    return Q(**{field: path})
 
 
 def role_q(user: Any, lookup: str, *, own: tuple[str, ...], subtree: tuple[str, ...]) -> Q | None:

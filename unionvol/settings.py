@@ -203,6 +203,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
+# --- Spreadsheet imports (unionvol.uploads) ------------------------------------
+# Data rows one import may hold, and the seconds allowed to check and read them;
+# keep the time well under the server's worker timeout (gunicorn: 30 s).
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20000)
+IMPORT_MAX_SECONDS = env_int("IMPORT_MAX_SECONDS", 20)
+if IMPORT_MAX_ROWS < 1 or IMPORT_MAX_SECONDS < 1:
+    raise ImproperlyConfigured("IMPORT_MAX_ROWS and IMPORT_MAX_SECONDS must be at least 1.")
+
 # --- Cache ------------------------------------------------------------------
 # A table in the main database: shared by every app server (rate limits, dashboard
 # figures) with no extra server to run. Tests use a per-process memory cache.

@@ -10,10 +10,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, CampaignStatus
 from unions.models import Union
 from unions.selectors import union_choices
-from unionvol.idnumbers import ID_INVALID_LENGTH, normalize_id_number
+from unionvol.forms import IdNumberField, PhoneField
 from unionvol.uploads import IMAGE, XLSX, clean_image, limit_text
 from volunteers.models import ApprovalDecision, Gender, Specialty, Volunteer
 from volunteers.selectors import recruiting_campaigns
@@ -37,6 +37,10 @@ MODEL_FIELDS = [
 ]
 CONSENT_REQUIRED = _("请阅读并同意个人信息处理说明后再提交。")
 
+NO_CAMPAIGN_CHOSEN = _(
+    "请选择本志愿者所属的招募通知；确实不属于任何招募通知时，请勾选下方的确认项。"
+)
+
 
 def _model_fields() -> dict[str, forms.Field]:
     fields = forms.fields_for_model(
@@ -48,11 +52,10 @@ def _model_fields() -> dict[str, forms.Field]:
             "resume": forms.Textarea(attrs={"rows": 4}),
             "application": forms.Textarea(attrs={"rows": 3}),
         },
+        field_classes={"id_number": IdNumberField, "phone": PhoneField},
     )
     fields["specialties"].queryset = Specialty.objects.all()
     fields["phone"].required = True
-    fields["id_number"].max_length = 30  # normalised (spaces removed) before the real check
-    fields["id_number"].widget.attrs.update({"maxlength": 30, "autocomplete": "off"})
     fields["id_number"].help_text = _("18位，最后一位可以是X；性别和出生日期按号码自动识别。")
     return fields
 
@@ -92,11 +95,21 @@ class VolunteerForm(forms.Form):
             self.fields["union"] = forms.ModelChoiceField(
                 label=_("登记工会"), queryset=union_choices(user=user)
             )
+            campaigns = recruiting_campaigns(user=user)
             self.fields["campaign"] = forms.ModelChoiceField(
                 label=_("招募通知"),
-                queryset=recruiting_campaigns(user=user),
+                queryset=campaigns,
                 required=False,
-                empty_label=_("（不属于招募通知）"),
+                empty_label=_("（请选择招募通知）"),
+            )
+            # The registration starts from its notice: the one open recruiting campaign is
+            # the default; registering outside every notice is a deliberate, ticked choice.
+            open_ones = list(campaigns.filter(status=CampaignStatus.PUBLISHED)[:2])
+            self.open_campaigns = len(open_ones)
+            if len(open_ones) == 1:
+                self.initial.setdefault("campaign", open_ones[0].pk)
+            self.fields["no_campaign"] = forms.BooleanField(
+                label=_("本志愿者不属于任何招募通知"), required=False
             )
         else:
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
@@ -149,7 +162,7 @@ class VolunteerForm(forms.Form):
             extra += [
                 Div(
                     Div("union", css_class="col-md-6"),
-                    Div("campaign", css_class="col-md-6"),
+                    Div("campaign", "no_campaign", css_class="col-md-6"),
                     css_class="row",
                 )
             ]
@@ -161,11 +174,16 @@ class VolunteerForm(forms.Form):
         )
         self.helper.add_input(Submit("submit", _("保存") if instance else _("提交登记")))
 
-    def clean_id_number(self) -> str:
-        value = normalize_id_number(self.cleaned_data.get("id_number", ""))
-        if len(value) > 18:
-            raise ValidationError(ID_INVALID_LENGTH, code="id_length")
-        return value
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            "campaign" in self.fields
+            and getattr(self, "open_campaigns", 0)
+            and not data.get("campaign")
+            and not data.get("no_campaign")
+        ):
+            self.add_error("campaign", NO_CAMPAIGN_CHOSEN)
+        return data
 
     def clean_photo(self) -> Any:
         upload = self.cleaned_data.get("photo")
@@ -176,7 +194,11 @@ class VolunteerForm(forms.Form):
         return clean_image(upload)
 
     def service_data(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.cleaned_data.items() if k not in ("union", "campaign")}
+        data = {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k not in ("union", "campaign", "no_campaign")
+        }
         data.pop("version", None)
         return data
 
@@ -219,10 +241,7 @@ class BulkApproveForm(forms.Form):
 
 
 class SearchIdForm(forms.Form):
-    id_number = forms.CharField(label=_("身份证号"), max_length=30)
-
-    def clean_id_number(self) -> str:
-        return normalize_id_number(self.cleaned_data["id_number"])
+    id_number = IdNumberField(label=_("身份证号"))
 
 
 class ImportUploadForm(forms.Form):
@@ -291,8 +310,6 @@ class PublicApplyForm(forms.Form):
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", _("提交报名")))
-
-    clean_id_number = VolunteerForm.clean_id_number
 
     def service_data(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k not in ("union", "consent")}

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -48,7 +49,6 @@ ID_AS_NUMBER = gettext_lazy(
     "请把该列设为文本格式后重新填写。"
 )
 
-MAX_ROWS = 20000
 HEADER_SCAN_ROWS = 10
 LABELS = {
     "序号": "seq",
@@ -189,9 +189,11 @@ def read_roster(
         for number, row in enumerate(rows[header_index + 1 :], start=header_index + 2)
         if any(_text(c) for c in row)
     ]
-    if len(data_rows) > MAX_ROWS:
+    if len(data_rows) > settings.IMPORT_MAX_ROWS:
         raise ValidationError(
-            TOO_MANY_ROWS, code="too_many", params={"rows": len(data_rows), "limit": MAX_ROWS}
+            TOO_MANY_ROWS,
+            code="too_many",
+            params={"rows": len(data_rows), "limit": settings.IMPORT_MAX_ROWS},
         )
     if not data_rows:
         raise ValidationError(NOTHING_TO_IMPORT, code="empty")

@@ -81,5 +81,6 @@ def test_wrong_password_is_refused_in_chinese(page: Any, live_server: Any, tree:
 def test_pages_open_without_login_redirect_to_login(page: Any, live_server: Any, db: Any) -> None:
     page.goto(f"{live_server.url}/unions/")
     assert page.url.startswith(f"{live_server.url}/accounts/login/?next=/unions/")
-    assert page.locator("h1").inner_text().strip() == "登录"
+    assert page.locator("h1").inner_text().strip() == "工会志愿服务管理平台"
+    assert page.locator("h2").inner_text().strip() == "登录"
     assert page.csp_violations == []

@@ -6,7 +6,7 @@ from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
-from campaigns.models import Campaign, Milestone, ReportForm
+from campaigns.models import Campaign, Milestone, SheetKind
 from service.models import (
     Activity,
     ActivityPhoto,
@@ -59,10 +59,10 @@ def make_team(union: Union, campaign: Campaign | None = None, **kwargs: Any) -> 
 def add_members(team: ServiceTeam, volunteers: int = 0, cadres: int = 0) -> list[TeamMember]:
     rows = []
     for _ in range(volunteers):
-        v = make_approved_volunteer(team.union)
+        v = make_approved_volunteer(team.union, campaign=team.campaign)
         rows.append(TeamMember.objects.create(team=team, volunteer=v, role=TeamRole.VOLUNTEER))
     for _ in range(cadres):
-        v = make_approved_volunteer(team.union)
+        v = make_approved_volunteer(team.union, campaign=team.campaign)
         rows.append(TeamMember.objects.create(team=team, volunteer=v, role=TeamRole.CADRE))
     return rows
 
@@ -107,7 +107,7 @@ def _milestone(union: Union) -> Milestone:
     return Milestone.objects.create(
         campaign=make_campaign(union),
         title="情况调度表",
-        form=ReportForm.DISPATCH,
+        form=SheetKind.DISPATCH,
         due_date=date(2026, 6, 30),
     )
 

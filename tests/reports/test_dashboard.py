@@ -99,7 +99,7 @@ def test_dashboard_query_count_is_the_same_for_3_and_30_unions(
     _grow(tree, campaign, dispatch_ms, 3, 30)
     large = _count(client, url)
     assert small == large
-    assert large <= 26
+    assert large <= 28  # figures: 1 volunteers + 4 service + 3 relief queries, any number of unions
     assert client.get(url).content.decode().count("新增工会") >= 30
 
 

@@ -100,7 +100,7 @@ def test_aggregate_and_campaign_workbooks_through_jobs(
     page = client.get(resp.url).content.decode()
     assert "下载" in page
     assert 'http-equiv="refresh"' not in page
-    download = client.get(f"/reports/exports/{job.pk}/download/")
+    download = client.get(f"/exports/{job.pk}/download/")
     assert download.status_code == 200
     wb = load_workbook(read(download))
     texts = _texts(wb)
@@ -111,21 +111,21 @@ def test_aggregate_and_campaign_workbooks_through_jobs(
     for label in _seed_labels():
         assert label in texts
     # an outsider cannot fetch someone else's job
-    assert client_as(admin_b).get(f"/reports/exports/{job.pk}/download/").status_code == 404
+    assert client_as(admin_b).get(f"/exports/{job.pk}/download/").status_code == 404
 
     client = client_as(issuer_reviewer)
     resp = client.post(url, {"kind": "campaign", "union": tree.city.pk})
     assert resp.status_code == 302
     job = ExportJob.objects.latest("pk")
     assert job.status == ExportStatus.DONE
-    wb = load_workbook(read(client.get(f"/reports/exports/{job.pk}/download/")))
+    wb = load_workbook(read(client.get(f"/exports/{job.pk}/download/")))
     names = wb.sheetnames
     assert any("情况调度表" in n for n in names)
     assert any("总结" in n for n in names)
     assert "报送完成情况" in names
     matrix = _texts(wb)
     assert "逾期报送（1天）" in matrix
-    assert AuditEvent.objects.filter(action="export", object_type="reports.ExportJob").count() >= 2
+    assert AuditEvent.objects.filter(action="export", object_type="unionvol.ExportJob").count() >= 2
 
 
 def test_large_jobs_wait_for_the_worker(
@@ -140,12 +140,12 @@ def test_large_jobs_wait_for_the_worker(
     assert job.status == ExportStatus.PENDING
     page = client.get(resp.url).content.decode()
     assert 'http-equiv="refresh"' in page
-    assert client.get(f"/reports/exports/{job.pk}/download/").status_code == 404
+    assert client.get(f"/exports/{job.pk}/download/").status_code == 404
     call_command("run_export_jobs", "--once")
     job.refresh_from_db()
     assert job.status == ExportStatus.DONE
     assert job.progress == 100
-    resp = client.get(f"/reports/exports/{job.pk}/download/")
+    resp = client.get(f"/exports/{job.pk}/download/")
     assert resp.status_code == 200
     drain(resp)
 

@@ -107,7 +107,7 @@ def test_certificate_page_and_pdf(team: Any, clerk_g: Any, client: Any) -> None:
     assert pdf["Cache-Control"] == "no-store"
     assert (
         AuditEvent.objects.filter(
-            action=AuditAction.EXPORT, object_type="campaigns.Certificate"
+            action=AuditAction.EXPORT, object_type="service.Certificate"
         ).count()
         == 2
     )

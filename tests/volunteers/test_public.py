@@ -7,7 +7,7 @@ import pytest
 from tests.factories import make_id_number, make_volunteer
 from tests.volunteers.conftest import form_data
 from volunteers.models import ApprovalStep, Volunteer
-from volunteers.views import APPLY_LIMIT
+from volunteers.views.common import APPLY_LIMIT
 
 pytestmark = pytest.mark.django_db
 

@@ -157,7 +157,7 @@ def test_a_big_roster_is_built_by_the_export_worker_not_the_web_request(
 
     from tests.factories import drain
     from unionvol.models import ExportJob, ExportStatus
-    from volunteers import views
+    from volunteers.views import quotas as views
 
     settings.MEDIA_ROOT = tmp_path
     monkeypatch.setattr(views, "ROSTER_INLINE_LIMIT", 2)
@@ -172,7 +172,7 @@ def test_a_big_roster_is_built_by_the_export_worker_not_the_web_request(
     call_command("run_export_jobs", "--once")
     job.refresh_from_db()
     assert job.status == ExportStatus.DONE, job.error
-    download = client.get(f"/reports/exports/{job.pk}/download/")
+    download = client.get(f"/exports/{job.pk}/download/")
     assert download.status_code == 200
     sheet = load_workbook(io.BytesIO(drain(download))).active
     assert sheet["A1"].value == "服务帮扶志愿者花名册"

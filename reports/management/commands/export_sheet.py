@@ -104,11 +104,9 @@ class Command(SystemCommand):
         """roster / quota / registration of one union: the volunteers app's own sheets."""
         if options["aggregate"] or form_id not in ("roster", "quota", "registration"):
             return None
-        try:
-            from volunteers.exports import build_sheet
-        except ImportError:  # pragma: no cover - volunteers app without sheets
-            return None
         from django.core.exceptions import ValidationError
+
+        from volunteers.exports import build_sheet
 
         volunteer = None
         if options["volunteer"] is not None:

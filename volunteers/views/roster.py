@@ -1,0 +1,85 @@
+"""Volunteers views: roster."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView
+
+from unionvol.audit import audit
+from unionvol.capabilities import Capability
+from unionvol.models import AuditAction
+from unionvol.scoping import ScopedViewMixin, has_capability
+from volunteers import selectors
+from volunteers.filters import RosterFilter
+from volunteers.forms import (
+    SearchIdForm,
+)
+from volunteers.models import Volunteer
+
+
+class RosterView(ScopedViewMixin, ListView):
+    model = Volunteer
+    template_name = "volunteers/roster.html"
+    paginate_by = 50
+    context_object_name = "volunteers"
+
+    def get_queryset(self) -> QuerySet[Volunteer]:
+        base = selectors.volunteer_list(user=self.request.user)
+        self.filterset = RosterFilter(
+            self.request.GET or None, queryset=base, user=self.request.user
+        )
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return base.none()
+        qs = self.filterset.qs
+        if not self.request.GET.get("sort"):
+            qs = qs.order_by("-registered_at", "-pk")
+        return qs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx["filter"] = self.filterset
+        ctx["search_form"] = SearchIdForm()
+        ctx["can_edit"] = has_capability(user, Capability.EDIT)
+        ctx["can_export"] = has_capability(user, Capability.EXPORT)
+        ctx["can_review"] = has_capability(user, Capability.REVIEW)
+        ctx["recruiting"] = list(selectors.recruiting_campaigns(user=user)[:5])
+        ctx["breadcrumbs"] = [(_("志愿者"), None)]
+        return ctx
+
+
+class SearchIdView(ScopedViewMixin, View):
+    """Find a volunteer by full ID number: POST only, so the number is never in a URL."""
+
+    model = Volunteer
+    http_method_names = ["post"]
+    write_capability = Capability.VIEW
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = SearchIdForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("请输入身份证号码。"))
+            return redirect("volunteers:roster")
+        found = (
+            Volunteer.objects.visible_to(request.user)
+            .filter(id_number=form.cleaned_data["id_number"])
+            .first()
+        )
+        audit(
+            user=request.user,
+            action=AuditAction.SEARCH_ID,
+            target=found,
+            what="" if found else "volunteers.Volunteer",
+            rows=1 if found else 0,
+        )
+        if found is None:
+            messages.warning(request, _("在您的管理范围内没有找到该身份证号码。"))
+            return redirect("volunteers:roster")
+        return redirect(found)
