@@ -401,12 +401,12 @@ class SafeSheet:
         dims = ws.row_dimensions
         count = 0
         row_index = self.rows_written
-        width = len(columns)
+        n_columns = len(columns)
         for values in data:
             row_index += 1
             height = 0.0
-            if len(values) < width:  # the reused cells must not keep the last row's values
-                values = [*values, *([None] * (width - len(values)))]
+            if len(values) < n_columns:  # the reused cells must not keep the last row's values
+                values = [*values, *([None] * (n_columns - len(values)))]
             for (cell, text, fit, width, wrap, size), value in zip(columns, values, strict=False):
                 cls = value.__class__
                 if cls is str:  # the common case, inlined: what safe_value does to a str

@@ -294,6 +294,20 @@ def test_a_short_streamed_row_leaves_the_rest_of_its_cells_empty() -> None:
     assert not any(rows[1][1:])
 
 
+@pytest.mark.parametrize("last_width", [8.5, 2])
+def test_a_short_streamed_row_is_padded_to_the_column_count_whatever_the_widths(
+    last_width: float,
+) -> None:
+    # The padding once read the last column's width instead of the column count: a
+    # fractional width raised TypeError, a narrow one left the previous row's values.
+    wb = SafeWorkbook()
+    columns = [Column("a", 10), Column("b", 10), Column("c", 10), Column("d", last_width)]
+    sheet = wb.add_sheet("x", columns)
+    sheet.rows([["1", "2", "3", "4"], ["5"], ["6", "7"]])
+    rows = list(saved(wb).active.iter_rows(values_only=True))
+    assert rows == [("1", "2", "3", "4"), ("5", None, None, None), ("6", "7", None, None)]
+
+
 def test_values_are_never_formulas_in_any_path() -> None:
     wb = SafeWorkbook()
     sheet = wb.add_sheet("x", [Column("a", 10), Column("b", 10)])
