@@ -30,7 +30,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 from xml.parsers import expat
 
 from django.conf import settings
@@ -200,7 +200,7 @@ def _check_dimension(ref: str, limits: ImportLimits) -> None:
         )
 
 
-def _refuse_dtd(*args: Any) -> None:
+def _refuse_dtd(*args: Any) -> NoReturn:
     raise ValidationError(NOT_XLSX, code="not_xlsx")
 
 

@@ -511,7 +511,7 @@ class SafeSheet:
         )
         margins = ws.page_margins
         room_w = paper_w - (margins.left + margins.right) * 72
-        room_h = paper_h - (margins.top + margins.bottom) * 72
+        room_h: float = paper_h - (margins.top + margins.bottom) * 72
         sheet_w = sum(self._px_width(c) for c in range(1, self.width + 1)) / _PX_PER_PT
         scale = min(1.0, room_w / sheet_w) if sheet_w else 1.0
         return room_h / scale
