@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.template.defaultfilters import pprint
 from django.views.debug import SafeExceptionReporterFilter
 
@@ -45,7 +45,7 @@ class MaskingExceptionReporterFilter(SafeExceptionReporterFilter):
         from unionvol.audit import mask_ids
 
         params = super().get_post_parameters(request)
-        if not params:
+        if not isinstance(params, QueryDict) or not params:
             return params
         masked = params.copy()
         for key in list(masked):

@@ -10,8 +10,9 @@ page shows cannot be completed into a number.
 
 A number can also be learnt by confirming guesses, so the lookups that answer "is this
 the number?" are limited too: searching by ID number is for holders only, within their
-subtree, rate-limited and audited; every form that takes an ID number counts against
-a per-user limit (:func:`id_lookup_allowed`).
+subtree, rate-limited and audited; the staff forms that take a new ID number (and may
+answer "already registered") count against a per-user limit (:func:`id_lookup_allowed`).
+The mask itself is :func:`unionvol.idnumbers.mask_id_number`, the one mask of every app.
 """
 
 from __future__ import annotations
