@@ -22,6 +22,7 @@ from service.models import ServiceTeam, TeamMember
 from unionvol.scoping import subtree_q
 from unionvol.xlsx import Column, SafeSheet, SafeWorkbook
 from volunteers.models import QuotaAllocation, Volunteer, VolunteerStatus
+from volunteers.privacy import id_column
 
 AggregateRow = tuple[Any, dict[str, Any]]  # (union, data of that union)
 
@@ -814,8 +815,9 @@ ROSTER_COLUMNS = [
 
 
 def _volunteer_rows(union: Any, campaign: Any, *, volunteer_id: int | None = None) -> list[dict]:
-    from unionvol.idnumbers import mask_id_number
-
+    # A submission goes up the tree and is read there by people who hold no right to
+    # full numbers: its ID column is always masked, whoever fills it in.
+    id_text = id_column(full=False)
     # The roster of a campaign is its approved volunteers (the ones the chain accepted).
     qs = (
         Volunteer.objects.filter(subtree_q(union, "union"), campaign=campaign)
@@ -834,7 +836,7 @@ def _volunteer_rows(union: Any, campaign: Any, *, volunteer_id: int | None = Non
             {
                 "name": v.name,
                 "gender": _display(v, "gender"),
-                "id_number": mask_id_number(v.id_number),
+                "id_number": id_text(v.id_number),
                 "workplace": getattr(v, "workplace", ""),
                 "political_status": _display(v, "political_status"),
                 "identity": _display(v, "identity"),

@@ -270,10 +270,13 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
     SILENCED_SYSTEM_CHECKS: list[str] = []
 
+# ID numbers are masked in every log line and error report (unionvol/redaction.py).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "unionvol.redaction.MaskingExceptionReporterFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"masked": {"()": "unionvol.redaction.MaskingFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "masked"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -34,7 +34,12 @@ from volunteers.models import (
     Volunteer,
     VolunteerStatus,
 )
-from volunteers.services import _check_campaign, _check_can_edit, approval_chain
+from volunteers.services import (
+    _check_campaign,
+    _check_can_edit,
+    approval_chain,
+    identity_change_restarts,
+)
 from volunteers.vocabulary import gender_code_of, identity_of, political_status_of
 
 NO_HEADER = gettext_lazy(
@@ -44,6 +49,10 @@ TOO_MANY_ROWS = gettext_lazy("行数过多（%(rows)s 行），一次最多导�
 NOTHING_TO_IMPORT = gettext_lazy("文件中没有可导入的数据行。")
 HAS_ERRORS = gettext_lazy("文件中有错误，未导入任何数据。请修改后重新上传。")
 DUPLICATE_RACE = gettext_lazy("导入期间有人登记了相同的身份证号码，未导入任何数据，请重新预览。")
+IMPORT_RENAMES_APPROVED = gettext_lazy(
+    "该身份证号码的志愿者已通过审核（或正在上级审批），导入不能更改其姓名。"
+    "如需更改，请在其登记表的编辑页面修改，登记表将重新审批。"
+)
 
 ID_AS_NUMBER = gettext_lazy(
     "身份证号码被存成了数字（Excel 只保留15位有效数字，末位会丢失）。"
@@ -376,6 +385,11 @@ def _match_existing(
                 row.changes.append(str(labels[key]))
         if sorted(s.name for s in volunteer.specialties.all()) != row.specialties:
             row.changes.append(str(labels["specialties"]))
+        if volunteer.name != row.values["name"] and identity_change_restarts(volunteer):
+            # Another name is another person to the approvals: that goes through the
+            # edit page, which sends the registration back to the first level.
+            report.errors.append(RowError(row.row, "", str(IMPORT_RENAMES_APPROVED)))
+            continue
         (report.updates if row.changes else report.unchanged).append(row)
 
 
