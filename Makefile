@@ -56,7 +56,8 @@ format: $(STAMP)
 
 check-deploy: $(STAMP)
 	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))') \
-	  ALLOWED_HOSTS=unionvol.example.org $(PY) manage.py check --deploy --fail-level WARNING
+	  ALLOWED_HOSTS=unionvol.example.org SITE_URL=https://unionvol.example.org \
+	  $(PY) manage.py check --deploy --fail-level WARNING
 
 ## backup: copy the database named by DATABASE_URL to backups/ (or FILE=path); SQLite or PostgreSQL
 backup: $(STAMP)

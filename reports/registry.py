@@ -22,6 +22,7 @@ from service.models import ServiceTeam, TeamMember
 from unionvol.scoping import subtree_q
 from unionvol.xlsx import Column, SafeSheet, SafeWorkbook
 from volunteers.models import QuotaAllocation, Volunteer, VolunteerStatus
+from volunteers.privacy import id_column
 
 AggregateRow = tuple[Any, dict[str, Any]]  # (union, data of that union)
 
@@ -208,6 +209,12 @@ EMPTY_BLOCK = dict.fromkeys(DISPATCH_LABELS, "") | {
 }
 
 
+# The dispatch figures a clerk may correct (with a reason) and the message when none given.
+DISPATCH_FIGURES = ("team_size", "person_times", "beneficiaries")
+REASON_LIMIT = 200
+REASON_REQUIRED = _("“%(name)s”的%(figures)s与系统记录不同，请填写原因。")
+
+
 def _dispatch_blocks(union: Any, campaign: Any, until: Any) -> list[dict[str, Any]]:
     """One block per counted project (service.figures: past proposal), its 人次 counted
     as service.figures counts them (participations inside the campaign's period)."""
@@ -279,17 +286,57 @@ class DispatchSheet(ReportSheet):
     def prefill(self, union: Any, milestone: Any) -> dict[str, Any]:
         data = super().prefill(union, milestone)
         blocks = _dispatch_blocks(union, milestone.campaign, milestone.due_date)
+        for block in blocks:
+            # What the records say, kept beside what the clerk reports (the reviewer
+            # sees both; a figure that differs needs a reason).
+            block["records"] = {k: block[k] for k in DISPATCH_FIGURES}
         data["blocks"] = blocks or [dict(EMPTY_BLOCK)]
         return data
 
     def form_class(self, data: dict[str, Any]) -> type[forms.Form]:
         label = DISPATCH_LABELS["progress"]
+        blocks = data.get("blocks") or [dict(EMPTY_BLOCK)]
 
         class DispatchEditForm(forms.Form):
-            pass
+            def clean(self) -> dict[str, Any]:
+                cleaned = super().clean() or {}
+                for i, block in enumerate(blocks):
+                    records = block.get("records")
+                    if not records:
+                        continue
+                    differs = [
+                        DISPATCH_LABELS[k]
+                        for k in DISPATCH_FIGURES
+                        if cleaned.get(f"{k}_{i}") is not None
+                        and cleaned.get(f"{k}_{i}") != records.get(k)
+                    ]
+                    if differs and not (cleaned.get(f"reason_{i}") or "").strip():
+                        self.add_error(
+                            f"reason_{i}",
+                            REASON_REQUIRED
+                            % {
+                                "name": block.get("project") or block.get("team") or "—",
+                                "figures": "、".join(differs),
+                            },
+                        )
+                return cleaned
 
-        for i, block in enumerate(data.get("blocks") or [dict(EMPTY_BLOCK)]):
+        for i, block in enumerate(blocks):
             name = block.get("project") or block.get("team") or ""
+            if block.get("records"):
+                for key in DISPATCH_FIGURES:
+                    DispatchEditForm.base_fields[f"{key}_{i}"] = forms.IntegerField(
+                        label=f"{DISPATCH_LABELS[key]} · {name}",
+                        required=False,  # left empty: the figure stays as it is
+                        min_value=0,
+                        max_value=10_000_000,
+                        help_text=_("系统记录：%(n)s") % {"n": block["records"][key]},
+                    )
+                DispatchEditForm.base_fields[f"reason_{i}"] = forms.CharField(
+                    label=_("与系统记录不同的原因 · %(name)s") % {"name": name},
+                    required=False,
+                    max_length=REASON_LIMIT,
+                )
             DispatchEditForm.base_fields[f"progress_{i}"] = forms.CharField(
                 label=f"{label} · {name}" if name else label,
                 required=False,
@@ -300,16 +347,25 @@ class DispatchSheet(ReportSheet):
         return DispatchEditForm
 
     def initial(self, data: dict[str, Any], narrative: str) -> dict[str, Any]:
-        return {
-            f"progress_{i}": b.get("progress", "") for i, b in enumerate(data.get("blocks") or [])
-        }
+        initial: dict[str, Any] = {}
+        for i, b in enumerate(data.get("blocks") or []):
+            initial[f"progress_{i}"] = b.get("progress", "")
+            if b.get("records"):
+                for key in DISPATCH_FIGURES:
+                    initial[f"{key}_{i}"] = b.get(key)
+                initial[f"reason_{i}"] = b.get("reason", "")
+        return initial
 
     def apply(self, data: dict[str, Any], cleaned: dict[str, Any]) -> dict[str, Any]:
         blocks = data.get("blocks") or [dict(EMPTY_BLOCK)]
         for i, block in enumerate(blocks):
-            key = f"progress_{i}"
-            if key in cleaned:
-                block["progress"] = cleaned[key]
+            if f"progress_{i}" in cleaned:
+                block["progress"] = cleaned[f"progress_{i}"]
+            for key in DISPATCH_FIGURES:
+                if cleaned.get(f"{key}_{i}") is not None:
+                    block[key] = cleaned[f"{key}_{i}"]
+            if f"reason_{i}" in cleaned:
+                block["reason"] = cleaned[f"reason_{i}"].strip()
         data["blocks"] = blocks
         return data
 
@@ -759,8 +815,9 @@ ROSTER_COLUMNS = [
 
 
 def _volunteer_rows(union: Any, campaign: Any, *, volunteer_id: int | None = None) -> list[dict]:
-    from unionvol.idnumbers import mask_id_number
-
+    # A submission goes up the tree and is read there by people who hold no right to
+    # full numbers: its ID column is always masked, whoever fills it in.
+    id_text = id_column(full=False)
     # The roster of a campaign is its approved volunteers (the ones the chain accepted).
     qs = (
         Volunteer.objects.filter(subtree_q(union, "union"), campaign=campaign)
@@ -779,7 +836,7 @@ def _volunteer_rows(union: Any, campaign: Any, *, volunteer_id: int | None = Non
             {
                 "name": v.name,
                 "gender": _display(v, "gender"),
-                "id_number": mask_id_number(v.id_number),
+                "id_number": id_text(v.id_number),
                 "workplace": getattr(v, "workplace", ""),
                 "political_status": _display(v, "political_status"),
                 "identity": _display(v, "identity"),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from reports.models import ReminderSent, Submission, SubmissionStatus
 from reports.services import open_due_milestones
 from unions.models import Membership, Role
+from unionvol.urls_absolute import absolute_url
 
 THRESHOLDS = (7, 3, 1)
 OVERDUE = "overdue"
@@ -90,13 +91,13 @@ def _message(sub: Submission, today: date, recipients: list[str]) -> tuple[str, 
     }
     body = _(
         "%(union)s：\n\n%(campaign)s 的“%(title)s”截止日期为 %(due)s，%(when)s，"
-        "贵单位尚未报送。请登录系统填报：/reports/submissions/%(pk)s/\n"
+        "贵单位尚未报送。请登录系统填报：%(url)s\n"
     ) % {
         "union": sub.union.name,
         "campaign": sub.milestone.campaign.title,
         "title": sub.milestone.title,
         "due": f"{sub.milestone.due_date:%Y-%m-%d}",
         "when": when,
-        "pk": sub.pk,
+        "url": absolute_url(sub.get_absolute_url()),
     }
     return (subject, body, settings.DEFAULT_FROM_EMAIL, recipients)

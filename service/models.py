@@ -304,6 +304,11 @@ class Certificate(models.Model):
     period_end = models.DateField(_("服务截止日期"))
     total_hours = models.DecimalField(_("累计服务时长（小时）"), max_digits=8, decimal_places=1)
     entries = models.JSONField(_("服务记录"), default=list)
+    # The holder as certified on the day of issue: a later edit of the volunteer (even
+    # one that sends the registration back to approval) does not rewrite a certificate.
+    volunteer_name = models.CharField(_("姓名"), max_length=40, default="")
+    volunteer_id_masked = models.CharField(_("身份证号码（隐去部分）"), max_length=18, default="")
+    volunteer_union_name = models.CharField(_("登记工会"), max_length=100, default="")
     issued_on = models.DateField(_("出具日期"))
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

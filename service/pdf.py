@@ -42,7 +42,6 @@ def certificate_pdf(cert: Any) -> bytes:
         title=_("志愿服务记录证明"),
         author=cert.union.name,
     )
-    v = cert.volunteer
     story: list[Any] = [
         _p(_("志愿服务记录证明"), _TITLE),
         _p(_("编号：%(n)s") % {"n": cert.number}, _RIGHT),
@@ -53,9 +52,9 @@ def certificate_pdf(cert: Any) -> bytes:
                 "期间参加志愿服务，累计服务时长 %(hours)s 小时。服务记录如下："
             )
             % {
-                "name": v.name,
-                "id": v.masked_id,
-                "union": v.union.name,
+                "name": cert.volunteer_name,
+                "id": cert.volunteer_id_masked,
+                "union": cert.volunteer_union_name,
                 "start": cert.period_start.isoformat(),
                 "end": cert.period_end.isoformat(),
                 "hours": cert.total_hours,

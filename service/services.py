@@ -383,6 +383,9 @@ def certificate_issue(
                     period_end=period_end,
                     total_hours=total,
                     entries=entries,
+                    volunteer_name=volunteer.name,
+                    volunteer_id_masked=volunteer.masked_id,
+                    volunteer_union_name=volunteer.union.name,
                     issued_on=issued_on,
                     issued_by=user,
                 )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from unions.models import Membership, Role, Union
 from unions.selectors import union_choices
+from unions.services import FULL_ID_SELF
 from unionvol.scoping import subtree_q
 
 
@@ -87,12 +88,28 @@ class MemberUpdateForm(forms.ModelForm):
     is_active = forms.BooleanField(
         label=_("启用账号"), required=False, help_text=_("停用后，该用户的所有会话立即失效。")
     )
+    full_id = forms.BooleanField(
+        label=_("可查看完整身份证号"),
+        required=False,
+        help_text=_(
+            "持有此权限的成员可以看到完整的身份证号码和出生日期、按身份证号码查找、"
+            "导出含完整号码的表格；每次查看和每次授予、撤销都记入审计日志。"
+            "其他成员只看到隐去地区码和出生日期的号码。"
+        ),
+    )
 
     class Meta:
         model = Membership
         fields = ["role", "title", "phone"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, editor: Any = None, holds_full_id: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["is_active"].initial = self.instance.user.is_active
+        self.fields["full_id"].initial = holds_full_id
+        if editor is not None and editor.pk == self.instance.user_id:
+            # Nobody grants themselves full ID numbers (the service refuses it too).
+            self.fields["full_id"].disabled = True
+            self.fields["full_id"].help_text = FULL_ID_SELF
         self.helper = crispy_helper(_("保存"))

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from unions.models import Membership, Union, UnionQuerySet
+from unionvol.idnumbers import FULL_ID_PERMISSION
 from unionvol.scoping import subtree_q
 
 
@@ -50,7 +52,19 @@ def union_children(*, union: Union) -> QuerySet[Union]:
 
 
 def union_members(*, union: Union) -> QuerySet[Membership]:
-    return Membership.objects.filter(union=union).select_related("user").order_by("user__username")
+    """The union's members; ``full_id`` says who was granted full ID numbers."""
+    app_label, codename = FULL_ID_PERMISSION.split(".")
+    grants = get_user_model().user_permissions.through.objects.filter(
+        user_id=OuterRef("user_id"),
+        permission__codename=codename,
+        permission__content_type__app_label=app_label,
+    )
+    return (
+        Membership.objects.filter(union=union)
+        .select_related("user")
+        .annotate(full_id=Exists(grants))
+        .order_by("user__username")
+    )
 
 
 def union_choices(*, user: Any) -> QuerySet[Union]:

@@ -5,17 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from unions.models import Membership, Union
+from unionvol.audit import audit
+from unionvol.idnumbers import FULL_ID_PERMISSION
+from unionvol.models import AuditAction
 from unionvol.scoping import is_operator, union_of
 
 MOVE_OWN_UNION = _("不能移动您本人所在的工会。")
 MOVE_INTO_ITSELF = _("不能把工会移动到它自己或它的下级工会之下。")
 MOVE_OUTSIDE_SCOPE = _("目标上级工会不在您的管理范围内。")
+FULL_ID_SELF = _("不能更改您本人的“查看完整身份证号”权限，请由上级工会的管理员办理。")
 
 UNION_FIELDS = (
     "name",
@@ -85,15 +90,62 @@ def member_create(
     return membership
 
 
+def full_id_permission() -> Permission:
+    app_label, codename = FULL_ID_PERMISSION.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def member_holds_full_id(membership: Membership) -> bool:
+    """Whether the member was granted full ID numbers (directly, as this page grants)."""
+    return membership.user.user_permissions.filter(pk=full_id_permission().pk).exists()
+
+
+@transaction.atomic
+def member_set_full_id(*, membership: Membership, grant: bool, by: Any) -> bool:
+    """Grant or revoke full ID numbers (``volunteers.view_full_id``); True if it changed.
+
+    Each change is written to the audit log. Nobody changes their own: a grant comes
+    from another admin of the union or above it (or the operator)."""
+    if grant == member_holds_full_id(membership):
+        return False
+    if membership.user_id == getattr(by, "pk", None):
+        raise ValidationError(FULL_ID_SELF, code="self")
+    permission = full_id_permission()
+    user = membership.user
+    if grant:
+        user.user_permissions.add(permission)
+    else:
+        user.user_permissions.remove(permission)
+    for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        user.__dict__.pop(cache, None)
+    audit(
+        user=by,
+        action=AuditAction.GRANT_FULL_ID if grant else AuditAction.REVOKE_FULL_ID,
+        target=membership,
+        member=user.username,
+    )
+    return True
+
+
 @transaction.atomic
 def member_update(
-    *, membership: Membership, role: str, is_active: bool, title: str = "", phone: str = ""
+    *,
+    membership: Membership,
+    role: str,
+    is_active: bool,
+    title: str = "",
+    phone: str = "",
+    full_id: bool | None = None,
+    by: Any = None,
 ) -> Membership:
-    """Change a member's role or disable them.
+    """Change a member's role, full-ID permission (when ``full_id`` is given), or disable
+    them.
 
     A disabled user is refused by the auth backend on their next request, so every
     session they hold ends at once.
     """
+    if full_id is not None:
+        member_set_full_id(membership=membership, grant=full_id, by=by)
     membership.role = role
     membership.title = title
     membership.phone = phone

@@ -199,18 +199,30 @@ class MemberUpdateView(ScopedViewMixin, UpdateView):
     def get_queryset(self) -> QuerySet[Membership]:
         return super().get_queryset().select_related("user", "union")
 
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["editor"] = self.request.user
+        kwargs["holds_full_id"] = services.member_holds_full_id(self.object)
+        return kwargs
+
     def form_valid(self, form: MemberUpdateForm) -> HttpResponse:
         data = form.cleaned_data
         if self.object.user_id == self.request.user.pk and not data["is_active"]:
             form.add_error("is_active", _("不能停用您自己的账号。"))
             return self.form_invalid(form)
-        services.member_update(
-            membership=self.object,
-            role=data["role"],
-            is_active=data["is_active"],
-            title=data["title"],
-            phone=data["phone"],
-        )
+        try:
+            services.member_update(
+                membership=self.object,
+                role=data["role"],
+                is_active=data["is_active"],
+                title=data["title"],
+                phone=data["phone"],
+                full_id=data["full_id"],
+                by=self.request.user,
+            )
+        except ValidationError as exc:
+            form.add_error("full_id", exc)
+            return self.form_invalid(form)
         messages.success(self.request, _("已保存。"))
         return redirect(self.object.union)
 

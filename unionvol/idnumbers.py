@@ -20,6 +20,10 @@ from django.utils.translation import gettext_lazy as _
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.cn import ric
 
+# The permission that shows full numbers (granted per member by a union admin). Named
+# here, in the kernel, so that the unions app can grant it without importing volunteers.
+FULL_ID_PERMISSION = "volunteers.view_full_id"
+
 ID_INVALID_LENGTH = _("身份证号码应为18位（最后一位可以是X）。")
 ID_INVALID_FORMAT = _("身份证号码只能包含数字，最后一位可以是X。")
 ID_INVALID_CHECKSUM = _("身份证号码校验位不正确，请核对。")
@@ -99,12 +103,24 @@ def gender_of(number: str) -> str:
     return "M" if int(number[16]) % 2 else "F"
 
 
+# What a mask keeps: the province (2 digits) and the last two characters (gender digit and
+# check character). Hidden together are the city and county code, the birth date and two
+# of the three order digits; pages show neither birth date nor age to whoever sees the
+# mask. Even knowing the province's ~150 counties, the check character leaves about
+# 150 x 36,500 days x 100 / 11 = 50 million valid numbers per mask: none can be
+# confirmed by guessing. The former mask (2102**********123X) hid only the county and
+# the birth date, and the page showed the birth date: a hundred candidates, one valid.
+MASK_KEEP_START = 2
+MASK_KEEP_END = 2
+
+
 def mask_id_number(number: str) -> str:
-    """2102**********123X — the first four and last four characters stay visible."""
+    """21**************3X — the province and the last two characters stay visible."""
     number = normalize_id_number(number)
-    if len(number) < 8:
+    keep = MASK_KEEP_START + MASK_KEEP_END
+    if len(number) <= keep:
         return "*" * len(number)
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+    return number[:MASK_KEEP_START] + "*" * (len(number) - keep) + number[-MASK_KEEP_END:]
 
 
 def normalize_phone(value: str) -> str:

@@ -16,6 +16,8 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("导出")
     IMPORT = "import", _("导入")
     SEARCH_ID = "search_id", _("按身份证号查询")
+    GRANT_FULL_ID = "grant_full_id", _("授予查看完整身份证号权限")
+    REVOKE_FULL_ID = "revoke_full_id", _("撤销查看完整身份证号权限")
 
 
 class AuditEvent(models.Model):

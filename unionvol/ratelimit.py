@@ -1,5 +1,6 @@
-"""Rate limits for the public pages (applications, wish claims): a counter per client
-address and purpose in the shared cache, so every app server counts together.
+"""Rate limits for the public pages (applications, wish claims) and for lookups by ID
+number: a counter per client address (or per user) and purpose in the shared cache, so
+every app server counts together.
 
 The client address is the one login throttling uses (``unionvol.middleware.client_ip``),
 which reads X-Forwarded-For only behind the configured number of trusted proxies.
@@ -13,13 +14,18 @@ from django.http import HttpRequest
 from unionvol.middleware import client_ip
 
 
-def hit(request: HttpRequest, *, scope: str, limit: int, window: int) -> bool:
-    """Count one attempt; True while the client is within ``limit`` per ``window`` seconds."""
-    key = f"unionvol:rate:{scope}:{client_ip(request) or 'unknown'}"
-    cache.add(key, 0, window)
+def hit(
+    request: HttpRequest, *, scope: str, limit: int, window: int, key: str | None = None
+) -> bool:
+    """Count one attempt; True while the client is within ``limit`` per ``window`` seconds.
+
+    ``key`` counts per something else than the client address, e.g. per signed-in user
+    for lookups that a user could spread over many addresses."""
+    counter = f"unionvol:rate:{scope}:{key or client_ip(request) or 'unknown'}"
+    cache.add(counter, 0, window)
     try:
-        count = cache.incr(key)
+        count = cache.incr(counter)
     except ValueError:  # the counter expired between add and incr
-        cache.set(key, 1, window)
+        cache.set(counter, 1, window)
         count = 1
     return count <= limit

@@ -24,6 +24,8 @@ else:
     if len(SECRET_KEY) < 50:
         raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters in production.")
 
+# The portal's own address, for links that leave the site (reminder e-mails).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG or TESTING else "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -268,10 +270,13 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
     SILENCED_SYSTEM_CHECKS: list[str] = []
 
+# ID numbers are masked in every log line and error report (unionvol/redaction.py).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "unionvol.redaction.MaskingExceptionReporterFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"masked": {"()": "unionvol.redaction.MaskingFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "masked"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }

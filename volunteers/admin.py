@@ -1,8 +1,12 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from volunteers.models import ApprovalStep, Specialty, Volunteer
+from volunteers.privacy import may_see_full_ids
 
 
 @admin.register(Specialty)
@@ -24,7 +28,8 @@ class ApprovalStepInline(admin.TabularInline):
 
 @admin.register(Volunteer)
 class VolunteerAdmin(SimpleHistoryAdmin):
-    # The list never shows the full ID number; the change form does, for superusers.
+    # The list never shows the full ID number; the change form does, for holders of the
+    # full-ID permission (the operator).
     list_display = ("name", "masked_id_display", "union", "status", "registered_at")
     list_filter = ("status", "identity", "political_status", "self_applied")
     search_fields = ("name", "phone", "union__name")
@@ -33,6 +38,13 @@ class VolunteerAdmin(SimpleHistoryAdmin):
     readonly_fields = ("gender", "birth_date", "status", "approval_round", "version", "created_by")
     filter_horizontal = ("specialties",)
     inlines = [ApprovalStepInline]
+
+    def get_exclude(self, request: HttpRequest, obj: Volunteer | None = None) -> Any:
+        # Staff without the full-ID permission edit everything else; operators have it.
+        excluded = super().get_exclude(request, obj) or ()
+        if may_see_full_ids(request.user):
+            return excluded
+        return (*excluded, "id_number")
 
     @admin.display(description=_("身份证号"))
     def masked_id_display(self, obj: Volunteer) -> str:

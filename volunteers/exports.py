@@ -1,7 +1,8 @@
 """Building a sheet for a user: scope, full-ID permission and the audit record.
 
 Views and the ``export_sheet`` command both come through :func:`build_sheet`;
-``user=None`` is the command line (an operator: every union, full numbers).
+``user=None`` is the command line (an operator: every union, full numbers). Who sees
+full numbers is :func:`volunteers.privacy.may_see_full_ids`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from unionvol.models import AuditAction
 from unionvol.scoping import union_of
 from unionvol.xlsx import SafeWorkbook
 from volunteers.models import Volunteer, VolunteerStatus
+from volunteers.privacy import may_see_full_ids
 from volunteers.selectors import approval_trail, quota_table
 from volunteers.sheets import QuotaSheet, RegistrationSheet, RosterSheet, Sheet
 
@@ -25,12 +27,6 @@ UNKNOWN_SHEET = _("未知的表格：%(name)s")
 NEEDS_UNION = _("请指定工会。")
 NEEDS_CAMPAIGN = _("请指定通知。")
 NEEDS_VOLUNTEER = _("请指定志愿者。")
-
-
-def may_see_full_ids(user: Any) -> bool:
-    if user is None:
-        return True
-    return bool(user.is_active and user.has_perm("volunteers.view_full_id"))
 
 
 def roster_volunteers(*, user: Any, union: Union, statuses: Any = None) -> Any:

@@ -8,6 +8,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, CampaignStatus
@@ -16,7 +17,9 @@ from unions.selectors import union_choices
 from unionvol.forms import IdNumberField, PhoneField
 from unionvol.uploads import IMAGE, XLSX, clean_image, limit_text
 from volunteers.models import ApprovalDecision, Gender, Specialty, Volunteer
+from volunteers.privacy import IDENTITY_CHANGE_HELP, KEEP_ID_HELP
 from volunteers.selectors import recruiting_campaigns
+from volunteers.services import identity_change_restarts
 
 MODEL_FIELDS = [
     "name",
@@ -116,6 +119,21 @@ class VolunteerForm(forms.Form):
             for name in MODEL_FIELDS:
                 value = getattr(instance, name) if name != "specialties" else None
                 self.initial.setdefault(name, value)
+            # The full number is never sent to the browser again, whoever edits: the
+            # field shows the mask as a placeholder, and left empty keeps the number.
+            self.initial["id_number"] = ""
+            id_field = self.fields["id_number"]
+            id_field.required = False
+            id_field.widget.attrs["placeholder"] = instance.masked_id
+            id_field.help_text = KEEP_ID_HELP
+            if identity_change_restarts(instance):
+                for name in ("name", "id_number"):
+                    help_text = self.fields[name].help_text
+                    self.fields[name].help_text = (
+                        format_lazy("{} {}", help_text, IDENTITY_CHANGE_HELP)
+                        if help_text
+                        else IDENTITY_CHANGE_HELP
+                    )
             self.initial.setdefault("specialties", [s.pk for s in instance.specialties.all()])
             self.initial.setdefault("gender", instance.gender)
             self.initial.setdefault("version", instance.version)
@@ -200,7 +218,16 @@ class VolunteerForm(forms.Form):
             if k not in ("union", "campaign", "no_campaign")
         }
         data.pop("version", None)
+        if self.instance is not None and not data.get("id_number"):
+            data.pop("id_number", None)  # left empty: the stored number stays
         return data
+
+    def changes_id_number(self) -> bool:
+        """Whether a (new) ID number was typed: what the per-user lookup limit counts."""
+        number = self.cleaned_data.get("id_number") if hasattr(self, "cleaned_data") else ""
+        if not number:
+            return False
+        return self.instance is None or number != self.instance.id_number
 
     def add_service_error(self, exc: ValidationError) -> None:
         """Put a service's errors on the fields they name (others on the form)."""

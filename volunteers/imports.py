@@ -34,7 +34,13 @@ from volunteers.models import (
     Volunteer,
     VolunteerStatus,
 )
-from volunteers.services import _check_campaign, _check_can_edit, approval_chain
+from volunteers.services import (
+    _check_campaign,
+    _check_can_edit,
+    approval_chain,
+    identity_change_restarts,
+)
+from volunteers.vocabulary import gender_code_of, identity_of, political_status_of
 
 NO_HEADER = gettext_lazy(
     "没有找到表头：第一张工作表的前10行中应有「姓名」和「身份证号码」两列（花名册格式）。"
@@ -43,6 +49,10 @@ TOO_MANY_ROWS = gettext_lazy("行数过多（%(rows)s 行），一次最多导�
 NOTHING_TO_IMPORT = gettext_lazy("文件中没有可导入的数据行。")
 HAS_ERRORS = gettext_lazy("文件中有错误，未导入任何数据。请修改后重新上传。")
 DUPLICATE_RACE = gettext_lazy("导入期间有人登记了相同的身份证号码，未导入任何数据，请重新预览。")
+IMPORT_RENAMES_APPROVED = gettext_lazy(
+    "该身份证号码的志愿者已通过审核（或正在上级审批），导入不能更改其姓名。"
+    "如需更改，请在其登记表的编辑页面修改，登记表将重新审批。"
+)
 
 ID_AS_NUMBER = gettext_lazy(
     "身份证号码被存成了数字（Excel 只保留15位有效数字，末位会丢失）。"
@@ -91,6 +101,8 @@ class ImportRow:
     specialties: list[str]
     volunteer: Volunteer | None = None  # set for updates and unchanged rows
     changes: list[str] = field(default_factory=list)
+    # (column, 原值, 识别为) for each word the import recognised as a choice's synonym
+    mapped: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -103,6 +115,16 @@ class ImportReport:
     updates: list[ImportRow] = field(default_factory=list)
     unchanged: list[ImportRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def mapped(self) -> list[tuple[int, str, str, str]]:
+        """(row, column, 原值, 识别为) of every recognised synonym, for the preview."""
+        return [
+            (r.row, *m)
+            for rows in (self.creates, self.updates, self.unchanged)
+            for r in rows
+            for m in r.mapped
+        ]
 
     @property
     def ok(self) -> bool:
@@ -247,9 +269,10 @@ def read_roster(
                 else:
                     seen[id_number] = number
 
+        mapped: list[tuple[str, str, str]] = []
         gender_label = _norm(cell("gender"))
         if gender_label and id_number:
-            gender = choices.gender.get(gender_label)
+            gender = gender_code_of(gender_label)
             if gender is None:
                 error("gender", _("性别只能填写「男」或「女」。"))
             elif gender != gender_of(id_number):
@@ -267,25 +290,31 @@ def read_roster(
 
         political = _norm(cell("political_status"))
         if political:
-            if political not in choices.political:
+            code = political_status_of(political)
+            if code is None:
                 error(
                     "political_status",
                     _("无法识别的政治面貌「%(value)s」，应为：%(allowed)s。")
                     % {"value": political, "allowed": "、".join(choices.political)},
                 )
-            values["political_status"] = choices.political.get(political, "")
+            elif str(PoliticalStatus(code).label) != political:
+                mapped.append(("政治面貌", political, str(PoliticalStatus(code).label)))
+            values["political_status"] = code or ""
         else:
             values["political_status"] = PoliticalStatus.MASSES
 
         identity = _norm(cell("identity"))
         if identity:
-            if identity not in choices.identity:
+            code = identity_of(identity)
+            if code is None:
                 error(
                     "identity",
                     _("无法识别的身份「%(value)s」，应为：%(allowed)s。")
                     % {"value": identity, "allowed": "、".join(choices.identity)},
                 )
-            values["identity"] = choices.identity.get(identity, "")
+            elif str(Identity(code).label) != identity:
+                mapped.append(("身份", identity, str(Identity(code).label)))
+            values["identity"] = code or ""
         else:
             values["identity"] = Identity.EMPLOYEE
 
@@ -302,7 +331,9 @@ def read_roster(
             error("specialties", _("每项特长最多30个字，多项之间用顿号分隔。"))
 
         if len(report.errors) == errors_before:
-            parsed.append(ImportRow(number, id_number, values, sorted(set(specialties))))
+            parsed.append(
+                ImportRow(number, id_number, values, sorted(set(specialties)), mapped=mapped)
+            )
 
     _match_existing(parsed, report, user=user, has_phone="phone" in columns)
     return report
@@ -354,6 +385,11 @@ def _match_existing(
                 row.changes.append(str(labels[key]))
         if sorted(s.name for s in volunteer.specialties.all()) != row.specialties:
             row.changes.append(str(labels["specialties"]))
+        if volunteer.name != row.values["name"] and identity_change_restarts(volunteer):
+            # Another name is another person to the approvals: that goes through the
+            # edit page, which sends the registration back to the first level.
+            report.errors.append(RowError(row.row, "", str(IMPORT_RENAMES_APPROVED)))
+            continue
         (report.updates if row.changes else report.unchanged).append(row)
 
 

@@ -28,6 +28,7 @@ from volunteers.models import (
     Volunteer,
     VolunteerStatus,
 )
+from volunteers.privacy import history_reason
 
 NOT_ALLOWED = _("您无权在该工会登记或修改志愿者。")
 CAMPAIGN_NOT_RECRUITING = _("所选通知不招募志愿者。")
@@ -211,27 +212,77 @@ def volunteer_register(
     return volunteer
 
 
+def identity_change_restarts(volunteer: Volunteer) -> bool:
+    """Whether changing the name or ID number sends the registration back to the first
+    level: once approved, or once any level of the current round has agreed (that level
+    agreed to another person)."""
+    if volunteer.status == VolunteerStatus.APPROVED:
+        return True
+    if volunteer.status != VolunteerStatus.PENDING or volunteer.pk is None:
+        return False
+    return (
+        ApprovalStep.objects.filter(volunteer=volunteer, round=volunteer.approval_round)
+        .exclude(decision=ApprovalDecision.PENDING)
+        .exists()
+    )
+
+
+def _restart_approval(volunteer: Volunteer) -> None:
+    """A new round from the first level (the earlier rounds stay in the trail)."""
+    ApprovalStep.objects.filter(
+        volunteer=volunteer,
+        round=volunteer.approval_round,
+        decision=ApprovalDecision.PENDING,
+    ).delete()  # the open step of the old round is superseded, not decided
+    volunteer.approval_round += 1
+    volunteer.status = VolunteerStatus.PENDING
+    volunteer.approved_at = None
+
+
 @transaction.atomic
 def volunteer_update(
     *, volunteer: Volunteer, data: dict[str, Any], by: Any, version: int
 ) -> Volunteer:
-    """Save an edit unless someone saved in between (optimistic concurrency on ``version``)."""
+    """Save an edit unless someone saved in between (optimistic concurrency on ``version``).
+
+    A new name or ID number is another person as far as the approvals go: once a level
+    has agreed, the registration starts again at the first level (``approval_round``
+    grows), and the history row says what changed, with the numbers masked and
+    fingerprinted (:func:`volunteers.privacy.history_reason`)."""
     _check_can_edit(by, volunteer.union)
     current = (
         Volunteer.objects.select_for_update(of=("self",))
-        .select_related("union")
+        .select_related("union", "campaign__issuer")
         .get(pk=volunteer.pk)
     )
     if current.version != version:
         raise ValidationError(CONFLICT, code="conflict")
+    old_name, old_number = current.name, current.id_number
+    restarts = identity_change_restarts(current)
     _apply(current, data)
     _validate(current, typed_gender=data.get("gender") or "", by=by, require_phone=True)
+    name_changed = current.name != old_name
+    if name_changed or current.id_number != old_number:
+        restarted = restarts
+        if restarted:
+            _restart_approval(current)
+        current._change_reason = history_reason(  # type: ignore[attr-defined]
+            old_number=old_number,
+            new_number=current.id_number,
+            name_changed=name_changed,
+            restarted=restarted,
+        )
+    else:
+        restarted = False
     current.version += 1
     try:
         with transaction.atomic():
             current.save()
     except IntegrityError as exc:
         raise DuplicateIdNumber(None) from exc
+    if restarted:
+        chain = approval_chain(union=current.union, campaign=current.campaign)
+        _open_step(current, level=1, union=chain[0])
     if "specialties" in data:
         current.specialties.set(list(data["specialties"] or []))
     return current

@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from unions.models import Union
-from unionvol.idnumbers import mask_id_number
 from unionvol.xlsx import Column, SafeSheet, SafeWorkbook, safe_value
 from volunteers.models import (
     Education,
@@ -28,6 +27,7 @@ from volunteers.models import (
     PoliticalStatus,
     Volunteer,
 )
+from volunteers.privacy import id_column
 from volunteers.selectors import QuotaTable, Trail, opinion_boxes
 
 # Labels exactly as the seed's attachments (the spaces inside 姓 名 are dropped).
@@ -172,7 +172,7 @@ class RosterSheet(Sheet):
         genders = {k: str(v) for k, v in Gender.choices}
         political = {k: str(v) for k, v in PoliticalStatus.choices}
         identities = {k: str(v) for k, v in Identity.choices}
-        mask = (lambda n: n) if self.full_ids else mask_id_number
+        id_text = id_column(full=self.full_ids)
         rows = (
             self.volunteers.order_by("union__path", "pk")
             .values_list(
@@ -189,7 +189,7 @@ class RosterSheet(Sheet):
                     seq,
                     name,
                     genders.get(gender, ""),
-                    mask(number),
+                    id_text(number),
                     workplace,
                     political.get(status, ""),
                     identities.get(identity, ""),
@@ -291,7 +291,7 @@ class RegistrationSheet(Sheet):
         value = lambda text, text_cell=False: sheet.cell(text, "uv_cell", text=text_cell)  # noqa: E731
         blank = lambda: sheet.cell(None, "uv_cell")  # noqa: E731
         sheet.title(REGISTRATION_TITLE, height=40)
-        id_text = v.id_number if self.full_ids else v.masked_id
+        id_text = id_column(full=self.full_ids)(v.id_number)
         specialties = "、".join(s.name for s in v.specialties.all())
         sheet.append(
             [

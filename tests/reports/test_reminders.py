@@ -65,3 +65,16 @@ def test_a_failed_send_marks_nothing(
     with pytest.raises(OSError, match="smtp down"):
         call_command("send_reminders")
     assert not ReminderSent.objects.exists()
+
+
+def test_reminders_carry_absolute_links(settings: Any, dispatch_ms: Any) -> None:
+    from reports.models import Submission
+    from reports.reminders import _message
+    from reports.services import ensure_submissions
+
+    settings.SITE_URL = "https://gh.example.org"
+    ensure_submissions(milestone=dispatch_ms)
+    sub = Submission.objects.filter(milestone=dispatch_ms).first()
+    assert sub is not None
+    _subject, body, _from, _to = _message(sub, dispatch_ms.due_date, ["a@example.org"])
+    assert f"https://gh.example.org/reports/submissions/{sub.pk}/" in body

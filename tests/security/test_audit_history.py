@@ -43,8 +43,8 @@ class TestAuditNeverStoresFullIds:
         text = stored_text(event)
         assert FULL_ID not in text
         assert FULL_ID_X not in text.upper()
-        assert FULL_ID[:4] + "*" * 10 + FULL_ID[-4:] in text
-        assert event.detail["query"] == FULL_ID[:4] + "*" * 10 + FULL_ID[-4:]
+        assert FULL_ID[:2] + "*" * 14 + FULL_ID[-2:] in text
+        assert event.detail["query"] == FULL_ID[:2] + "*" * 14 + FULL_ID[-2:]
         assert event.rows == 1
 
     def test_target_text_is_masked(self, admin_a: Any, tree: Any) -> None:

@@ -102,9 +102,9 @@ def test_every_valid_id_is_accepted(number: str, spacer: str, lower: bool) -> No
     assert born.strftime("%Y%m%d") == number[6:14]
     assert gender_of(number) == ("M" if int(number[16]) % 2 else "F")
     masked = mask_id_number(number)
-    assert masked[:4] == number[:4]
-    assert masked[-4:] == number[-4:]
-    assert number[4:14] not in masked
+    assert masked[:2] == number[:2]
+    assert masked[-2:] == number[-2:]
+    assert masked[2:16] == "*" * 14  # county code, birth date and order hidden together
 
 
 @FUZZ

@@ -11,6 +11,7 @@ import io
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Permission
 from openpyxl import Workbook
 
 from tests.factories import make_volunteer
@@ -112,6 +113,7 @@ def test_a_member_of_the_public_may_paste_a_full_width_number(tree: Any, client:
 def test_search_by_a_spaced_full_width_id_finds_the_volunteer(
     tree: Any, viewer_a: Any, client_as: Any
 ) -> None:
+    viewer_a.user_permissions.add(Permission.objects.get(codename="view_full_id"))
     volunteer = make_volunteer(tree.grassroots_a, id_number=NUMBER)
     typed = spaced(NUMBER[:-1].translate(FULL_WIDTH) + "ｘ").replace(" ", "\u3000")
     response = client_as(viewer_a).post("/volunteers/search-id/", {"id_number": typed})

@@ -189,6 +189,8 @@ def test_detail_uses_a_constant_number_of_queries(
 def test_search_by_id_number_is_a_post_and_is_audited(
     tree: Any, viewer_a: Any, admin_b: Any, client_as: Any
 ) -> None:
+    grant_full_id(viewer_a)
+    grant_full_id(admin_b)
     volunteer = make_volunteer(tree.grassroots_a, id_number=make_id_number(33))
     response = client_as(viewer_a).post(
         "/volunteers/search-id/", {"id_number": volunteer.id_number.lower()}

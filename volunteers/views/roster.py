@@ -16,7 +16,7 @@ from unionvol.audit import audit
 from unionvol.capabilities import Capability
 from unionvol.models import AuditAction
 from unionvol.scoping import ScopedViewMixin, has_capability
-from volunteers import selectors
+from volunteers import privacy, selectors
 from volunteers.filters import RosterFilter
 from volunteers.forms import (
     SearchIdForm,
@@ -50,19 +50,44 @@ class RosterView(ScopedViewMixin, ListView):
         ctx["can_edit"] = has_capability(user, Capability.EDIT)
         ctx["can_export"] = has_capability(user, Capability.EXPORT)
         ctx["can_review"] = has_capability(user, Capability.REVIEW)
+        ctx["can_search_id"] = privacy.may_see_full_ids(user)
         ctx["recruiting"] = list(selectors.recruiting_campaigns(user=user)[:5])
         ctx["breadcrumbs"] = [(_("志愿者"), None)]
         return ctx
 
 
 class SearchIdView(ScopedViewMixin, View):
-    """Find a volunteer by full ID number: POST only, so the number is never in a URL."""
+    """Find a volunteer by full ID number: POST only, so the number is never in a URL.
+
+    An answer confirms a guessed number, so only holders of the full-ID permission get
+    one (within their subtree, rate-limited); every attempt, refused ones included, is
+    audited, and a refusal reads the same whatever the number."""
 
     model = Volunteer
     http_method_names = ["post"]
     write_capability = Capability.VIEW
 
     def post(self, request: HttpRequest) -> HttpResponse:
+        if not privacy.may_see_full_ids(request.user):
+            audit(
+                user=request.user,
+                action=AuditAction.SEARCH_ID,
+                what="volunteers.Volunteer",
+                rows=0,
+                refused="permission",
+            )
+            messages.error(request, privacy.SEARCH_NOT_ALLOWED)
+            return redirect("volunteers:roster")
+        if not privacy.id_search_allowed(request):
+            audit(
+                user=request.user,
+                action=AuditAction.SEARCH_ID,
+                what="volunteers.Volunteer",
+                rows=0,
+                refused="rate",
+            )
+            messages.error(request, privacy.TOO_MANY_LOOKUPS)
+            return redirect("volunteers:roster")
         form = SearchIdForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("请输入身份证号码。"))

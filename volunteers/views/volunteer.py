@@ -10,18 +10,17 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView
 from django.views.generic.detail import SingleObjectMixin
 
-from unionvol.audit import audit
 from unionvol.capabilities import Capability
-from unionvol.models import AuditAction
 from unionvol.panels import panels_for
 from unionvol.params import int_param
 from unionvol.scoping import ScopedViewMixin, has_capability, union_of
-from volunteers import selectors, services
-from volunteers.exports import build_sheet, may_see_full_ids
+from volunteers import privacy, selectors, services
+from volunteers.exports import build_sheet
 from volunteers.forms import (
     DecisionForm,
     VolunteerForm,
@@ -29,6 +28,10 @@ from volunteers.forms import (
 from volunteers.models import Volunteer
 from volunteers.views.common import (
     roster_crumbs,
+)
+
+IDENTITY_RESTARTED = gettext_lazy(
+    "已保存。姓名或身份证号码已变更，登记表已回到第一级重新审批（状态：审核中）。"
 )
 
 
@@ -47,10 +50,8 @@ class VolunteerDetailView(ScopedViewMixin, DetailView):
         user = self.request.user
         volunteer: Volunteer = self.object
         trail = selectors.approval_trail(volunteer=volunteer)
-        full = may_see_full_ids(user)
-        if full:
-            audit(user=user, action=AuditAction.VIEW_FULL_ID, target=volunteer)
-        ctx["id_display"] = volunteer.id_number if full else volunteer.masked_id
+        ctx["id_display"] = privacy.id_for(user, volunteer)
+        ctx["birth_date"] = privacy.birth_date_for(user, volunteer)
         ctx["trail"] = trail
         step = trail.current_step
         ctx["can_decide"] = step is not None and services.can_decide(
@@ -82,6 +83,9 @@ class VolunteerCreateView(ScopedViewMixin, FormView):
         return kwargs
 
     def form_valid(self, form: VolunteerForm) -> HttpResponse:
+        if not privacy.id_lookup_allowed(self.request):
+            form.add_error("id_number", privacy.TOO_MANY_LOOKUPS)
+            return self.form_invalid(form)
         try:
             volunteer = services.volunteer_register(
                 union=form.cleaned_data["union"],
@@ -126,6 +130,9 @@ class VolunteerUpdateView(ScopedViewMixin, SingleObjectMixin, FormView):
         return kwargs
 
     def form_valid(self, form: VolunteerForm) -> HttpResponse:
+        if form.changes_id_number() and not privacy.id_lookup_allowed(self.request):
+            form.add_error("id_number", privacy.TOO_MANY_LOOKUPS)
+            return self.form_invalid(form)
         try:
             volunteer = services.volunteer_update(
                 volunteer=self.object,
@@ -137,7 +144,10 @@ class VolunteerUpdateView(ScopedViewMixin, SingleObjectMixin, FormView):
             form.add_service_error(exc)
             self.duplicate_of = getattr(exc, "existing", None)
             return self.form_invalid(form)
-        messages.success(self.request, _("已保存。"))
+        if volunteer.approval_round != self.object.approval_round:
+            messages.warning(self.request, IDENTITY_RESTARTED)
+        else:
+            messages.success(self.request, _("已保存。"))
         return redirect(volunteer)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
