@@ -5,6 +5,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -16,7 +17,7 @@ from unionvol.idnumbers import (
     validate_id_number,
     validate_phone,
 )
-from unionvol.scoping import scoped_manager
+from unionvol.scoping import ScopedQuerySet, scoped_manager, subtree_q
 
 
 class Gender(models.TextChoices):
@@ -264,6 +265,17 @@ class ApprovalStep(models.Model):
         return f"{self.volunteer_id} L{self.level} {self.get_decision_display()}"
 
 
+class QuotaQuerySet(ScopedQuerySet["QuotaAllocation"]):
+    def scope_q(self, union: Any) -> Q:
+        """A union reads the quota rows of its subtree, those of the unions above it (its
+        own target), and every row of a campaign its subtree issued — never a sibling's."""
+        return (
+            subtree_q(union, "union")
+            | Q(union__path__in=union.ancestor_paths())
+            | subtree_q(union, "campaign__issuer")
+        )
+
+
 class QuotaAllocation(models.Model):
     """名额分配表: how many volunteers a union is asked to recruit for a campaign."""
 
@@ -278,7 +290,7 @@ class QuotaAllocation(models.Model):
     note = models.CharField(_("备注"), max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = scoped_manager()
+    objects = scoped_manager(QuotaQuerySet)
     history = HistoricalRecords()
 
     class Meta:
