@@ -12,5 +12,9 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from reports import home, jobs  # noqa: F401 - registers the home-page provider
+        from reports.models import SubmissionPhoto
+        from unionvol.files import register_private_file
 
         jobs.register()
+        # A submission's photos: for whoever may open the submission.
+        register_private_file(SubmissionPhoto, "image")

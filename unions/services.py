@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from unions.models import Membership, Union
+from unionvol.locking import save_if_current
 from unionvol.scoping import union_of
 
 MOVE_OWN_UNION = _("不能移动您本人所在的工会。")
@@ -37,12 +38,13 @@ def union_create_child(*, parent: Union, **data: Any) -> Union:
     return Union.objects.add_child(parent, instance=union)
 
 
-def union_update(*, union: Union, **data: Any) -> Union:
+def union_update(*, union: Union, version: int | None, **data: Any) -> Union:
+    """Edit a union, over the ``version`` the form was opened at (else STALE)."""
     for key, value in data.items():
         if key in UNION_FIELDS:
             setattr(union, key, value)
     union.full_clean(exclude=["path", "depth", "numchild"])
-    union.save()
+    save_if_current(union, version, UNION_FIELDS)
     return union
 
 
