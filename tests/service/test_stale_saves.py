@@ -70,9 +70,7 @@ def test_a_stale_member_list_is_refused_never_merged(
     assert members == {a.pk: "captain", b.pk: "volunteer"}  # exactly the first's list
 
 
-def test_concurrent_member_saves_from_one_version_pass_once(
-    tree: Any, team: ServiceTeam
-) -> None:
+def test_concurrent_member_saves_from_one_version_pass_once(tree: Any, team: ServiceTeam) -> None:
     a, b, c = (m.volunteer for m in team.members.order_by("pk"))
     version = team.version
     services.team_set_members(team=team, version=version, volunteers=[a, b])
@@ -82,9 +80,7 @@ def test_concurrent_member_saves_from_one_version_pass_once(
     assert set(team.members.values_list("volunteer_id", flat=True)) == {a.pk, b.pk}
 
 
-def test_a_stale_project_save_is_refused(
-    team: ServiceTeam, clerk_g: Any, clerk_h: Any
-) -> None:
+def test_a_stale_project_save_is_refused(team: ServiceTeam, clerk_g: Any, clerk_h: Any) -> None:
     project = make_project(team, name="结对帮扶项目")
     url = reverse("service:project_edit", args=[project.pk])
     second_save_is_refused(
@@ -136,9 +132,7 @@ def test_project_states_change_once(tree: Any, team: ServiceTeam, clerk_g: Any) 
     assert statuses[-3:] == ["approved", "running", "closed"]
 
 
-def test_a_stale_activity_save_is_refused(
-    team: ServiceTeam, clerk_g: Any, clerk_h: Any
-) -> None:
+def test_a_stale_activity_save_is_refused(team: ServiceTeam, clerk_g: Any, clerk_h: Any) -> None:
     activity = make_activity(team, people=2, hours="2")
     first_two = sorted(p.volunteer_id for p in activity.participations.all())
     url = reverse("service:activity_edit", args=[activity.pk])
