@@ -165,9 +165,10 @@ def pairing_end(*, pairing: Pairing, end: date, user: Any) -> Pairing:
         raise ValidationError(PAIRING_ENDED)
     if end < pairing.start:
         raise ValidationError({"end": PAIRING_END_BEFORE_START})
-    pairing.end = end
-    pairing.full_clean()
-    pairing.save(update_fields=["end"])
+    # Conditional: of two people ending it at once, the first date stays.
+    if not update_if(pairing, {"end__isnull": True}, end=end):
+        raise ValidationError(PAIRING_ENDED)
+    pairing.save(update_fields=["end"])  # the row is ours until commit: records history
     return pairing
 
 

@@ -193,3 +193,17 @@ def test_an_approved_grant_is_approved_once(tree: Any, clerk_g: Any, reviewer_g:
     services.grant_approve(grant=grant, user=reviewer_g)
     with pytest.raises(Exception, match="该帮扶金已审核"):
         services.grant_approve(grant=stale, user=reviewer_g)
+
+
+def test_a_pairing_is_ended_once(tree: Any, clerk_g: Any) -> None:
+    from datetime import date
+
+    from relief.models import Pairing
+    from tests.relief.factories import make_pairing
+
+    pairing = make_pairing(tree.grassroots_a)
+    stale = Pairing.objects.get(pk=pairing.pk)
+    services.pairing_end(pairing=pairing, end=date(2019, 6, 30), user=clerk_g)
+    with pytest.raises(Exception, match="该结对已经结束"):
+        services.pairing_end(pairing=stale, end=date(2019, 12, 31), user=clerk_g)
+    assert Pairing.objects.get(pk=pairing.pk).end == date(2019, 6, 30)
