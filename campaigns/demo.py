@@ -8,9 +8,12 @@ teams by (union, campaign, name), projects by (team, name), activities by
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
+
+from django.utils import timezone
 
 from campaigns.models import (
     ActivityCategory,
@@ -19,9 +22,9 @@ from campaigns.models import (
     CampaignKind,
     CampaignStatus,
     Milestone,
-    ReportForm,
+    SheetKind,
 )
-from campaigns.services import direct_children
+from campaigns.services import CAMPAIGN_FIELDS, direct_children
 from unions.models import Union
 
 SEED_000 = "鲁教工〔2019〕13号"
@@ -67,10 +70,10 @@ CAMPAIGNS: list[dict[str, Any]] = [
             "捐赠物资",
         ],
         "milestones": [
-            (date(2019, 3, 30), "活动部署启动情况调度表", ReportForm.DISPATCH),
-            (date(2019, 6, 30), "半程推进情况调度表", ReportForm.DISPATCH),
-            (date(2019, 9, 30), "活动总结情况调度表", ReportForm.DISPATCH),
-            (date(2019, 10, 11), "活动总结材料", ReportForm.SUMMARY),
+            (date(2019, 3, 30), "活动部署启动情况调度表", SheetKind.DISPATCH),
+            (date(2019, 6, 30), "半程推进情况调度表", SheetKind.DISPATCH),
+            (date(2019, 9, 30), "活动总结情况调度表", SheetKind.DISPATCH),
+            (date(2019, 10, 11), "活动总结材料", SheetKind.SUMMARY),
         ],
     },
     {
@@ -105,8 +108,8 @@ CAMPAIGNS: list[dict[str, Any]] = [
             "再就业",
         ],
         "milestones": [
-            (date(2012, 7, 15), "工会服务帮扶志愿者登记表", ReportForm.REGISTRATION),
-            (date(2012, 7, 15), "服务帮扶志愿者花名册", ReportForm.ROSTER),
+            (date(2012, 7, 15), "工会服务帮扶志愿者登记表", SheetKind.REGISTRATION),
+            (date(2012, 7, 15), "服务帮扶志愿者花名册", SheetKind.ROSTER),
         ],
     },
     {
@@ -137,7 +140,7 @@ CAMPAIGNS: list[dict[str, Any]] = [
             "关爱志愿服务",
         ],
         "milestones": [
-            (date(2019, 5, 30), "职工志愿服务分队组建、全年志愿服务活动计划安排", ReportForm.PLAN),
+            (date(2019, 5, 30), "职工志愿服务分队组建、全年志愿服务活动计划安排", SheetKind.PLAN),
         ],
     },
     {
@@ -166,9 +169,9 @@ CAMPAIGNS: list[dict[str, Any]] = [
             "“点亮微心愿”活动",
         ],
         "milestones": [
-            (date(2020, 4, 15), "“和你在一起”职工志愿服务活动典型材料", ReportForm.TYPICAL),
-            (date(2020, 7, 15), "“和你在一起”职工志愿服务活动典型材料", ReportForm.TYPICAL),
-            (date(2020, 12, 15), "全年开展职工志愿服务活动总结", ReportForm.SUMMARY),
+            (date(2020, 4, 15), "“和你在一起”职工志愿服务活动典型材料", SheetKind.TYPICAL),
+            (date(2020, 7, 15), "“和你在一起”职工志愿服务活动典型材料", SheetKind.TYPICAL),
+            (date(2020, 12, 15), "全年开展职工志愿服务活动总结", SheetKind.SUMMARY),
         ],
     },
     {
@@ -187,37 +190,21 @@ CAMPAIGNS: list[dict[str, Any]] = [
         ),
         "categories": ["走访慰问", "困难教职工帮扶", "爱心“一日捐”", "节日文化活动"],
         "milestones": [
-            (date(2019, 3, 1), "2019年教育工会送温暖活动统计表", ReportForm.WARMTH_STATS),
+            (date(2019, 3, 1), "2019年教育工会送温暖活动统计表", SheetKind.WARMTH_STATS),
         ],
     },
 ]
 
-CAMPAIGN_FIELDS = (
-    "title",
-    "kind",
-    "issue_date",
-    "period_start",
-    "period_end",
-    "contact_person",
-    "contact_phone",
-    "contact_email",
-    "recruits_volunteers",
-    "team_min_volunteers",
-    "team_max_volunteers",
-    "team_min_cadres",
-    "team_max_cadres",
-    "featured_per_year",
-    "points_per_participation",
-    "points_per_hour",
-    "body",
-)
-
 
 def load_campaigns() -> dict[str, Campaign]:
+    return _load_specs(CAMPAIGNS)
+
+
+def _load_specs(specs: list[dict[str, Any]]) -> dict[str, Campaign]:
     campaigns = {}
-    for spec in CAMPAIGNS:
+    for spec in specs:
         issuer = Union.objects.get(code=spec["issuer"])
-        defaults = {k: spec[k] for k in CAMPAIGN_FIELDS if k in spec}
+        defaults = {k: spec[k] for k in CAMPAIGN_FIELDS if k in spec and k != "doc_number"}
         defaults["status"] = CampaignStatus.PUBLISHED
         campaign, _created = Campaign.objects.update_or_create(
             issuer=issuer, doc_number=spec["doc_number"], defaults=defaults
@@ -236,6 +223,44 @@ def load_campaigns() -> dict[str, Campaign]:
     return campaigns
 
 
+def _this_year(text: str, year: int) -> str:
+    return re.sub(
+        r"(〔|\[)\d{4}(〕|\])", rf"\g<1>{year}\g<2>", re.sub(r"20\d\d年", f"{year}年", text)
+    )
+
+
+def current_round_specs(today: date | None = None) -> list[dict[str, Any]]:
+    """This year's round of each seed notice: the same notice, re-issued with its
+    deadlines moved so that the first fell due 20 days ago and the rest are to come —
+    so the demo shows a normal day (reports on time, late, returned and not yet)."""
+    today = today or timezone.localdate()
+    specs = []
+    for spec in CAMPAIGNS:
+        first_due = min(due for due, _title, _form in spec["milestones"])
+        shift = (today - timedelta(days=20)) - first_due
+        new = dict(spec)
+        new["doc_number"] = _this_year(spec["doc_number"], today.year)
+        new["title"] = _this_year(spec["title"], today.year)
+        for key in ("issue_date", "period_start", "period_end"):
+            if spec.get(key):
+                new[key] = spec[key] + shift
+        new["milestones"] = [
+            (due + shift, _this_year(title, today.year), form)
+            for due, title, form in spec["milestones"]
+        ]
+        specs.append(new)
+    return specs
+
+
+def load_current_round(today: date | None = None) -> dict[str, Campaign]:
+    return _load_specs(current_round_specs(today))
+
+
+def current_round_campaigns(today: date | None = None) -> list[Campaign]:
+    numbers = [s["doc_number"] for s in current_round_specs(today)]
+    return list(Campaign.objects.filter(doc_number__in=numbers).order_by("pk"))
+
+
 def seed_campaigns() -> dict[str, Campaign]:
     """The seed notices already loaded, by document number (for the demo steps above)."""
     numbers = [spec["doc_number"] for spec in CAMPAIGNS]
@@ -244,4 +269,7 @@ def seed_campaigns() -> dict[str, Campaign]:
 
 def load(stdout: Any) -> None:
     campaigns = load_campaigns()
-    stdout.write(f"campaigns: {len(campaigns)} seed notices")
+    current = load_current_round()
+    stdout.write(
+        f"campaigns: {len(campaigns)} seed notices and this year's round of each ({len(current)})"
+    )

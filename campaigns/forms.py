@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import ActivityCategory, Campaign, Milestone
-from campaigns.services import PERIOD_ORDER
+from campaigns.services import CAMPAIGN_FIELDS, PERIOD_ORDER
 from unions.models import Union
 from unionvol.formhelpers import DATE, helper
 from unionvol.locking import VersionedFormMixin
@@ -30,26 +30,7 @@ class CampaignForm(VersionedFormMixin, forms.ModelForm):
 
     class Meta:
         model = Campaign
-        fields = [
-            "doc_number",
-            "title",
-            "kind",
-            "issue_date",
-            "period_start",
-            "period_end",
-            "body",
-            "contact_person",
-            "contact_phone",
-            "contact_email",
-            "recruits_volunteers",
-            "team_min_volunteers",
-            "team_max_volunteers",
-            "team_min_cadres",
-            "team_max_cadres",
-            "points_per_participation",
-            "points_per_hour",
-            "featured_per_year",
-        ]
+        fields = list(CAMPAIGN_FIELDS)
         widgets = {"issue_date": DATE, "period_start": DATE, "period_end": DATE}
 
     def __init__(self, *args: Any, issuer: Union, **kwargs: Any) -> None:

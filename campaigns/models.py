@@ -28,7 +28,7 @@ class CampaignStatus(models.TextChoices):
     CLOSED = "closed", _("已结束")
 
 
-class ReportForm(models.TextChoices):
+class SheetKind(models.TextChoices):
     """Identifiers of the report forms (the reports registry uses the same keys)."""
 
     DISPATCH = "dispatch", _("情况调度表")
@@ -208,7 +208,7 @@ class Milestone(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("报送内容"), max_length=120)
-    form = models.CharField(_("报表"), max_length=20, choices=ReportForm.choices)
+    form = models.CharField(_("报表"), max_length=20, choices=SheetKind.choices)
     opens_on = models.DateField(_("开始填报"), null=True, blank=True)
     due_date = models.DateField(_("截止日期"))
     lock_after_days = models.PositiveSmallIntegerField(

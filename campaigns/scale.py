@@ -14,7 +14,7 @@ from campaigns.models import (
     CampaignKind,
     CampaignStatus,
     Milestone,
-    ReportForm,
+    SheetKind,
 )
 from unionvol.scale import BATCH, ScaleContext, step
 
@@ -61,10 +61,10 @@ def make_campaign(ctx: ScaleContext) -> str:
                 opens_on=due - timedelta(days=30),
             )
             for title, form, due in [
-                ("活动部署启动情况调度表", ReportForm.DISPATCH, date(2026, 3, 30)),
-                ("半程推进情况调度表", ReportForm.DISPATCH, date(2026, 6, 30)),
-                ("活动总结情况调度表", ReportForm.DISPATCH, date(2026, 9, 30)),
-                ("活动总结材料", ReportForm.SUMMARY, date(2026, 10, 11)),
+                ("活动部署启动情况调度表", SheetKind.DISPATCH, date(2026, 3, 30)),
+                ("半程推进情况调度表", SheetKind.DISPATCH, date(2026, 6, 30)),
+                ("活动总结情况调度表", SheetKind.DISPATCH, date(2026, 9, 30)),
+                ("活动总结材料", SheetKind.SUMMARY, date(2026, 10, 11)),
             ]
         ]
     )

@@ -23,6 +23,7 @@ from campaigns.models import (
     CampaignStatus,
     Milestone,
 )
+from campaigns.signals import milestone_opened
 from unions.models import Union
 from unionvol.locking import claim, save_if_current, update_if
 from unionvol.scoping import union_of
@@ -68,14 +69,16 @@ def _save(obj: Any, *, exclude: Sequence[str] = ()) -> Any:
 
 # --- campaigns -------------------------------------------------------------------------------
 
+# The notice's editable fields, in the form's order: the form, the service and the demo
+# loader all read this one list.
 CAMPAIGN_FIELDS = (
     "doc_number",
     "title",
     "kind",
-    "body",
     "issue_date",
     "period_start",
     "period_end",
+    "body",
     "contact_person",
     "contact_phone",
     "contact_email",
@@ -160,6 +163,9 @@ def campaign_update(
     save_if_current(campaign, version, CAMPAIGN_FIELDS)
     if addressees is not None:
         _set_addressees(campaign, addressees)
+        if campaign.status == CampaignStatus.PUBLISHED:  # a new addressee's reports are due too
+            for milestone in campaign.milestones.all():
+                milestone_opened.send(sender=Milestone, milestone=milestone)
     return campaign
 
 
@@ -175,6 +181,9 @@ def campaign_transition(*, campaign: Campaign, action: str) -> Campaign:
     if not update_if(campaign, {"status": source}, status=target):
         raise ValidationError(BAD_TRANSITION)
     campaign.save(update_fields=["status", "updated_at"])  # the row is ours: records history
+    if target == CampaignStatus.PUBLISHED:
+        for milestone in campaign.milestones.all():
+            milestone_opened.send(sender=Milestone, milestone=milestone)
     return campaign
 
 
@@ -193,12 +202,16 @@ def campaign_mark_read(*, campaign: Campaign, user: Any) -> CampaignAddressee:
 MILESTONE_FIELDS = ("title", "form", "opens_on", "due_date", "lock_after_days")
 
 
+@transaction.atomic
 def milestone_save(*, milestone: Milestone, version: int | None = None) -> Milestone:
     """Add a milestone, or edit one over the ``version`` its form was opened at."""
     if milestone.pk is None:
-        return _save(milestone)
-    milestone.full_clean()
-    save_if_current(milestone, version, MILESTONE_FIELDS)
+        _save(milestone)
+    else:
+        milestone.full_clean()
+        save_if_current(milestone, version, MILESTONE_FIELDS)
+    if milestone.campaign.status == CampaignStatus.PUBLISHED:
+        milestone_opened.send(sender=Milestone, milestone=milestone)
     return milestone
 
 

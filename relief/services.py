@@ -345,10 +345,15 @@ def wish_claim(*, wish_pk: int, name: str, phone: str, user: Any = None) -> Micr
     if not phone and not getattr(user, "is_authenticated", False):
         raise ValidationError({"phone": _("请填写联系电话，以便工会与您联系。")})
     claimer = user if getattr(user, "is_authenticated", False) else None
+    limit = MicroWish._meta.get_field("claimer_name").max_length or 0
+    if len(name) > limit:  # refused with the limit named, never cut
+        raise ValidationError(
+            {"name": _("姓名最多 %(limit)s 个字。") % {"limit": limit}}, code="max_length"
+        )
     rows = MicroWish.objects.filter(pk=wish_pk, status=WishStatus.OPEN).update(
         status=WishStatus.CLAIMED,
         claimer_user=claimer,
-        claimer_name=name[:40],
+        claimer_name=name,
         claimer_phone=phone,
         claimed_at=timezone.now(),
     )

@@ -14,12 +14,12 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from campaigns.models import ReportForm
+from campaigns.models import SheetKind
 from relief.selectors import WarmthRow, WarmthStats
 from unionvol.xlsx import Column, SafeWorkbook
 
 CENT = Decimal("0.01")
-IDENTIFIER = ReportForm.WARMTH_STATS.value  # "warmth_stats"
+IDENTIFIER = SheetKind.WARMTH_STATS.value  # "warmth_stats"
 
 
 def title_of(stats: WarmthStats) -> str:

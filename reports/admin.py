@@ -20,8 +20,6 @@ class SubmissionAdmin(admin.ModelAdmin):
     inlines = [VersionInline]
 
 
-
-
 @admin.register(ReminderSent)
 class ReminderSentAdmin(admin.ModelAdmin):
     list_display = ("submission", "threshold", "recipients", "sent_at")

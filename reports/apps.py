@@ -11,10 +11,15 @@ class ReportsConfig(AppConfig):
     nav = (NavEntry(_("报送"), "reports:index", Capability.VIEW, order=50),)
 
     def ready(self) -> None:
-        from reports import home, jobs  # noqa: F401 - registers the home-page provider
+        from reports import home, jobs, panels  # noqa: F401 - home items, campaign-page panel
         from reports.models import SubmissionPhoto
         from unionvol.files import register_private_file
 
         jobs.register()
         # A submission's photos: for whoever may open the submission.
         register_private_file(SubmissionPhoto, "image")
+
+        from campaigns.signals import milestone_opened
+        from reports.services import open_milestone
+
+        milestone_opened.connect(open_milestone, dispatch_uid="reports_open_milestone")

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from reports.registry import get_form
+from reports.registry import get_sheet
 from reports.selectors import STATE_LABELS, completeness_matrix, latest_snapshots
 from unions.models import Union
 from unionvol.xlsx import Column, SafeWorkbook
@@ -28,7 +28,7 @@ def milestone_for(campaign: Any, form_id: str) -> Any:
 
 def data_for(form_id: str, union: Any, campaign: Any, milestone: Any | None) -> dict[str, Any]:
     """What the union reported for the milestone, or live figures when nothing was."""
-    form = get_form(form_id)
+    form = get_sheet(form_id)
     if milestone is not None:
         snap = latest_snapshots(milestone, [union.pk]).get(union.pk)
         if snap is not None:
@@ -45,14 +45,15 @@ def aggregate_rows(
 
     unions = [
         row.union
-        for row in CampaignAddressee.objects.within(parent).filter(campaign=campaign)
+        for row in CampaignAddressee.objects.within(parent)
+        .filter(campaign=campaign)
         .exclude(union=parent)
         .select_related("union")
         .order_by("union__path")
     ]
     if not unions:
         unions = list(Union.objects.get_children(parent))
-    form = get_form(form_id)
+    form = get_sheet(form_id)
     snaps = latest_snapshots(milestone, [u.pk for u in unions]) if milestone else {}
     rows = []
     for union in unions:
@@ -70,7 +71,7 @@ def aggregate_rows(
 def form_workbook(
     form_id: str, *, union: Any, campaign: Any, aggregate: bool = False, milestone: Any = None
 ) -> SafeWorkbook:
-    form = get_form(form_id)
+    form = get_sheet(form_id)
     milestone = milestone or milestone_for(campaign, form_id)
     wb = SafeWorkbook()
     if aggregate:
@@ -99,6 +100,12 @@ def write_matrix(wb: SafeWorkbook, *, campaign: Any, user: Any) -> None:
         sheet.row(values)
     sheet.row([_("报送率")] + [f"{c.reporting_rate}%" for c in matrix.columns], style="uv_total")
     sheet.row([_("按时率")] + [f"{c.on_time_rate}%" for c in matrix.columns], style="uv_total")
+    sheet.row([_("逾期率")] + [f"{c.late_rate}%" for c in matrix.columns], style="uv_total")
+    sheet.row(
+        [_("已报 / 按时 / 逾期 / 未报")]
+        + [f"{c.reported} / {c.on_time} / {c.late} / {c.missing}" for c in matrix.columns],
+        style="uv_total",
+    )
     for state, label in STATE_LABELS.items():
         sheet.row([str(label)] + [c.counts[state] for c in matrix.columns])
 
@@ -110,7 +117,7 @@ def campaign_workbook(
     wb = SafeWorkbook()
     milestones = list(campaign.milestones.order_by("due_date", "pk"))
     for i, milestone in enumerate(milestones, start=1):
-        form = get_form(milestone.form)
+        form = get_sheet(milestone.form)
         sheet = form.write_aggregate(
             wb, union, aggregate_rows(milestone.form, union, campaign, milestone)
         )

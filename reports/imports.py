@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from reports.models import Submission
-from reports.registry import DISPATCH_LABELS, PROGRESS_LIMIT, WarmthStatsForm, get_form
+from reports.registry import DISPATCH_LABELS, PROGRESS_LIMIT, WarmthStatsSheet, get_sheet
 from reports.services import EDITABLE, STALE, _check_editable
 from unionvol.uploads import open_xlsx
 
@@ -117,7 +117,7 @@ def parse_dispatch(ws: Any) -> ParseResult:
     return result
 
 
-def parse_stats(ws: Any, form: WarmthStatsForm) -> ParseResult:
+def parse_stats(ws: Any, form: WarmthStatsSheet) -> ParseResult:
     result = ParseResult()
     rows = list(ws.iter_rows(values_only=True, max_row=MAX_ROWS))
     header_at = next((i for i, r in enumerate(rows) if r and _norm(r[0]) in ("序号",)), None)
@@ -170,9 +170,11 @@ def parse_upload(*, submission: Submission, upload: Any) -> ParseResult:
         ws = wb.worksheets[0]
         if form_id == "dispatch":
             return parse_dispatch(ws)
-        form = get_form(form_id)
-        assert isinstance(form, WarmthStatsForm)
+        form = get_sheet(form_id)
+        assert isinstance(form, WarmthStatsSheet)
         return parse_stats(ws, form)
+    except ValidationError as exc:  # the row limit or the parse deadline, met while reading
+        return ParseResult(errors=[str(m) for m in exc.messages])
     finally:
         wb.close()
 

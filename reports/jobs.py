@@ -33,7 +33,7 @@ def build_campaign(job: ExportJob, progress: Progress) -> tuple[Any, str]:
 
 
 def build_aggregate(job: ExportJob, progress: Progress) -> tuple[Any, str]:
-    from reports.registry import get_form
+    from reports.registry import get_sheet
 
     campaign, union = _campaign_and_union(job)
     milestone = None
@@ -43,7 +43,7 @@ def build_aggregate(job: ExportJob, progress: Progress) -> tuple[Any, str]:
     wb = exports.form_workbook(
         form_id, union=union, campaign=campaign, aggregate=True, milestone=milestone
     )
-    return wb, f"{get_form(form_id).sheet_title()}-{union.name}-汇总"
+    return wb, f"{get_sheet(form_id).sheet_title()}-{union.name}-汇总"
 
 
 def register() -> None:

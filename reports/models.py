@@ -48,6 +48,10 @@ class Submission(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     days_late = models.PositiveIntegerField(_("逾期天数"), default=0)
+    # When the union first reported, and how late that was: set by the first submit only.
+    # A return, a resubmission or an acceptance never changes them (honest lateness).
+    first_submitted_at = models.DateTimeField(_("首次报送时间"), null=True, blank=True)
+    first_days_late = models.PositiveIntegerField(_("首次报送逾期天数"), default=0)
     reviewer_comment = models.TextField(_("审核意见"), blank=True)
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     reviewed_by = models.ForeignKey(

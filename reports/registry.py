@@ -1,7 +1,7 @@
 """The report forms (报表) of the seeds as classes in one registry.
 
-A form is identified by the same key as ``campaigns.models.ReportForm`` (the
-milestone's ``form``). To add one, subclass :class:`ReportForm` and decorate it
+A form is identified by the same key as ``campaigns.models.ReportSheet`` (the
+milestone's ``form``). To add one, subclass :class:`ReportSheet` and decorate it
 with :func:`register`.
 """
 
@@ -32,7 +32,7 @@ NARRATIVE_TOO_LONG = gettext_lazy("%(label)s不能超过 %(limit)s 字（现有 
 PHOTOS_RANGE = gettext_lazy("请附 %(min)s—%(max)s 张活动图片（现有 %(count)s 张）。")
 
 
-class ReportForm:
+class ReportSheet:
     """Base class of a report form.
 
     Implementers set:
@@ -164,15 +164,15 @@ def _length_validator(label: str, limit: int) -> Callable[[str], None]:
     return check
 
 
-REGISTRY: dict[str, ReportForm] = {}
+REGISTRY: dict[str, ReportSheet] = {}
 
 
-def register(cls: type[ReportForm]) -> type[ReportForm]:
+def register(cls: type[ReportSheet]) -> type[ReportSheet]:
     REGISTRY[cls.identifier] = cls()
     return cls
 
 
-def get_form(identifier: str) -> ReportForm:
+def get_sheet(identifier: str) -> ReportSheet:
     return REGISTRY[identifier]
 
 
@@ -208,17 +208,19 @@ EMPTY_BLOCK = dict.fromkeys(DISPATCH_LABELS, "") | {
 }
 
 
+# The dispatch figures a clerk may correct (with a reason) and the message when none given.
+DISPATCH_FIGURES = ("team_size", "person_times", "beneficiaries")
+REASON_LIMIT = 200
+REASON_REQUIRED = _("“%(name)s”的%(figures)s与系统记录不同，请填写原因。")
+
+
 def _dispatch_blocks(union: Any, campaign: Any, until: Any) -> list[dict[str, Any]]:
     """One block per counted project (service.figures: past proposal), its 人次 counted
     as service.figures counts them (participations inside the campaign's period)."""
     from django.db.models import Count, OuterRef, Subquery
     from django.db.models.functions import Coalesce
 
-    qs = (
-        counted_projects(campaign)
-        .filter(subtree_q(union, "team__union"))
-        .select_related("team")
-    )
+    qs = counted_projects(campaign).filter(subtree_q(union, "team__union")).select_related("team")
     # Subqueries keep the counts independent of each other (no join fan-out).
     qs = qs.annotate(
         _size=Coalesce(
@@ -274,7 +276,7 @@ def _dispatch_blocks(union: Any, campaign: Any, until: Any) -> list[dict[str, An
 
 
 @register
-class DispatchForm(ReportForm):
+class DispatchSheet(ReportSheet):
     identifier = "dispatch"
     short_title = "情况调度表"
     title = DISPATCH_TITLE
@@ -283,17 +285,57 @@ class DispatchForm(ReportForm):
     def prefill(self, union: Any, milestone: Any) -> dict[str, Any]:
         data = super().prefill(union, milestone)
         blocks = _dispatch_blocks(union, milestone.campaign, milestone.due_date)
+        for block in blocks:
+            # What the records say, kept beside what the clerk reports (the reviewer
+            # sees both; a figure that differs needs a reason).
+            block["records"] = {k: block[k] for k in DISPATCH_FIGURES}
         data["blocks"] = blocks or [dict(EMPTY_BLOCK)]
         return data
 
     def form_class(self, data: dict[str, Any]) -> type[forms.Form]:
         label = DISPATCH_LABELS["progress"]
+        blocks = data.get("blocks") or [dict(EMPTY_BLOCK)]
 
         class DispatchEditForm(forms.Form):
-            pass
+            def clean(self) -> dict[str, Any]:
+                cleaned = super().clean() or {}
+                for i, block in enumerate(blocks):
+                    records = block.get("records")
+                    if not records:
+                        continue
+                    differs = [
+                        DISPATCH_LABELS[k]
+                        for k in DISPATCH_FIGURES
+                        if cleaned.get(f"{k}_{i}") is not None
+                        and cleaned.get(f"{k}_{i}") != records.get(k)
+                    ]
+                    if differs and not (cleaned.get(f"reason_{i}") or "").strip():
+                        self.add_error(
+                            f"reason_{i}",
+                            REASON_REQUIRED
+                            % {
+                                "name": block.get("project") or block.get("team") or "—",
+                                "figures": "、".join(differs),
+                            },
+                        )
+                return cleaned
 
-        for i, block in enumerate(data.get("blocks") or [dict(EMPTY_BLOCK)]):
+        for i, block in enumerate(blocks):
             name = block.get("project") or block.get("team") or ""
+            if block.get("records"):
+                for key in DISPATCH_FIGURES:
+                    DispatchEditForm.base_fields[f"{key}_{i}"] = forms.IntegerField(
+                        label=f"{DISPATCH_LABELS[key]} · {name}",
+                        required=False,  # left empty: the figure stays as it is
+                        min_value=0,
+                        max_value=10_000_000,
+                        help_text=_("系统记录：%(n)s") % {"n": block["records"][key]},
+                    )
+                DispatchEditForm.base_fields[f"reason_{i}"] = forms.CharField(
+                    label=_("与系统记录不同的原因 · %(name)s") % {"name": name},
+                    required=False,
+                    max_length=REASON_LIMIT,
+                )
             DispatchEditForm.base_fields[f"progress_{i}"] = forms.CharField(
                 label=f"{label} · {name}" if name else label,
                 required=False,
@@ -304,16 +346,25 @@ class DispatchForm(ReportForm):
         return DispatchEditForm
 
     def initial(self, data: dict[str, Any], narrative: str) -> dict[str, Any]:
-        return {
-            f"progress_{i}": b.get("progress", "") for i, b in enumerate(data.get("blocks") or [])
-        }
+        initial: dict[str, Any] = {}
+        for i, b in enumerate(data.get("blocks") or []):
+            initial[f"progress_{i}"] = b.get("progress", "")
+            if b.get("records"):
+                for key in DISPATCH_FIGURES:
+                    initial[f"{key}_{i}"] = b.get(key)
+                initial[f"reason_{i}"] = b.get("reason", "")
+        return initial
 
     def apply(self, data: dict[str, Any], cleaned: dict[str, Any]) -> dict[str, Any]:
         blocks = data.get("blocks") or [dict(EMPTY_BLOCK)]
         for i, block in enumerate(blocks):
-            key = f"progress_{i}"
-            if key in cleaned:
-                block["progress"] = cleaned[key]
+            if f"progress_{i}" in cleaned:
+                block["progress"] = cleaned[f"progress_{i}"]
+            for key in DISPATCH_FIGURES:
+                if cleaned.get(f"{key}_{i}") is not None:
+                    block[key] = cleaned[f"{key}_{i}"]
+            if f"reason_{i}" in cleaned:
+                block["reason"] = cleaned[f"reason_{i}"].strip()
         data["blocks"] = blocks
         return data
 
@@ -448,7 +499,7 @@ class DispatchForm(ReportForm):
 
 
 # --- forms written as one table: one row per union (aggregate) --------------------
-class TableForm(ReportForm):
+class TableSheet(ReportSheet):
     """A form whose aggregate is a table: one row per union plus 合计."""
 
     columns: ClassVar[list[tuple[str, str, float]]] = []  # (key, label, width)
@@ -524,7 +575,7 @@ FIGURE_COLUMNS = [
 
 
 @register
-class PlanForm(TableForm):
+class PlanSheet(TableSheet):
     """分队组建及全年活动计划 (seed 002)."""
 
     identifier = "plan"
@@ -570,7 +621,7 @@ class PlanForm(TableForm):
 
 
 @register
-class TypicalForm(ReportForm):
+class TypicalSheet(ReportSheet):
     """典型材料 (seed 003): ≤ 2,000 characters and 2–3 high-resolution photos."""
 
     identifier = "typical"
@@ -620,7 +671,7 @@ class TypicalForm(ReportForm):
 
 
 @register
-class SummaryForm(TableForm):
+class SummarySheet(TableSheet):
     """活动总结 / 全年总结: a narrative and the figures of the period."""
 
     identifier = "summary"
@@ -651,7 +702,7 @@ class SummaryForm(TableForm):
 
 
 @register
-class WarmthStatsForm(TableForm):
+class WarmthStatsSheet(TableSheet):
     """送温暖活动统计表 (seed 004). Figures from relief records when that app has them."""
 
     identifier = "warmth_stats"
@@ -720,7 +771,7 @@ def _plain_number(value: Any) -> Any:
 
 
 @register
-class QuotaForm(TableForm):
+class QuotaSheet(TableSheet):
     """名额分配表 (seed 001 附件1)."""
 
     identifier = "quota"
@@ -802,7 +853,7 @@ def _display(obj: Any, name: str) -> str:
 
 
 @register
-class RosterForm(TableForm):
+class RosterSheet(TableSheet):
     """服务帮扶志愿者花名册 (seed 001 附件3). ID numbers are masked."""
 
     identifier = "roster"
@@ -820,7 +871,7 @@ class RosterForm(TableForm):
 
 
 @register
-class RegistrationForm(ReportForm):
+class RegistrationSheet(ReportSheet):
     """工会服务帮扶志愿者登记表 (seed 001 附件2): one block per volunteer."""
 
     identifier = "registration"

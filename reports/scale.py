@@ -47,6 +47,10 @@ def make_submissions(ctx: ScaleContext) -> str:
                     narrative="规模测试报送材料" if submitted else "",
                     submitted_at=at if submitted else None,
                     days_late=(at.date() - milestone.due_date).days if submitted and late else 0,
+                    first_submitted_at=at if submitted else None,
+                    first_days_late=(at.date() - milestone.due_date).days
+                    if submitted and late
+                    else 0,
                 )
             )
     saved = Submission.objects.bulk_create(rows, batch_size=BATCH)

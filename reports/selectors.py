@@ -65,12 +65,26 @@ def cell_state(sub: dict[str, Any] | None, due: date, today: date) -> str:
     return "late" if sub["days_late"] else "on_time"
 
 
+def timeliness(sub: dict[str, Any] | None) -> str:
+    """Honest lateness, the one definition: ``on_time`` or ``late`` by the union's FIRST
+    submission (acceptance, return or resubmission never change it), else ``missing``."""
+    if sub is None or sub.get("first_submitted_at") is None:
+        return "missing"
+    return "late" if sub["first_days_late"] else "on_time"
+
+
 @dataclass
 class MilestoneColumn:
     milestone: Any
     counts: dict[str, int] = field(default_factory=dict)
     reporting_rate: float = 0.0
     on_time_rate: float = 0.0
+    # 已报 / 按时 / 逾期 / 未报 over every addressed union in the user's scope.
+    reported: int = 0
+    on_time: int = 0
+    late: int = 0
+    missing: int = 0
+    late_rate: float = 0.0
 
     @property
     def count_items(self) -> list[tuple[Any, int]]:
@@ -93,17 +107,20 @@ def completeness_matrix(*, campaign: Any, user: Any, today: date | None = None) 
     addressees = CampaignAddressee.objects.filter(campaign=campaign)
     if not is_operator(user):  # the addressees in the user's own subtree
         addressees = addressees.within(own) if own is not None else addressees.none()
-    unions = [
-        row.union
-        for row in addressees
-        .select_related("union")
-        .order_by("union__path")
-    ]
+    unions = [row.union for row in addressees.select_related("union").order_by("union__path")]
     subs = {
         (s["union_id"], s["milestone_id"]): s
         for s in submissions_visible(user)
         .filter(milestone__campaign=campaign)
-        .values("pk", "union_id", "milestone_id", "status", "days_late")
+        .values(
+            "pk",
+            "union_id",
+            "milestone_id",
+            "status",
+            "days_late",
+            "first_submitted_at",
+            "first_days_late",
+        )
     }
     columns = [MilestoneColumn(m, dict.fromkeys(STATE_LABELS, 0)) for m in milestones]
     rows = []
@@ -113,6 +130,8 @@ def completeness_matrix(*, campaign: Any, user: Any, today: date | None = None) 
             sub = subs.get((union.pk, col.milestone.pk))
             state = cell_state(sub, col.milestone.due_date, today)
             col.counts[state] += 1
+            honest = timeliness(sub)
+            setattr(col, honest, getattr(col, honest) + 1)
             cells.append(
                 {
                     "state": state,
@@ -125,10 +144,10 @@ def completeness_matrix(*, campaign: Any, user: Any, today: date | None = None) 
         rows.append((union, cells))
     n = len(unions) or 1
     for col in columns:
-        reported = col.counts["accepted"] + col.counts["on_time"] + col.counts["late"]
-        on_time = reported - col.counts["late"]
-        col.reporting_rate = round(100 * reported / n, 1) if unions else 0.0
-        col.on_time_rate = round(100 * on_time / n, 1) if unions else 0.0
+        col.reported = col.on_time + col.late
+        col.reporting_rate = round(100 * col.reported / n, 1) if unions else 0.0
+        col.on_time_rate = round(100 * col.on_time / n, 1) if unions else 0.0
+        col.late_rate = round(100 * col.late / n, 1) if unions else 0.0
     return Matrix(columns, rows)
 
 

@@ -8,12 +8,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, PositiveIntegerField, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reports.models import Submission, SubmissionPhoto, SubmissionStatus, SubmissionVersion
-from reports.registry import get_form
+from reports.registry import get_sheet
 from unionvol.capabilities import Capability
 from unionvol.scoping import has_capability, union_of
 from unionvol.uploads import clean_image
@@ -31,11 +32,11 @@ TOO_MANY_PHOTOS = _("最多只能上传 %(max)s 张图片。")
 
 
 def submission_form(submission: Submission) -> Any:
-    return get_form(submission.milestone.form)
+    return get_sheet(submission.milestone.form)
 
 
 def prefill_data(*, union: Any, milestone: Any) -> dict[str, Any]:
-    return get_form(milestone.form).prefill(union, milestone)
+    return get_sheet(milestone.form).prefill(union, milestone)
 
 
 def is_open(milestone: Any, today: date | None = None) -> bool:
@@ -71,6 +72,12 @@ def ensure_submissions(*, milestone: Any, unions: list[Any] | None = None) -> in
     ]
     Submission.objects.bulk_create(created, ignore_conflicts=True)
     return len(created)
+
+
+def open_milestone(sender: Any = None, *, milestone: Any, **kwargs: Any) -> int:
+    """Receiver of ``campaigns.signals.milestone_opened``: the addressees' submissions,
+    created at once (idempotent; a milestone whose entry opens later waits for cron)."""
+    return ensure_submissions(milestone=milestone)
 
 
 def open_due_milestones(*, today: date | None = None) -> int:
@@ -215,6 +222,12 @@ def submission_submit(*, submission: Submission, user: Any, version: int) -> Sub
         submitted_at=now,
         submitted_by=user,
         days_late=days_late,
+        first_submitted_at=Coalesce(F("first_submitted_at"), Value(now)),
+        first_days_late=Case(
+            When(first_submitted_at__isnull=True, then=Value(days_late)),
+            default=F("first_days_late"),
+            output_field=PositiveIntegerField(),
+        ),
         version=F("version") + 1,
         updated_at=now,
     )

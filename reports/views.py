@@ -21,7 +21,7 @@ from reports import exports, imports, jobs, selectors, services
 from reports.charts import bar_chart
 from reports.forms import ExportForm, ImportForm, PhotoForm, ReviewForm
 from reports.models import Submission, SubmissionPhoto
-from reports.registry import get_form
+from reports.registry import get_sheet
 from unions.models import Union
 from unionvol.audit import audit
 from unionvol.jobs import export_filename, job_create, run_job
@@ -121,7 +121,7 @@ class SubmissionView(ScopedViewMixin, DetailView):
 
     def edit_form(self, data: Any = None) -> Any:
         sub = self.object
-        form = get_form(sub.milestone.form)
+        form = get_sheet(sub.milestone.form)
         cls = form.form_class(sub.data)
         return cls(data=data, initial=form.initial(sub.data, sub.narrative))
 
@@ -129,7 +129,7 @@ class SubmissionView(ScopedViewMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         sub: Submission = self.object
         user = self.request.user
-        form = get_form(sub.milestone.form)
+        form = get_sheet(sub.milestone.form)
         shown = sub.versions.order_by("-number").first() if sub.status != "draft" else None
         ctx["report_form"] = form
         if shown is not None and sub.status != "returned":
@@ -281,7 +281,7 @@ class SubmissionXlsxView(ScopedViewMixin, DetailView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         sub = self.get_object()
-        form = get_form(sub.milestone.form)
+        form = get_sheet(sub.milestone.form)
         data = exports.data_for(
             sub.milestone.form, sub.union, sub.milestone.campaign, sub.milestone
         )
@@ -459,7 +459,7 @@ class CampaignExportView(ScopedViewMixin, DetailView):
                 return delegated
         if kind == "form":
             wb = exports.form_workbook(form_id, union=union, campaign=campaign, milestone=milestone)
-            label = f"{get_form(form_id).sheet_title()}-{union.name}"
+            label = f"{get_sheet(form_id).sheet_title()}-{union.name}"
             audit(
                 user=request.user,
                 action=AuditAction.EXPORT,

@@ -15,6 +15,8 @@ up to its due date (``until``).
 * 资金 ``funds``: the support amount of the counted projects, in 元.
 * 活动 ``activities``: activities logged in the period.
 * 人次 ``person_times``: participations in those activities (one person, one activity).
+* 参与项目总人次 ``project_person_times``: those of them in activities of a counted
+  project (the 情况调度表's figure; an activity outside any project does not count).
 * 时长 ``hours``: the hours of those participations.
 * 积分 ``points``: per participation, the campaign's points per participation plus its
   points per hour × the participation's hours.
@@ -45,6 +47,7 @@ class ServiceFigures:
     funds: Decimal = ZERO
     activities: int = 0
     person_times: int = 0
+    project_person_times: int = 0
     hours: Decimal = ZERO
     points: Decimal = ZERO
 
@@ -114,6 +117,7 @@ def service_figures(
         n=Count("pk"),
         h=Sum("hours"),
         p=Sum(points_expression()),
+        pp=Count("pk", filter=Q(activity__project__status__in=COUNTED_PROJECTS)),
     )
     for path, fig in result.items():
         if row := teams.get(path):
@@ -125,4 +129,5 @@ def service_figures(
             fig.activities = row["n"]
         if row := participations.get(path):
             fig.person_times, fig.hours, fig.points = row["n"], row["h"] or ZERO, row["p"] or ZERO
+            fig.project_person_times = row["pp"]
     return result

@@ -14,7 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.services import MAX_PHOTOS, PERIOD_ORDER, TIME_ORDER
 from service.models import Activity, ProjectStatus, ServiceProject, ServiceTeam, TeamRole
-from service.services import activity_duration_hours
+from service.services import (
+    ACTIVITY_FIELDS,
+    PROJECT_FIELDS,
+    TEAM_FIELDS,
+    activity_duration_hours,
+)
 from unionvol.formhelpers import DATE, TIME, helper
 from unionvol.idnumbers import validate_phone
 from unionvol.locking import VersionedFormMixin
@@ -29,7 +34,7 @@ HOURS_REQUIRED = _("请填写每人服务时长，或填写开始和结束时间
 class TeamForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = ServiceTeam
-        fields = ["campaign", "union", "name", "parent", "description"]
+        fields = ["campaign", "union", *TEAM_FIELDS]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, campaigns: Any, unions: Any, teams: Any, **kwargs: Any) -> None:
@@ -94,20 +99,7 @@ class TeamMembersForm(VersionedFormMixin, forms.Form):
 class ProjectForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = ServiceProject
-        fields = [
-            "team",
-            "name",
-            "period_start",
-            "period_end",
-            "paired_unit",
-            "beneficiaries",
-            "support_items",
-            "support_amount",
-            "leader_name",
-            "leader_position",
-            "leader_phone",
-            "progress",
-        ]
+        fields = list(PROJECT_FIELDS)
         widgets = {
             "period_start": DATE,
             "period_end": DATE,
@@ -158,17 +150,7 @@ class ActivityForm(VersionedFormMixin, forms.ModelForm):
 
     class Meta:
         model = Activity
-        fields = [
-            "date",
-            "start_time",
-            "end_time",
-            "place",
-            "project",
-            "category",
-            "description",
-            "featured",
-            "beneficiaries",
-        ]
+        fields = list(ACTIVITY_FIELDS)
         widgets = {
             "date": DATE,
             "start_time": TIME,

@@ -62,7 +62,7 @@ MAX_PHOTOS = 3
 
 # --- teams -----------------------------------------------------------------------------------
 
-TEAM_FIELDS = ("name", "description", "parent")
+TEAM_FIELDS = ("name", "parent", "description")
 
 
 def _check_team(team: ServiceTeam) -> None:
@@ -232,11 +232,11 @@ def project_transition(*, project: ServiceProject, action: str) -> ServiceProjec
 # --- activities ------------------------------------------------------------------------------
 
 ACTIVITY_FIELDS = (
-    "project",
     "date",
     "start_time",
     "end_time",
     "place",
+    "project",
     "category",
     "description",
     "featured",

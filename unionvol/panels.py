@@ -39,7 +39,7 @@ _panels: dict[str, list[Panel]] = {}
 def register_panel(
     slot: str, *, template: str, order: int = 50
 ) -> Callable[[ContextFn], ContextFn]:
-    """Decorator: ``@register_panel("campaign_detail", template="service/_campaign_teams.html")``."""
+    """Decorator: ``@register_panel("campaign_main", template="service/_teams.html")``."""
 
     def decorate(fn: ContextFn) -> ContextFn:
         panels = _panels.setdefault(slot, [])

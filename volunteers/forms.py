@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, CampaignStatus
 from unions.models import Union
 from unions.selectors import union_choices
 from unionvol.forms import IdNumberField, PhoneField
@@ -36,6 +36,10 @@ MODEL_FIELDS = [
     "national_number",
 ]
 CONSENT_REQUIRED = _("请阅读并同意个人信息处理说明后再提交。")
+
+NO_CAMPAIGN_CHOSEN = _(
+    "请选择本志愿者所属的招募通知；确实不属于任何招募通知时，请勾选下方的确认项。"
+)
 
 
 def _model_fields() -> dict[str, forms.Field]:
@@ -91,11 +95,21 @@ class VolunteerForm(forms.Form):
             self.fields["union"] = forms.ModelChoiceField(
                 label=_("登记工会"), queryset=union_choices(user=user)
             )
+            campaigns = recruiting_campaigns(user=user)
             self.fields["campaign"] = forms.ModelChoiceField(
                 label=_("招募通知"),
-                queryset=recruiting_campaigns(user=user),
+                queryset=campaigns,
                 required=False,
-                empty_label=_("（不属于招募通知）"),
+                empty_label=_("（请选择招募通知）"),
+            )
+            # The registration starts from its notice: the one open recruiting campaign is
+            # the default; registering outside every notice is a deliberate, ticked choice.
+            open_ones = list(campaigns.filter(status=CampaignStatus.PUBLISHED)[:2])
+            self.open_campaigns = len(open_ones)
+            if len(open_ones) == 1:
+                self.initial.setdefault("campaign", open_ones[0].pk)
+            self.fields["no_campaign"] = forms.BooleanField(
+                label=_("本志愿者不属于任何招募通知"), required=False
             )
         else:
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
@@ -148,7 +162,7 @@ class VolunteerForm(forms.Form):
             extra += [
                 Div(
                     Div("union", css_class="col-md-6"),
-                    Div("campaign", css_class="col-md-6"),
+                    Div("campaign", "no_campaign", css_class="col-md-6"),
                     css_class="row",
                 )
             ]
@@ -160,6 +174,17 @@ class VolunteerForm(forms.Form):
         )
         self.helper.add_input(Submit("submit", _("保存") if instance else _("提交登记")))
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            "campaign" in self.fields
+            and getattr(self, "open_campaigns", 0)
+            and not data.get("campaign")
+            and not data.get("no_campaign")
+        ):
+            self.add_error("campaign", NO_CAMPAIGN_CHOSEN)
+        return data
+
     def clean_photo(self) -> Any:
         upload = self.cleaned_data.get("photo")
         if upload is False:
@@ -169,7 +194,11 @@ class VolunteerForm(forms.Form):
         return clean_image(upload)
 
     def service_data(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.cleaned_data.items() if k not in ("union", "campaign")}
+        data = {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k not in ("union", "campaign", "no_campaign")
+        }
         data.pop("version", None)
         return data
 

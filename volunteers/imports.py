@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -34,6 +35,7 @@ from volunteers.models import (
     VolunteerStatus,
 )
 from volunteers.services import _check_campaign, _check_can_edit, approval_chain
+from volunteers.vocabulary import gender_code_of, identity_of, political_status_of
 
 NO_HEADER = gettext_lazy(
     "没有找到表头：第一张工作表的前10行中应有「姓名」和「身份证号码」两列（花名册格式）。"
@@ -48,7 +50,6 @@ ID_AS_NUMBER = gettext_lazy(
     "请把该列设为文本格式后重新填写。"
 )
 
-MAX_ROWS = 20000
 HEADER_SCAN_ROWS = 10
 LABELS = {
     "序号": "seq",
@@ -91,6 +92,8 @@ class ImportRow:
     specialties: list[str]
     volunteer: Volunteer | None = None  # set for updates and unchanged rows
     changes: list[str] = field(default_factory=list)
+    # (column, 原值, 识别为) for each word the import recognised as a choice's synonym
+    mapped: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -103,6 +106,16 @@ class ImportReport:
     updates: list[ImportRow] = field(default_factory=list)
     unchanged: list[ImportRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def mapped(self) -> list[tuple[int, str, str, str]]:
+        """(row, column, 原值, 识别为) of every recognised synonym, for the preview."""
+        return [
+            (r.row, *m)
+            for rows in (self.creates, self.updates, self.unchanged)
+            for r in rows
+            for m in r.mapped
+        ]
 
     @property
     def ok(self) -> bool:
@@ -189,9 +202,11 @@ def read_roster(
         for number, row in enumerate(rows[header_index + 1 :], start=header_index + 2)
         if any(_text(c) for c in row)
     ]
-    if len(data_rows) > MAX_ROWS:
+    if len(data_rows) > settings.IMPORT_MAX_ROWS:
         raise ValidationError(
-            TOO_MANY_ROWS, code="too_many", params={"rows": len(data_rows), "limit": MAX_ROWS}
+            TOO_MANY_ROWS,
+            code="too_many",
+            params={"rows": len(data_rows), "limit": settings.IMPORT_MAX_ROWS},
         )
     if not data_rows:
         raise ValidationError(NOTHING_TO_IMPORT, code="empty")
@@ -245,9 +260,10 @@ def read_roster(
                 else:
                     seen[id_number] = number
 
+        mapped: list[tuple[str, str, str]] = []
         gender_label = _norm(cell("gender"))
         if gender_label and id_number:
-            gender = choices.gender.get(gender_label)
+            gender = gender_code_of(gender_label)
             if gender is None:
                 error("gender", _("性别只能填写「男」或「女」。"))
             elif gender != gender_of(id_number):
@@ -265,25 +281,31 @@ def read_roster(
 
         political = _norm(cell("political_status"))
         if political:
-            if political not in choices.political:
+            code = political_status_of(political)
+            if code is None:
                 error(
                     "political_status",
                     _("无法识别的政治面貌「%(value)s」，应为：%(allowed)s。")
                     % {"value": political, "allowed": "、".join(choices.political)},
                 )
-            values["political_status"] = choices.political.get(political, "")
+            elif str(PoliticalStatus(code).label) != political:
+                mapped.append(("政治面貌", political, str(PoliticalStatus(code).label)))
+            values["political_status"] = code or ""
         else:
             values["political_status"] = PoliticalStatus.MASSES
 
         identity = _norm(cell("identity"))
         if identity:
-            if identity not in choices.identity:
+            code = identity_of(identity)
+            if code is None:
                 error(
                     "identity",
                     _("无法识别的身份「%(value)s」，应为：%(allowed)s。")
                     % {"value": identity, "allowed": "、".join(choices.identity)},
                 )
-            values["identity"] = choices.identity.get(identity, "")
+            elif str(Identity(code).label) != identity:
+                mapped.append(("身份", identity, str(Identity(code).label)))
+            values["identity"] = code or ""
         else:
             values["identity"] = Identity.EMPLOYEE
 
@@ -300,7 +322,9 @@ def read_roster(
             error("specialties", _("每项特长最多30个字，多项之间用顿号分隔。"))
 
         if len(report.errors) == errors_before:
-            parsed.append(ImportRow(number, id_number, values, sorted(set(specialties))))
+            parsed.append(
+                ImportRow(number, id_number, values, sorted(set(specialties)), mapped=mapped)
+            )
 
     _match_existing(parsed, report, user=user, has_phone="phone" in columns)
     return report

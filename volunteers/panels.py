@@ -5,10 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, CampaignStatus
 from unionvol.panels import register_panel
+from unionvol.scoping import Capability, has_capability
 from volunteers.selectors import visible_quota_allocations
+
+
+@register_panel("campaign_actions", template="", order=20)
+def register_action(request: HttpRequest, campaign: Campaign) -> dict[str, Any] | None:
+    """登记志愿者 from a recruiting notice: the form opens with the notice chosen."""
+    if not (
+        campaign.recruits_volunteers
+        and campaign.status == CampaignStatus.PUBLISHED
+        and has_capability(request.user, Capability.EDIT)
+    ):
+        return None
+    return {
+        "label": _("登记志愿者"),
+        "url": f"{reverse('volunteers:create')}?campaign={campaign.pk}",
+    }
 
 
 @register_panel("campaign_side", template="volunteers/_campaign_quota.html", order=10)

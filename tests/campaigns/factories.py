@@ -6,7 +6,7 @@ from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
-from campaigns.models import Campaign, Milestone, ReportForm
+from campaigns.models import Campaign, Milestone, SheetKind
 from service.models import (
     Activity,
     ActivityPhoto,
@@ -107,7 +107,7 @@ def _milestone(union: Union) -> Milestone:
     return Milestone.objects.create(
         campaign=make_campaign(union),
         title="情况调度表",
-        form=ReportForm.DISPATCH,
+        form=SheetKind.DISPATCH,
         due_date=date(2026, 6, 30),
     )
 

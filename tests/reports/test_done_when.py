@@ -122,3 +122,27 @@ def test_the_dispatch_story(client: Any, monkeypatch: Any) -> None:
     assert "已采纳" in texts
     for label in DISPATCH_LABELS.values():
         assert label in texts
+
+
+def test_the_demo_shows_a_normal_reporting_day(settings: Any, tmp_path: Any, client: Any) -> None:
+    """This year's round: the clerk's home lists due reports before any page was visited,
+    and the dashboard's on-time rate matches a hand count of the submissions."""
+    from django.contrib.auth import get_user_model
+
+    from campaigns.demo import current_round_campaigns
+    from reports.selectors import completeness_matrix
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo", stdout=io.StringIO())
+    client.force_login(get_user_model().objects.get(username="sdu_clerk"))
+    home = client.get("/").content.decode()
+    assert "待报送的材料" in home
+    reviewer = get_user_model().objects.get(username="sd_reviewer")
+    campaign = next(c for c in current_round_campaigns() if c.issuer.code == "SD")
+    column = completeness_matrix(campaign=campaign, user=reviewer).columns[0]
+    subs = Submission.objects.filter(milestone=column.milestone)
+    on_time = subs.filter(first_submitted_at__isnull=False, first_days_late=0).count()
+    addressed = campaign.addressee_rows.count()
+    assert column.on_time == on_time
+    assert column.on_time_rate == round(100 * on_time / addressed, 1)
+    assert 0 < column.on_time < addressed

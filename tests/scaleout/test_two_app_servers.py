@@ -25,7 +25,7 @@ from django.db import connection
 from django.utils import timezone
 
 from bench.loadtest import CSRF_RE, Session
-from campaigns.models import CampaignAddressee, Milestone, ReportForm
+from campaigns.models import CampaignAddressee, Milestone, SheetKind
 from reports.models import Submission, SubmissionStatus
 from reports.services import ensure_submissions
 from tests.factories import PASSWORD, make_campaign, make_member
@@ -166,7 +166,7 @@ def test_two_app_servers_share_sessions_exports_and_submissions(
     milestone = Milestone.objects.create(
         campaign=campaign,
         title="活动总结材料",
-        form=ReportForm.SUMMARY,
+        form=SheetKind.SUMMARY,
         opens_on=timezone.localdate() - timedelta(days=1),
         due_date=timezone.localdate() + timedelta(days=10),
     )
@@ -190,7 +190,7 @@ def test_two_app_servers_share_sessions_exports_and_submissions(
     assert status == 302, status
     job_url = headers["Location"]
     job_pk = re.search(r"/exports/(\d+)/", job_url).group(1)
-    status, body, headers = on(b, issuer_a).request("GET", f"/reports/exports/{job_pk}/download/")
+    status, body, headers = on(b, issuer_a).request("GET", f"/exports/{job_pk}/download/")
     assert status == 200
     assert "attachment" in headers["Content-Disposition"]
     assert body.startswith("PK")  # an xlsx (zip) built on A, served by B

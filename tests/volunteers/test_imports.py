@@ -68,8 +68,8 @@ def test_every_error_has_row_column_and_message(tree: Any, clerk_a: Any) -> None
         [2, "数字身份证", "", 210202199001010000, "", "", "", ""],
         [3, "校验位错", "", number[:-1] + ("0" if number[-1] != "0" else "1"), "", "", "", ""],
         [4, "性别不符", "女", make_id_number(5, male=True), "", "", "", ""],
-        [5, "政治面貌错", "", make_id_number(6), "", "党员", "", ""],
-        [6, "身份错", "", make_id_number(7), "", "", "学生", ""],
+        [5, "政治面貌错", "", make_id_number(6), "", "民主党派", "", ""],
+        [6, "身份错", "", make_id_number(7), "", "", "外星访客", ""],
         [7, "重复甲", "", make_id_number(8), "", "", "", ""],
         [8, "重复乙", "", make_id_number(8), "", "", "", ""],
     ]
@@ -237,3 +237,39 @@ def test_abandoned_preview_files_are_removed_after_a_day(
     )
     assert not old.exists()
     assert len(list(folder.glob("*.xlsx"))) == 1
+
+
+def test_a_roster_in_the_notices_own_words_imports_with_the_mapping_shown(
+    tree: Any, clerk_a: Any, client: Any, settings: Any, tmp_path: Any
+) -> None:
+    rows = [
+        [
+            1,
+            "王五",
+            "男性",
+            make_id_number(31, male=True),
+            "大连理工大学",
+            "党员",
+            "在校大学生",
+            "",
+        ],
+        [2, "赵六", "", make_id_number(32), "", "团员", "离退休的劳动模范", ""],
+        [3, "钱七", "", make_id_number(33), "", "", "各界人士", ""],
+    ]
+    report = read_roster(named(roster_bytes(rows)), union=tree.grassroots_a, user=clerk_a)
+    assert report.ok, report.errors
+    identities = [r.values["identity"] for r in report.creates]
+    assert identities == ["student", "model_worker", "public"]
+    assert ("身份", "在校大学生", "在校学生") in [m[1:] for m in report.mapped]
+    assert ("政治面貌", "党员", "中共党员") in [m[1:] for m in report.mapped]
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(clerk_a)
+    page = client.post(
+        "/volunteers/import/",
+        {"union": tree.grassroots_a.pk, "file": upload(roster_bytes(rows))},
+    )
+    html = page.content.decode()
+    assert "识别为" in html
+    assert "离退休的劳动模范" in html
+    assert "→ 劳动模范" in html

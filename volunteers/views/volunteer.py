@@ -18,6 +18,7 @@ from service.selectors import service_summary
 from unionvol.audit import audit
 from unionvol.capabilities import Capability
 from unionvol.models import AuditAction
+from unionvol.params import int_param
 from unionvol.scoping import ScopedViewMixin, has_capability, union_of
 from volunteers import selectors, services
 from volunteers.exports import build_sheet, may_see_full_ids
@@ -74,6 +75,9 @@ class VolunteerCreateView(ScopedViewMixin, FormView):
         kwargs = super().get_form_kwargs()
         kwargs["user"] = self.request.user
         kwargs["initial"] = {"union": union_of(self.request.user)}
+        # From a campaign page: 登记志愿者 preselects that notice (if the user may use it).
+        if (campaign_id := int_param(self.request.GET.get("campaign"))) is not None:
+            kwargs["initial"]["campaign"] = campaign_id
         return kwargs
 
     def form_valid(self, form: VolunteerForm) -> HttpResponse:

@@ -1,0 +1,84 @@
+"""Each figure is defined once, in the app that owns it, and every page and sheet reads
+that definition: for every demo union and campaign, the dashboard (the union's row under
+its parent, and the parent's total), the 情况调度表 and the 送温暖活动统计表 give exactly
+what ``volunteers.figures``, ``service.figures`` and ``relief.figures`` give."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from campaigns.models import Campaign
+from relief.figures import relief_figures
+from relief.selectors import warmth_stats
+from reports.registry import _dispatch_blocks
+from reports.selectors import campaign_totals
+from service.figures import service_figures
+from unions.models import Union
+from volunteers.figures import volunteer_figures
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    settings.UNIONVOL_DASHBOARD_CACHE_SECONDS = 0
+    call_command("load_demo", stdout=io.StringIO())
+
+
+def _expected(union: Union, campaign: Campaign) -> dict[str, Any]:
+    v = volunteer_figures([union.path], campaign=campaign)[union.path]
+    s = service_figures([union.path], campaign=campaign)[union.path]
+    r = relief_figures([union.path], campaign=campaign)[union.path]
+    return {
+        "volunteers_registered": v.registered,
+        "volunteers_approved": v.approved,
+        "teams": s.teams,
+        "members": s.members,
+        "projects": s.projects,
+        "activities": s.activities,
+        "person_times": s.person_times,
+        "hours": float(s.hours),
+        "points": float(s.points),
+        "beneficiaries": s.beneficiaries,
+        "funds": float(s.funds),
+        "aided": r.aided,
+        "relief_amount": float(r.amount),
+    }
+
+
+def test_dashboard_and_sheets_agree_with_the_figures_of_each_app(demo: None) -> None:
+    campaigns = list(Campaign.objects.all())
+    unions = [u for u in Union.objects.filter(is_active=True) if u.depth > 1]
+    assert len(campaigns) >= 5
+    assert len(unions) >= 10
+    checked = nonzero = 0
+    for campaign in campaigns:
+        for union in unions:
+            parent = Union.objects.get_parent(union)
+            expected = _expected(union, campaign)
+            totals = campaign_totals(campaign=campaign, root=parent)
+            row = dict(totals.children)[union]
+            assert row == expected, (campaign.doc_number, union.name)
+            assert totals.total == _expected(parent, campaign), (campaign.doc_number, parent.name)
+
+            blocks = _dispatch_blocks(union, campaign, None)
+            service = service_figures([union.path], campaign=campaign)[union.path]
+            assert len(blocks) == service.projects
+            assert sum(b["person_times"] for b in blocks) == service.project_person_times
+            assert sum(b["beneficiaries"] for b in blocks) == service.beneficiaries
+
+            stats = warmth_stats(user=None, union=union, campaign=campaign).rows[0]
+            relief = relief_figures([union.path], campaign=campaign)[union.path]
+            assert stats.aided == relief.aided
+            assert Decimal(stats.amount) == relief.amount
+            assert stats.visits == relief.visits
+            checked += 1
+            nonzero += any(expected.values())
+    assert checked == len(campaigns) * len(unions)
+    assert nonzero >= 5  # the demo has real records to compare, not only zeros
