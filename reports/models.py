@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from unionvol.scoping import scoped_manager
+from unionvol.uploads import random_name
 
 
 class SubmissionStatus(models.TextChoices):
@@ -121,7 +122,7 @@ class SubmissionPhoto(models.Model):
     scope_lookup: ClassVar[str] = "submission__union"
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("图片"), upload_to="reports/photos/%Y/")
+    image = models.ImageField(_("图片"), upload_to=random_name("reports/photos"), db_index=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     objects = scoped_manager()

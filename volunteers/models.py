@@ -18,6 +18,7 @@ from unionvol.idnumbers import (
     validate_phone,
 )
 from unionvol.scoping import ScopedQuerySet, scoped_manager, subtree_q
+from unionvol.uploads import random_name
 
 
 class Gender(models.TextChoices):
@@ -108,7 +109,9 @@ class Volunteer(models.Model):
     political_status = models.CharField(
         _("政治面貌"), max_length=2, choices=PoliticalStatus.choices, default=PoliticalStatus.MASSES
     )
-    photo = models.ImageField(_("照片"), upload_to="volunteers/photos/%Y/", blank=True)
+    photo = models.ImageField(
+        _("照片"), upload_to=random_name("volunteers/photos"), blank=True, db_index=True
+    )
     id_number = models.CharField(_("身份证号"), max_length=18, unique=True)
     # Blank only for rows imported from a 花名册, which has no phone column.
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)

@@ -39,7 +39,8 @@ def test_publishing_creates_every_addressees_submission_once(draft: Any) -> None
     rows = set(Submission.objects.values_list("union__code", "status"))
     assert rows == {("C-A", "draft"), ("C-B", "draft")}
     # Idempotent: a later milestone save creates nothing twice.
-    campaign_services.milestone_save(milestone=draft.milestones.get())
+    saved = draft.milestones.get()
+    campaign_services.milestone_save(milestone=saved, version=saved.version)
     assert Submission.objects.count() == 2
 
 
