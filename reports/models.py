@@ -83,6 +83,22 @@ class Submission(models.Model):
     def is_late(self) -> bool:
         return self.days_late > 0
 
+    @property
+    def is_due(self) -> bool:
+        """Still to be sent by the union (a draft, or returned to it)."""
+        return self.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+
+    @property
+    def days_to_due(self) -> int:
+        """Days left before the deadline (negative: days past it), counted from today."""
+        from django.utils import timezone
+
+        return (self.milestone.due_date - timezone.localdate()).days
+
+    @property
+    def days_overdue(self) -> int:
+        return max(-self.days_to_due, 0)
+
     def days_late_on(self, day: date) -> int:
         return max((day - self.milestone.due_date).days, 0)
 
