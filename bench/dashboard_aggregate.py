@@ -223,4 +223,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from unionvol.scoping import system_scope
+
+    with system_scope():  # a benchmark is operator code, like a command
+        main()

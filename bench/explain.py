@@ -80,4 +80,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from unionvol.scoping import system_scope
+
+    with system_scope():  # a benchmark is operator code, like a command
+        sys.exit(main())

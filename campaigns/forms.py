@@ -14,12 +14,13 @@ from campaigns.models import ActivityCategory, Campaign, Milestone
 from campaigns.services import CAMPAIGN_FIELDS, PERIOD_ORDER
 from unions.models import Union
 from unionvol.formhelpers import DATE, helper
+from unionvol.locking import VersionedFormMixin
 from unionvol.scoping import subtree_q
 
 HOURS_REQUIRED = _("请填写每人服务时长，或填写开始和结束时间以自动计算。")
 
 
-class CampaignForm(forms.ModelForm):
+class CampaignForm(VersionedFormMixin, forms.ModelForm):
     addressees = forms.ModelMultipleChoiceField(
         queryset=Union.objects.none(),
         label=_("主送单位"),
@@ -61,7 +62,7 @@ class CampaignForm(forms.ModelForm):
         pass
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["title", "form", "opens_on", "due_date", "lock_after_days"]
@@ -79,7 +80,9 @@ class MilestoneForm(forms.ModelForm):
         return data
 
 
-class CategoriesForm(forms.Form):
+class CategoriesForm(VersionedFormMixin, forms.Form):
+    """The whole category list of one campaign (pass the campaign as ``versioned=``)."""
+
     names = forms.CharField(
         label=_("活动类别"),
         widget=forms.Textarea(attrs={"rows": 8}),

@@ -133,6 +133,8 @@ class Campaign(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Covers the addressee and category lists too (see unionvol.locking).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedManager.from_queryset(CampaignQuerySet)()
     history = HistoricalRecords()
@@ -215,6 +217,7 @@ class Milestone(models.Model):
         blank=True,
         help_text=_("截止后多少天锁定填报；锁定后只有发文单位可以重新开放。留空表示不锁定。"),
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedManager.from_queryset(CampaignPartQuerySet)()
 

@@ -25,6 +25,7 @@ from campaigns.models import (
 )
 from campaigns.signals import milestone_opened
 from unions.models import Union
+from unionvol.locking import claim, save_if_current, update_if
 from unionvol.scoping import subtree_q, union_of
 
 DOC_NUMBER_TAKEN = _("本单位已有文号为“%(number)s”的通知，请核对文号。")
@@ -150,13 +151,19 @@ def campaign_create(
 
 @transaction.atomic
 def campaign_update(
-    *, campaign: Campaign, addressees: Iterable[Union] | None = None, **data: Any
+    *,
+    campaign: Campaign,
+    version: int | None,
+    addressees: Iterable[Union] | None = None,
+    **data: Any,
 ) -> Campaign:
+    """Edit a notice and its addressees, over the ``version`` the form was opened at
+    (else STALE, writing neither)."""
     for key in CAMPAIGN_FIELDS:
         if key in data:
             setattr(campaign, key, data[key])
     _check_campaign(campaign)
-    campaign.save()
+    save_if_current(campaign, version, CAMPAIGN_FIELDS)
     if addressees is not None:
         _set_addressees(campaign, addressees)
         if campaign.status == CampaignStatus.PUBLISHED:  # a new addressee's reports are due too
@@ -174,10 +181,9 @@ _CAMPAIGN_NEXT = {
 @transaction.atomic
 def campaign_transition(*, campaign: Campaign, action: str) -> Campaign:
     source, target = _CAMPAIGN_NEXT[action]
-    if campaign.status != source:
+    if not update_if(campaign, {"status": source}, status=target):
         raise ValidationError(BAD_TRANSITION)
-    campaign.status = target
-    campaign.save(update_fields=["status", "updated_at"])
+    campaign.save(update_fields=["status", "updated_at"])  # the row is ours: records history
     if target == CampaignStatus.PUBLISHED:
         for milestone in campaign.milestones.all():
             milestone_opened.send(sender=Milestone, milestone=milestone)
@@ -198,17 +204,29 @@ def campaign_mark_read(*, campaign: Campaign, user: Any) -> CampaignAddressee:
     return row
 
 
+MILESTONE_FIELDS = ("title", "form", "opens_on", "due_date", "lock_after_days")
+
+
 @transaction.atomic
-def milestone_save(*, milestone: Milestone) -> Milestone:
-    _save(milestone)
+def milestone_save(*, milestone: Milestone, version: int | None = None) -> Milestone:
+    """Add a milestone, or edit one over the ``version`` its form was opened at."""
+    if milestone.pk is None:
+        _save(milestone)
+    else:
+        milestone.full_clean()
+        save_if_current(milestone, version, MILESTONE_FIELDS)
     if milestone.campaign.status == CampaignStatus.PUBLISHED:
         milestone_opened.send(sender=Milestone, milestone=milestone)
     return milestone
 
 
 @transaction.atomic
-def categories_set(*, campaign: Campaign, names: Sequence[str]) -> list[ActivityCategory]:
-    """Replace the campaign's categories by ``names`` (order kept; used ones cannot go)."""
+def categories_set(
+    *, campaign: Campaign, version: int | None, names: Sequence[str]
+) -> list[ActivityCategory]:
+    """Replace the campaign's categories by ``names`` (order kept; used ones cannot go),
+    over the campaign's ``version`` the list was opened at (else STALE)."""
+    claim(campaign, version)
     clean = list(dict.fromkeys(n.strip() for n in names if n.strip()))
     for stale in campaign.categories.exclude(name__in=clean):
         if stale.activities.exists():

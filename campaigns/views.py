@@ -231,7 +231,7 @@ class MilestoneEditView(ObjectFormView):
 
     def form_valid(self, form: MilestoneForm) -> HttpResponse:
         try:
-            services.milestone_save(milestone=form.instance)
+            services.milestone_save(milestone=form.instance, version=form.expected_version)
         except ValidationError as exc:
             form_errors(form, exc)
             return self.form_invalid(form)
@@ -248,11 +248,20 @@ class CategoriesEditView(WritableCampaignMixin, ObjectFormView):
     def get_initial(self) -> dict[str, Any]:
         return {"names": "\n".join(c.name for c in self.object.categories.all())}
 
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["versioned"] = self.object
+        return kwargs
+
     def form_valid(self, form: CategoriesForm) -> HttpResponse:
         try:
-            services.categories_set(campaign=self.object, names=form.cleaned_data["names"])
+            services.categories_set(
+                campaign=self.object,
+                version=form.expected_version,
+                names=form.cleaned_data["names"],
+            )
         except ValidationError as exc:
-            form.add_error("names", exc)
+            form.add_error(None if exc.code == "stale" else "names", exc)
             return self.form_invalid(form)
         messages.success(self.request, _("活动类别已保存。"))
         return redirect(self.object.get_absolute_url())

@@ -13,3 +13,8 @@ class ReliefConfig(AppConfig):
 
     def ready(self) -> None:
         from relief import home  # noqa: F401 - registers the awaiting-items provider
+        from relief.models import MicroWish
+        from unionvol.files import register_private_file
+
+        # A fulfilled wish's photo: for whoever may open the wish (never the public wall).
+        register_private_file(MicroWish, "photo")

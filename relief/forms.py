@@ -21,6 +21,7 @@ from relief.models import (
 from unions.models import Union
 from unionvol.forms import IdNumberField, PhoneField
 from unionvol.idnumbers import validate_id_number, validate_phone
+from unionvol.locking import VersionedFormMixin
 from unionvol.uploads import IMAGE, clean_image, limit_text
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -137,7 +138,7 @@ class PairingEndForm(forms.Form):
     end = forms.DateField(label=_("结对结束"), widget=DATE_WIDGET)
 
 
-class GrantForm(CrispyMixin, forms.ModelForm):
+class GrantForm(VersionedFormMixin, CrispyMixin, forms.ModelForm):
     class Meta:
         model = ReliefGrant
         fields = ["campaign", "fund_type", "amount", "granted_on", "card_tail", "note"]
@@ -167,7 +168,7 @@ class ReverseForm(forms.Form):
     note = forms.CharField(label=_("冲销原因"), max_length=200, required=False)
 
 
-class VisitForm(CrispyMixin, forms.ModelForm):
+class VisitForm(VersionedFormMixin, CrispyMixin, forms.ModelForm):
     class Meta:
         model = Visit
         fields = [
@@ -202,7 +203,7 @@ class VisitForm(CrispyMixin, forms.ModelForm):
         pass
 
 
-class DonationForm(CrispyMixin, forms.ModelForm):
+class DonationForm(VersionedFormMixin, CrispyMixin, forms.ModelForm):
     class Meta:
         model = Donation
         fields = ["union", "campaign", "amount", "donors", "note"]

@@ -24,6 +24,7 @@ from simple_history.models import HistoricalRecords
 
 from unionvol.idnumbers import mask_id_number
 from unionvol.scoping import ScopedManager, ScopedQuerySet, role_q
+from unionvol.uploads import random_name
 
 # Roles that may ever see a hardship file, and those that also see the subtree below.
 STAFF_ROLES = ("clerk", "reviewer", "admin")
@@ -297,6 +298,7 @@ class ReliefGrant(models.Model):
         verbose_name=_("审核人"),
     )
     approved_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedManager.from_queryset(SensitiveQuerySet)()
     history = HistoricalRecords()
@@ -383,6 +385,7 @@ class Visit(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedManager.from_queryset(SensitiveQuerySet)()
     history = HistoricalRecords()
@@ -433,6 +436,7 @@ class Donation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedManager.from_queryset(SensitiveQuerySet)()
     history = HistoricalRecords()
@@ -536,7 +540,9 @@ class MicroWish(models.Model):
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     fulfilled_at = models.DateTimeField(_("实现时间"), null=True, blank=True)
     fulfil_note = models.TextField(_("实现情况"), blank=True)
-    photo = models.ImageField(_("照片"), upload_to="relief/wishes/%Y/", blank=True)
+    photo = models.ImageField(
+        _("照片"), upload_to=random_name("relief/wishes"), blank=True, db_index=True
+    )
 
     objects = ScopedManager.from_queryset(MicroWishQuerySet)()
     history = HistoricalRecords()

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,7 @@ from relief.models import (
 from unions.models import Membership, Union
 from unionvol.capabilities import Capability
 from unionvol.idnumbers import validate_id_number, validate_phone
+from unionvol.locking import save_if_current, update_if
 from unionvol.scoping import has_capability
 
 FILE_CONFLICT = _("该档案已被他人修改，请刷新页面后重新填写。")
@@ -48,6 +50,9 @@ WISH_ALREADY_CLAIMED = _("很抱歉，该心愿已被认领。")
 WISH_NOT_CLAIMED = _("该心愿当前不是「已认领」状态。")
 WISH_NOT_CONFIRMED = _("请先确认认领，再登记心愿实现情况。")
 WISH_NOT_OPEN_TO_CANCEL = _("已实现的心愿不能取消。")
+WISH_ALREADY_CANCELLED = _("该心愿已经取消。")
+# A wish may be cancelled until it is fulfilled (never after, even by a stale page).
+WISH_CANCELLABLE = (WishStatus.OPEN, WishStatus.CLAIMED, WishStatus.CONFIRMED)
 
 CENT = Decimal("0.01")
 
@@ -160,9 +165,10 @@ def pairing_end(*, pairing: Pairing, end: date, user: Any) -> Pairing:
         raise ValidationError(PAIRING_ENDED)
     if end < pairing.start:
         raise ValidationError({"end": PAIRING_END_BEFORE_START})
-    pairing.end = end
-    pairing.full_clean()
-    pairing.save(update_fields=["end"])
+    # Conditional: of two people ending it at once, the first date stays.
+    if not update_if(pairing, {"end__isnull": True}, end=end):
+        raise ValidationError(PAIRING_ENDED)
+    pairing.save(update_fields=["end"])  # the row is ours until commit: records history
     return pairing
 
 
@@ -185,9 +191,9 @@ def grant_create(*, file: HardshipFile, user: Any, **data: Any) -> ReliefGrant:
 
 
 @transaction.atomic
-def grant_update(*, grant: ReliefGrant, user: Any, **data: Any) -> ReliefGrant:
-    current = ReliefGrant.objects.select_for_update().get(pk=grant.pk)
-    if current.status != GrantStatus.PENDING:
+def grant_update(*, grant: ReliefGrant, user: Any, version: int | None, **data: Any) -> ReliefGrant:
+    """Edit a pending line, over the ``version`` the form was opened at (else STALE)."""
+    if grant.status != GrantStatus.PENDING:
         raise ValidationError(GRANT_APPROVED_LOCKED, code="locked")
     if grant.reverses_id is not None:
         # A reversal always mirrors its original: only its date and note may change.
@@ -199,7 +205,8 @@ def grant_update(*, grant: ReliefGrant, user: Any, **data: Any) -> ReliefGrant:
             value = data[field]
             setattr(grant, field, "" if value is None and field in ("card_tail", "note") else value)
     grant.full_clean()
-    grant.save()
+    # Approval moves the version on too, so a form opened before it cannot write over it.
+    save_if_current(grant, version, GRANT_FIELDS, status=GrantStatus.PENDING)
     return grant
 
 
@@ -211,7 +218,10 @@ def grant_approve(*, grant: ReliefGrant, user: Any) -> ReliefGrant:
         raise ValidationError(GRANT_SELF_APPROVAL, code="self_approval")
     # One conditional UPDATE: two reviewers clicking at once approve it once.
     done = ReliefGrant.objects.filter(pk=grant.pk, status=GrantStatus.PENDING).update(
-        status=GrantStatus.APPROVED, approved_by=user, approved_at=timezone.now()
+        status=GrantStatus.APPROVED,
+        approved_by=user,
+        approved_at=timezone.now(),
+        version=F("version") + 1,
     )
     if not done:
         raise ValidationError(GRANT_NOT_PENDING, code="not_pending")
@@ -288,21 +298,29 @@ def visit_create(*, union: Union, user: Any, **data: Any) -> Visit:
 
 
 @transaction.atomic
-def visit_update(*, visit: Visit, user: Any, **data: Any) -> Visit:
+def visit_update(*, visit: Visit, user: Any, version: int | None, **data: Any) -> Visit:
+    """Edit a visit, over the ``version`` the form was opened at (else STALE)."""
     _apply_visit(visit, data)
     visit.full_clean()
-    visit.save()
+    save_if_current(visit, version, VISIT_FIELDS)
     return visit
 
 
+DONATION_FIELDS = ("union", "campaign", "amount", "donors", "note")
+
+
 @transaction.atomic
-def donation_save(*, donation: Any, user: Any, **data: Any) -> Any:
-    for field in ("union", "campaign", "amount", "donors", "note"):
+def donation_save(*, donation: Any, user: Any, version: int | None = None, **data: Any) -> Any:
+    """Create, or edit over the ``version`` the form was opened at (else STALE)."""
+    for field in DONATION_FIELDS:
         if field in data:
             setattr(donation, field, data[field] if data[field] is not None else "")
     donation.updated_by = user
     donation.full_clean()
-    donation.save()
+    if donation.pk is None:
+        donation.save()
+    else:
+        save_if_current(donation, version, (*DONATION_FIELDS, "updated_by"))
     return donation
 
 
@@ -373,23 +391,36 @@ def wish_release(*, wish: MicroWish, user: Any) -> MicroWish:
 
 @transaction.atomic
 def wish_fulfil(*, wish: MicroWish, user: Any, note: str, photo: Any = None) -> MicroWish:
-    current = MicroWish.objects.select_for_update().get(pk=wish.pk)
-    if current.status != WishStatus.CONFIRMED:
-        raise ValidationError(WISH_NOT_CONFIRMED, code="not_confirmed")
-    wish.status = WishStatus.FULFILLED
-    wish.fulfil_note = note
-    wish.fulfilled_at = timezone.now()
+    """Confirmed → fulfilled by ONE conditional UPDATE: a wish cancelled (or fulfilled)
+    meanwhile is refused, and the photo stored for it is removed again."""
+    field = MicroWish._meta.get_field("photo")
+    stored = ""
     if photo is not None:
-        wish.photo.save(photo.name, photo, save=False)
-    wish.full_clean()
-    wish.save()
+        stored = field.storage.save(
+            field.generate_filename(wish, photo.name), photo, max_length=field.max_length
+        )
+    changes: dict[str, Any] = {
+        "status": WishStatus.FULFILLED,
+        "fulfil_note": note,
+        "fulfilled_at": timezone.now(),
+    }
+    if stored:
+        changes["photo"] = stored
+    if not update_if(wish, {"status": WishStatus.CONFIRMED}, **changes):
+        if stored:
+            field.storage.delete(stored)
+        raise ValidationError(WISH_NOT_CONFIRMED, code="not_confirmed")
+    wish.save(update_fields=["status"])  # the row is ours until commit: this records history
     return wish
 
 
 @transaction.atomic
 def wish_cancel(*, wish: MicroWish, user: Any) -> MicroWish:
-    if wish.status == WishStatus.FULFILLED:
-        raise ValidationError(WISH_NOT_OPEN_TO_CANCEL)
-    wish.status = WishStatus.CANCELLED
-    wish.save(update_fields=["status"])
+    """Cancel by ONE conditional UPDATE on a cancellable state, never from what was read."""
+    if not update_if(wish, {"status__in": WISH_CANCELLABLE}, status=WishStatus.CANCELLED):
+        wish.refresh_from_db()
+        if wish.status == WishStatus.CANCELLED:
+            raise ValidationError(WISH_ALREADY_CANCELLED, code="cancelled")
+        raise ValidationError(WISH_NOT_OPEN_TO_CANCEL, code="fulfilled")
+    wish.save(update_fields=["status"])  # the row is ours until commit: this records history
     return wish

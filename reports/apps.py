@@ -12,8 +12,12 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from reports import home, jobs, panels  # noqa: F401 - home items, campaign-page panel
+        from reports.models import SubmissionPhoto
+        from unionvol.files import register_private_file
 
         jobs.register()
+        # A submission's photos: for whoever may open the submission.
+        register_private_file(SubmissionPhoto, "image")
 
         from campaigns.signals import milestone_opened
         from reports.services import open_milestone

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from unionvol.scoping import scoped_manager
+from unionvol.uploads import random_name
 
 
 class SubmissionStatus(models.TextChoices):
@@ -82,6 +83,22 @@ class Submission(models.Model):
     def is_late(self) -> bool:
         return self.days_late > 0
 
+    @property
+    def is_due(self) -> bool:
+        """Still to be sent by the union (a draft, or returned to it)."""
+        return self.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+
+    @property
+    def days_to_due(self) -> int:
+        """Days left before the deadline (negative: days past it), counted from today."""
+        from django.utils import timezone
+
+        return (self.milestone.due_date - timezone.localdate()).days
+
+    @property
+    def days_overdue(self) -> int:
+        return max(-self.days_to_due, 0)
+
     def days_late_on(self, day: date) -> int:
         return max((day - self.milestone.due_date).days, 0)
 
@@ -121,7 +138,7 @@ class SubmissionPhoto(models.Model):
     scope_lookup: ClassVar[str] = "submission__union"
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("图片"), upload_to="reports/photos/%Y/")
+    image = models.ImageField(_("图片"), upload_to=random_name("reports/photos"), db_index=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     objects = scoped_manager()

@@ -22,6 +22,7 @@ from service.services import (
 )
 from unionvol.formhelpers import DATE, TIME, helper
 from unionvol.idnumbers import validate_phone
+from unionvol.locking import VersionedFormMixin
 from unionvol.uploads import IMAGE, clean_image, limit_text
 
 HOURS_REQUIRED = _("请填写每人服务时长，或填写开始和结束时间以自动计算。")
@@ -30,7 +31,7 @@ HOURS_REQUIRED = _("请填写每人服务时长，或填写开始和结束时间
 # --- teams -----------------------------------------------------------------------------------
 
 
-class TeamForm(forms.ModelForm):
+class TeamForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = ServiceTeam
         fields = ["campaign", "union", *TEAM_FIELDS]
@@ -52,7 +53,9 @@ class TeamForm(forms.ModelForm):
         pass
 
 
-class TeamMembersForm(forms.Form):
+class TeamMembersForm(VersionedFormMixin, forms.Form):
+    """The whole member list of one team (pass the team as ``versioned=``)."""
+
     captain = forms.ModelChoiceField(queryset=None, label=_("队长"), required=False)
     cadres = forms.ModelMultipleChoiceField(
         queryset=None, label=_("工会干部"), required=False, widget=forms.CheckboxSelectMultiple
@@ -93,7 +96,7 @@ class TeamMembersForm(forms.Form):
 # --- projects --------------------------------------------------------------------------------
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = ServiceProject
         fields = list(PROJECT_FIELDS)
@@ -126,7 +129,7 @@ class ProjectForm(forms.ModelForm):
 # --- activities ------------------------------------------------------------------------------
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(VersionedFormMixin, forms.ModelForm):
     participants = forms.ModelMultipleChoiceField(
         queryset=None,
         label=_("参加人员"),
@@ -216,8 +219,8 @@ class ActivityForm(forms.ModelForm):
         return data
 
 
-class ParticipationHoursForm(forms.Form):
-    """One hours field per participant of an activity."""
+class ParticipationHoursForm(VersionedFormMixin, forms.Form):
+    """One hours field per participant of an activity (pass it as ``versioned=``)."""
 
     def __init__(self, *args: Any, participations: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

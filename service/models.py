@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from campaigns.models import ActivityCategory, Campaign
 from unionvol.scoping import ScopedManager, ScopedQuerySet
+from unionvol.uploads import random_name
 
 # --- service work: teams, projects, activities, hours ---------------------------------
 
@@ -52,6 +53,8 @@ class ServiceTeam(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # Covers the member list too: saving either moves it on (see unionvol.locking).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedManager.from_queryset(ScopedQuerySet)()
     history = HistoricalRecords()
@@ -151,6 +154,7 @@ class ServiceProject(models.Model):
     )
     approved_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedManager.from_queryset(ScopedQuerySet)()
     history = HistoricalRecords()
@@ -215,6 +219,8 @@ class Activity(models.Model):
         verbose_name=_("记录人"),
     )
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    # Covers the participants and their hours too (see unionvol.locking).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedManager.from_queryset(ScopedQuerySet)()
     history = HistoricalRecords()
@@ -236,7 +242,9 @@ class ActivityPhoto(models.Model):
     scope_lookup: ClassVar[str] = "activity__team__union"
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("活动图片"), upload_to="service/activities/%Y/")
+    image = models.ImageField(
+        _("活动图片"), upload_to=random_name("service/activities"), db_index=True
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager.from_queryset(ScopedQuerySet)()

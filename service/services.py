@@ -33,6 +33,7 @@ from service.models import (
     TeamRole,
 )
 from unions.models import Union
+from unionvol.locking import claim, save_if_current, update_if
 from unionvol.scoping import is_operator, union_of
 
 DOC_NUMBER_TAKEN = _("本单位已有文号为“%(number)s”的通知，请核对文号。")
@@ -82,12 +83,13 @@ def team_create(*, union: Union, campaign: Campaign, user: Any, **data: Any) -> 
     return team
 
 
-def team_update(*, team: ServiceTeam, **data: Any) -> ServiceTeam:
+def team_update(*, team: ServiceTeam, version: int | None, **data: Any) -> ServiceTeam:
+    """Edit a team, over the ``version`` the form was opened at (else STALE)."""
     for key in TEAM_FIELDS:
         if key in data:
             setattr(team, key, data[key])
     _check_team(team)
-    team.save()
+    save_if_current(team, version, TEAM_FIELDS)
     return team
 
 
@@ -95,12 +97,16 @@ def team_update(*, team: ServiceTeam, **data: Any) -> ServiceTeam:
 def team_set_members(
     *,
     team: ServiceTeam,
+    version: int | None,
     captain: Any | None = None,
     cadres: Iterable[Any] = (),
     volunteers: Iterable[Any] = (),
 ) -> list[TeamMember]:
     """Replace the team's members. The composition rule is *not* enforced here: a team
-    outside it is saved and flagged (see ``selectors.composition_of``)."""
+    outside it is saved and flagged (see ``selectors.composition_of``).
+
+    The list is written over the team's ``version`` the form was opened at: of two
+    saves from the same list one is refused (STALE), never merged with the other."""
     wanted: dict[int, tuple[Any, TeamRole]] = {}
     roles = [
         ([captain] if captain else [], TeamRole.CAPTAIN),
@@ -114,6 +120,7 @@ def team_set_members(
             if v.status != "approved":
                 raise ValidationError(VOLUNTEER_NOT_APPROVED)
             wanted[v.pk] = (v, role)
+    claim(team, version)
     current = {m.volunteer_id: m for m in team.members.all()}
     team.members.exclude(volunteer_id__in=wanted).delete()
     result = []
@@ -170,15 +177,18 @@ def project_create(*, user: Any, **data: Any) -> ServiceProject:
     return project
 
 
-def project_update(*, project: ServiceProject, **data: Any) -> ServiceProject:
-    for key in PROJECT_FIELDS:
-        if key in data and key != "team":
+def project_update(*, project: ServiceProject, version: int | None, **data: Any) -> ServiceProject:
+    """Edit a project, over the ``version`` the form was opened at (else STALE)."""
+    fields = [key for key in PROJECT_FIELDS if key != "team"]
+    for key in fields:
+        if key in data:
             setattr(project, key, data[key])
     _check_project(project)
-    project.save()
+    save_if_current(project, version, fields)
     return project
 
 
+@transaction.atomic
 def project_approve(*, project: ServiceProject, user: Any) -> ServiceProject:
     """Approval by a reviewer of a union above the proposing one (never the proposer)."""
     if project.status != ProjectStatus.PROPOSED:
@@ -191,10 +201,16 @@ def project_approve(*, project: ServiceProject, user: Any) -> ServiceProject:
         raise ValidationError(APPROVER_IS_PROPOSER)
     if project.created_by_id == user.pk:
         raise ValidationError(APPROVER_SAME_USER)
-    project.status = ProjectStatus.APPROVED
-    project.approved_by = user
-    project.approved_at = timezone.now()
-    project.save(update_fields=["status", "approved_by", "approved_at"])
+    approved = update_if(
+        project,
+        {"status": ProjectStatus.PROPOSED},
+        status=ProjectStatus.APPROVED,
+        approved_by=user,
+        approved_at=timezone.now(),
+    )
+    if not approved:  # approved by someone else meanwhile
+        raise ValidationError(BAD_TRANSITION)
+    project.save(update_fields=["status"])  # the row is ours until commit: records history
     return project
 
 
@@ -204,12 +220,12 @@ _PROJECT_NEXT = {
 }
 
 
+@transaction.atomic
 def project_transition(*, project: ServiceProject, action: str) -> ServiceProject:
     source, target = _PROJECT_NEXT[action]
-    if project.status != source:
+    if not update_if(project, {"status": source}, status=target):
         raise ValidationError(BAD_TRANSITION)
-    project.status = target
-    project.save(update_fields=["status"])
+    project.save(update_fields=["status"])  # the row is ours until commit: records history
     return project
 
 
@@ -298,15 +314,18 @@ def activity_create(
 def activity_update(
     *,
     activity: Activity,
+    version: int | None,
     participants: dict[Any, Decimal] | None = None,
     photos: Sequence[Any] = (),
     **data: Any,
 ) -> Activity:
+    """Edit an activity with its participants and photos, over the ``version`` the form
+    was opened at (else STALE, writing none of them)."""
     for key in ACTIVITY_FIELDS:
         if key in data:
             setattr(activity, key, data[key])
     _check_activity(activity)
-    activity.save()
+    save_if_current(activity, version, ACTIVITY_FIELDS)
     if participants is not None:
         _set_participants(activity, participants)
     _add_photos(activity, photos)
@@ -314,8 +333,12 @@ def activity_update(
 
 
 @transaction.atomic
-def participation_hours_set(*, activity: Activity, hours: dict[int, Decimal]) -> None:
-    """Set each participant's hours (keys are Participation ids of this activity)."""
+def participation_hours_set(
+    *, activity: Activity, version: int | None, hours: dict[int, Decimal]
+) -> None:
+    """Set each participant's hours (keys are Participation ids of this activity), over
+    the activity's ``version`` the form was opened at (else STALE)."""
+    claim(activity, version)
     for row in activity.participations.filter(pk__in=hours):
         row.hours = hours[row.pk]
         row.full_clean(validate_constraints=False)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from unions.models import Membership, Role, Union
 from unions.selectors import union_choices
 from unions.services import FULL_ID_SELF
+from unionvol.locking import VersionedFormMixin
 from unionvol.scoping import subtree_q
 
 
@@ -21,7 +22,7 @@ def crispy_helper(submit_label: Any) -> FormHelper:
     return helper
 
 
-class UnionForm(forms.ModelForm):
+class UnionForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Union
         fields = [

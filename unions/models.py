@@ -62,6 +62,7 @@ class Union(MP_Node):
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects: ClassVar[UnionManager] = UnionManager()
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from unions.models import Membership, Union
 from unionvol.audit import audit
 from unionvol.idnumbers import FULL_ID_PERMISSION
+from unionvol.locking import save_if_current
 from unionvol.models import AuditAction
 from unionvol.scoping import is_operator, union_of
 
@@ -41,12 +42,13 @@ def union_create_child(*, parent: Union, **data: Any) -> Union:
     return Union.objects.add_child(parent, instance=union)
 
 
-def union_update(*, union: Union, **data: Any) -> Union:
+def union_update(*, union: Union, version: int | None, **data: Any) -> Union:
+    """Edit a union, over the ``version`` the form was opened at (else STALE)."""
     for key, value in data.items():
         if key in UNION_FIELDS:
             setattr(union, key, value)
     union.full_clean(exclude=["path", "depth", "numchild"])
-    union.save()
+    save_if_current(union, version, UNION_FIELDS)
     return union
 
 

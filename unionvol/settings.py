@@ -10,7 +10,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from unionvol.env import env_bool, env_int, env_list, env_str
+from unionvol.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -186,8 +186,17 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
+# Uploaded files are private: MEDIA_URL is a Django view (unionvol.files) that checks the
+# user's scope and role before it sends a file; nothing under MEDIA_ROOT is public.
+MEDIA_URL = "/files/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# How that view sends the file once allowed: "off" streams it from Django (development);
+# "nginx" answers with X-Accel-Redirect to MEDIA_ACCEL_LOCATION (an `internal;` location
+# aliased to MEDIA_ROOT); "apache" with X-Sendfile (mod_xsendfile). See README «Deployment».
+MEDIA_ACCEL = env_choice("MEDIA_ACCEL", ("off", "nginx", "apache"), "off")
+MEDIA_ACCEL_LOCATION = env_str("MEDIA_ACCEL_LOCATION", "/protected-media/")
+if not (MEDIA_ACCEL_LOCATION.startswith("/") and MEDIA_ACCEL_LOCATION.endswith("/")):
+    raise ImproperlyConfigured("MEDIA_ACCEL_LOCATION must start and end with a slash.")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

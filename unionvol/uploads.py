@@ -23,8 +23,10 @@ A refused file raises ``ValidationError``; callers write nothing in that case.
 from __future__ import annotations
 
 import io
+import re
 import struct
 import time
+import uuid
 import warnings
 import zipfile
 import zlib
@@ -37,6 +39,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -469,5 +473,37 @@ def _reencode(upload: Any, max_side: int) -> ContentFile[bytes]:
         img.thumbnail((max_side, max_side))
         out = io.BytesIO()
         img.save(out, format="JPEG", quality=85, optimize=True)
-    stem = (getattr(upload, "name", "photo") or "photo").rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    return ContentFile(out.getvalue(), name=f"{stem[:40] or 'photo'}.jpg")
+    # The uploader's file name is often the person's name or ID number: it goes no further.
+    return ContentFile(out.getvalue(), name="photo.jpg")
+
+
+_EXTENSION = re.compile(r"\.[a-z0-9]{1,8}$")
+
+
+@deconstructible
+class RandomName:
+    """An ``upload_to`` that stores a file as ``<prefix>/<year>/<32 hex digits><ext>``.
+
+    Only the (lower-cased) extension of the uploaded name is kept: file names such as
+    ``210202198503121218.jpg`` would otherwise reach the disk, pages and logs. The
+    prefix also tells :mod:`unionvol.files` which model owns a stored file.
+    """
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix.strip("/")
+
+    def __call__(self, instance: Any, filename: str) -> str:
+        match = _EXTENSION.search((filename or "").lower())
+        extension = match.group(0) if match else ""
+        return f"{self.prefix}/{timezone.localdate():%Y}/{uuid.uuid4().hex}{extension}"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RandomName) and other.prefix == self.prefix
+
+    def __hash__(self) -> int:
+        return hash(self.prefix)
+
+
+def random_name(prefix: str) -> RandomName:
+    """``models.ImageField(upload_to=random_name("volunteers/photos"))``."""
+    return RandomName(prefix)

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
@@ -8,7 +7,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
-from unionvol import views
+from unionvol import files, views
 
 
 class UnionvolAdminSite(OTPAdminSite):  # type: ignore[misc]  # django-otp has no types
@@ -64,10 +63,9 @@ urlpatterns = [
     path("relief/", include("relief.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
+    # Uploaded files, by permission only (never a public /media/, not even in DEBUG).
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", files.serve, name="private_file"),
 ]
-
-if settings.DEBUG:  # pragma: no cover - uploads are served by the proxy in production
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler400 = "unionvol.views.error_400"
 handler403 = "unionvol.views.error_403"

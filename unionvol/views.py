@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.models import QuerySet
 from django.db.utils import DatabaseError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -16,11 +16,11 @@ from django.views.generic import DetailView
 
 from unions.selectors import union_children
 from unionvol.audit import audit
+from unionvol.files import send_file
 from unionvol.home import awaiting_for
-from unionvol.jobs import export_dir
 from unionvol.models import AuditAction, ExportJob, ExportStatus
 from unionvol.scoping import Capability, ScopedViewMixin, union_of
-from unionvol.xlsx import xlsx_file_response
+from unionvol.xlsx import XLSX_CONTENT_TYPE
 
 
 @login_required
@@ -97,14 +97,13 @@ class ExportJobView(ScopedViewMixin, DetailView):
 
 
 class ExportJobDownloadView(ExportJobView):
-    # A streamed file, not the page DetailView.get promises.
+    # A file (streamed, or sent by the proxy), not the page DetailView.get promises.
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:  # type: ignore[override]
         job = self.get_object()
         if job.status != ExportStatus.DONE or not job.file_path:
             raise Http404
-        path = export_dir().parent / job.file_path
-        if not path.is_file():
-            raise Http404
+        response = send_file(
+            job.file_path, content_type=XLSX_CONTENT_TYPE, filename=job.filename or "export.xlsx"
+        )
         audit(user=request.user, action=AuditAction.EXPORT, target=job, what=job.filename)
-        response: FileResponse = xlsx_file_response(path.open("rb"), job.filename)
         return response

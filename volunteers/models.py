@@ -5,6 +5,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -16,7 +17,8 @@ from unionvol.idnumbers import (
     validate_id_number,
     validate_phone,
 )
-from unionvol.scoping import ScopedManager, ScopedQuerySet
+from unionvol.scoping import ScopedManager, ScopedQuerySet, subtree_q
+from unionvol.uploads import random_name
 
 
 class Gender(models.TextChoices):
@@ -107,7 +109,9 @@ class Volunteer(models.Model):
     political_status = models.CharField(
         _("政治面貌"), max_length=2, choices=PoliticalStatus.choices, default=PoliticalStatus.MASSES
     )
-    photo = models.ImageField(_("照片"), upload_to="volunteers/photos/%Y/", blank=True)
+    photo = models.ImageField(
+        _("照片"), upload_to=random_name("volunteers/photos"), blank=True, db_index=True
+    )
     id_number = models.CharField(_("身份证号"), max_length=18, unique=True)
     # Blank only for rows imported from a 花名册, which has no phone column.
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
@@ -264,6 +268,17 @@ class ApprovalStep(models.Model):
         return f"{self.volunteer_id} L{self.level} {self.get_decision_display()}"
 
 
+class QuotaQuerySet(ScopedQuerySet["QuotaAllocation"]):
+    def scope_q(self, union: Any) -> Q:
+        """A union reads the quota rows of its subtree, those of the unions above it (its
+        own target), and every row of a campaign its subtree issued — never a sibling's."""
+        return (
+            subtree_q(union, "union")
+            | Q(union__path__in=union.ancestor_paths())
+            | subtree_q(union, "campaign__issuer")
+        )
+
+
 class QuotaAllocation(models.Model):
     """名额分配表: how many volunteers a union is asked to recruit for a campaign."""
 
@@ -278,7 +293,7 @@ class QuotaAllocation(models.Model):
     note = models.CharField(_("备注"), max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = ScopedManager.from_queryset(ScopedQuerySet)()
+    objects = ScopedManager.from_queryset(QuotaQuerySet)()
     history = HistoricalRecords()
 
     class Meta:

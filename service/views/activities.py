@@ -165,10 +165,17 @@ class ParticipationHoursView(ObjectFormView):
         kwargs["participations"] = list(
             self.object.participations.select_related("volunteer").order_by("volunteer__name")
         )
+        kwargs["versioned"] = self.object
         return kwargs
 
     def form_valid(self, form: ParticipationHoursForm) -> HttpResponse:
-        services.participation_hours_set(activity=self.object, hours=form.hours_by_id())
+        try:
+            services.participation_hours_set(
+                activity=self.object, version=form.expected_version, hours=form.hours_by_id()
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+            return self.form_invalid(form)
         messages.success(self.request, _("服务时长已保存。"))
         return redirect(self.object.get_absolute_url())
 

@@ -177,6 +177,7 @@ class TeamMembersView(ObjectFormView):
             .order_by("union__path", "name")
         )
         kwargs["members"] = list(team.members.all())
+        kwargs["versioned"] = team
         return kwargs
 
     def form_valid(self, form: TeamMembersForm) -> HttpResponse:

@@ -158,7 +158,12 @@ def test_edit_keeps_fields_and_changes_addressees(tree: Any, admin_a: Any, clien
     client.force_login(admin_a)
     response = client.post(
         f"/campaigns/{c.pk}/edit/",
-        _form(doc_number="甲工发〔2026〕9号", title="新标题", addressees=[tree.grassroots_a.pk]),
+        _form(
+            doc_number="甲工发〔2026〕9号",
+            title="新标题",
+            addressees=[tree.grassroots_a.pk],
+            version=c.version,
+        ),
     )
     assert response.status_code == 302
     c.refresh_from_db()
@@ -227,7 +232,7 @@ def test_milestone_add_and_edit(tree: Any, admin_a: Any, client: Any) -> None:
     m = Milestone.objects.get(campaign=c)
     response = client.post(
         f"/campaigns/milestones/{m.pk}/edit/",
-        {"title": "情况调度表", "form": "dispatch", "due_date": "2026-09-30"},
+        {"title": "情况调度表", "form": "dispatch", "due_date": "2026-09-30", "version": m.version},
     )
     m.refresh_from_db()
     assert m.due_date == date(2026, 9, 30)
@@ -252,10 +257,11 @@ def test_categories_are_replaced_in_order_but_used_ones_stay(
     used = ActivityCategory.objects.create(campaign=c, name="医疗义诊")
     make_activity(team, category=used, people=0)
     client.force_login(admin_a)
-    response = client.post(f"/campaigns/{c.pk}/categories/", {"names": "法律咨询\n环境保护"})
+    url = f"/campaigns/{c.pk}/categories/"
+    response = client.post(url, {"names": "法律咨询\n环境保护", "version": c.version})
     assert response.status_code == 200  # 医疗义诊 is in use
     assert "医疗义诊" in response.content.decode()
-    client.post(f"/campaigns/{c.pk}/categories/", {"names": "法律咨询\n医疗义诊\n环境保护"})
+    client.post(url, {"names": "法律咨询\n医疗义诊\n环境保护", "version": c.version})
     assert list(c.categories.values_list("name", flat=True)) == ["法律咨询", "医疗义诊", "环境保护"]
 
 

@@ -62,7 +62,9 @@ def test_only_approved_volunteers_join(tree: Any, campaign: Any) -> None:
 
     team = make_team(tree.grassroots_a, campaign=campaign)
     with pytest.raises(ValidationError):
-        svc.team_set_members(team=team, volunteers=[make_volunteer(tree.grassroots_a)])
+        svc.team_set_members(
+            team=team, version=team.version, volunteers=[make_volunteer(tree.grassroots_a)]
+        )
 
 
 def test_no_more_than_three_photos(tree: Any, campaign: Any, clerk_g: Any) -> None:

@@ -104,10 +104,12 @@ def test_approved_grants_cannot_be_edited(
     tree: Any, clerk_g: Any, reviewer_g: Any, client_as: Any
 ) -> None:
     grant = make_grant(tree.grassroots_a, entered_by=clerk_g)
-    services.grant_update(grant=grant, user=clerk_g, amount=Decimal("2500"))  # pending: fine
+    services.grant_update(
+        grant=grant, user=clerk_g, version=grant.version, amount=Decimal("2500")
+    )  # pending: fine
     services.grant_approve(grant=grant, user=reviewer_g)
     with pytest.raises(ValidationError) as exc:
-        services.grant_update(grant=grant, user=clerk_g, amount=Decimal("1"))
+        services.grant_update(grant=grant, user=clerk_g, version=grant.version, amount=Decimal("1"))
     assert exc.value.code == "locked"
     client = client_as(clerk_g)
     url = reverse("relief:grant_edit", args=[grant.pk])
@@ -195,7 +197,9 @@ def test_a_pending_reversal_keeps_its_amount(tree: Any, clerk_g: Any, reviewer_g
     grant = make_grant(tree.grassroots_a, entered_by=clerk_g, amount=Decimal("800"))
     services.grant_approve(grant=grant, user=reviewer_g)
     reversal = services.grant_reverse(grant=grant, user=clerk_g)
-    services.grant_update(grant=reversal, user=clerk_g, amount=Decimal("5"), note="改备注")
+    services.grant_update(
+        grant=reversal, user=clerk_g, version=reversal.version, amount=Decimal("5"), note="改备注"
+    )
     reversal.refresh_from_db()
     assert reversal.amount == Decimal("-800.00")
     assert reversal.note == "改备注"

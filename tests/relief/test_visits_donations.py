@@ -61,7 +61,8 @@ def test_visit_edit(tree: Any, clerk_g: Any, client_as: Any) -> None:
     visit = make_visit(tree.grassroots_a)
     client = client_as(clerk_g)
     url = reverse("relief:visit_edit", args=[visit.pk])
-    assert client.post(url, visit_data(visitors="副主席")).status_code == 302
+    data = visit_data(visitors="副主席", version=visit.version)
+    assert client.post(url, data).status_code == 302
     visit.refresh_from_db()
     assert visit.visitors == "副主席"
 
@@ -85,7 +86,8 @@ def test_one_donation_per_union_and_campaign(tree: Any, clerk_g: Any, client_as:
     assert "已存在" in response.content.decode() or "已登记过" in response.content.decode()
     assert Donation.objects.count() == 1
     url = reverse("relief:donation_edit", args=[donation.pk])
-    assert client.post(url, {**data, "amount": "6000"}).status_code == 302
+    edit = {**data, "amount": "6000", "version": donation.version}
+    assert client.post(url, edit).status_code == 302
     donation.refresh_from_db()
     assert donation.amount == Decimal("6000.00")
 

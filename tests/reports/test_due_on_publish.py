@@ -39,7 +39,8 @@ def test_publishing_creates_every_addressees_submission_once(draft: Any) -> None
     rows = set(Submission.objects.values_list("union__code", "status"))
     assert rows == {("C-A", "draft"), ("C-B", "draft")}
     # Idempotent: a later milestone save creates nothing twice.
-    campaign_services.milestone_save(milestone=draft.milestones.get())
+    saved = draft.milestones.get()
+    campaign_services.milestone_save(milestone=saved, version=saved.version)
     assert Submission.objects.count() == 2
 
 
@@ -92,3 +93,14 @@ def test_the_operator_lands_on_a_page_that_says_what_to_do(client: Any) -> None:
     page = client.get("/").content.decode()
     assert "尚未分配" not in page
     assert "/admin/" in page
+
+
+def test_reports_page_shows_days_left_and_days_late(draft: Any, tree: Any, client: Any) -> None:
+    campaign_services.campaign_transition(campaign=draft, action="publish")
+    clerk = make_member(tree.district_a, Role.CLERK)
+    client.force_login(clerk)
+    assert "还有 10 天截止" in client.get("/reports/").content.decode()
+    ms = draft.milestones.get()
+    ms.due_date = timezone.localdate() - timedelta(days=4)
+    ms.save()
+    assert "已逾期 4 天" in client.get("/reports/").content.decode()

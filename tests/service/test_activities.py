@@ -119,6 +119,7 @@ def test_photos_are_reencoded_and_limited_to_three(team: Any, clerk_g: Any, clie
     # the edit form may add one more, not two
     edit = {
         **_form(team),
+        "version": activity.version,
         "photo1": photo_upload("c.png"),
         "photo2": photo_upload("d.png"),
     }
@@ -127,7 +128,8 @@ def test_photos_are_reencoded_and_limited_to_three(team: Any, clerk_g: Any, clie
     assert "最多上传 3 张图片" in response.content.decode()
     assert activity.photos.count() == 2
     client.post(
-        f"/service/activities/{activity.pk}/edit/", {**_form(team), "photo1": photo_upload()}
+        f"/service/activities/{activity.pk}/edit/",
+        {**_form(team), "version": activity.version, "photo1": photo_upload()},
     )
     assert activity.photos.count() == 3
 
@@ -150,7 +152,7 @@ def test_edit_changes_participants_and_hours(team: Any, clerk_g: Any, client: An
     client.force_login(clerk_g)
     client.post(
         f"/service/activities/{activity.pk}/edit/",
-        _form(team, participants=[third.pk], hours="4"),
+        _form(team, participants=[third.pk], hours="4", version=activity.version),
     )
     assert list(activity.participations.values_list("volunteer_id", "hours")) == [
         (third.pk, Decimal("4.0"))
@@ -216,11 +218,14 @@ def test_each_participants_hours_can_be_adjusted(
     client.force_login(viewer_a)
     assert client.post(url, {}).status_code == 403
     client.force_login(clerk_g)
-    response = client.post(url, {f"hours_{first.pk}": "1.5", f"hours_{second.pk}": "30"})
+    v = activity.version
+    response = client.post(
+        url, {f"hours_{first.pk}": "1.5", f"hours_{second.pk}": "30", "version": v}
+    )
     assert response.status_code == 200  # 30 hours in a day: refused, nothing written
     first.refresh_from_db()
     assert first.hours == Decimal("3.0")
-    client.post(url, {f"hours_{first.pk}": "1.5", f"hours_{second.pk}": "3"})
+    client.post(url, {f"hours_{first.pk}": "1.5", f"hours_{second.pk}": "3", "version": v})
     first.refresh_from_db()
     assert first.hours == Decimal("1.5")
 

@@ -133,7 +133,7 @@ def test_project_without_paired_unit_is_flagged(
 def test_edit_project(tree: Any, campaign: Any, clerk_g: Any, client: Any) -> None:
     p = make_project(make_team(tree.grassroots_a, campaign=campaign))
     client.force_login(clerk_g)
-    data = _form(p.team, name="新名称")
+    data = _form(p.team, name="新名称", version=p.version)
     data.pop("team")
     assert client.post(f"/service/projects/{p.pk}/edit/", data).status_code == 302
     p.refresh_from_db()

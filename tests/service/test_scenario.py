@@ -53,6 +53,7 @@ def test_the_grassroots_clerk_story(
             "captain": people[0].pk,
             "volunteers": [p.pk for p in people[1:6]],
             "cadres": [people[6].pk],
+            "version": client.get(url).context["form"]["version"].value(),
         },
         follow=True,
     )
@@ -67,6 +68,7 @@ def test_the_grassroots_clerk_story(
             "captain": people[0].pk,
             "volunteers": [p.pk for p in people[1:7]],
             "cadres": [p.pk for p in people[7:10]],
+            "version": client.get(url).context["form"]["version"].value(),
         },
         follow=True,
     )
@@ -83,6 +85,7 @@ def test_the_grassroots_clerk_story(
             "captain": people[0].pk,
             "volunteers": [p.pk for p in people[1:8]],
             "cadres": [people[8].pk],
+            "version": client.get(url).context["form"]["version"].value(),
         },
         follow=True,
     )

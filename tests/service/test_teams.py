@@ -111,7 +111,7 @@ def test_a_volunteer_may_be_in_several_teams(
     teams = [make_team(tree.grassroots_a, campaign=campaign) for _ in range(2)]
     client.force_login(clerk_a)
     for t in teams:
-        client.post(f"/service/teams/{t.pk}/members/", {"volunteers": [v.pk]})
+        client.post(f"/service/teams/{t.pk}/members/", {"volunteers": [v.pk], "version": t.version})
     assert TeamMember.objects.filter(volunteer=v).count() == 2
 
 
@@ -135,8 +135,10 @@ def test_members_are_replaced_and_roles_changed(
     team = make_team(tree.grassroots_a, campaign=campaign)
     a, b, c = (make_approved_volunteer(tree.grassroots_a) for _ in range(3))
     client.force_login(clerk_a)
-    client.post(f"/service/teams/{team.pk}/members/", {"captain": a.pk, "volunteers": [b.pk]})
-    client.post(f"/service/teams/{team.pk}/members/", {"cadres": [a.pk], "volunteers": [c.pk]})
+    url = f"/service/teams/{team.pk}/members/"
+    client.post(url, {"captain": a.pk, "volunteers": [b.pk], "version": team.version})
+    team.refresh_from_db()
+    client.post(url, {"cadres": [a.pk], "volunteers": [c.pk], "version": team.version})
     roles = dict(team.members.values_list("volunteer_id", "role"))
     assert roles == {a.pk: TeamRole.CADRE, c.pk: TeamRole.VOLUNTEER}
 

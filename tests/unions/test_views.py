@@ -93,6 +93,7 @@ def test_admin_edits_a_union(tree: Any, admin_a: Any, client_as: Any) -> None:
             "contact_person": "王五",
             "contact_phone": "0411-82610421",
             "is_active": "on",
+            "version": tree.grassroots_a.version,
         },
     )
     assert response.status_code == 302
