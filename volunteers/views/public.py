@@ -55,12 +55,12 @@ def apply(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             union = form.cleaned_data["union"]
             try:
-                services.volunteer_register(
+                # A registered ID number is answered like any other (no one learns
+                # which numbers are registered); the union's reviewers get it instead.
+                services.public_apply(
                     union=union,
                     campaign=selectors.recruiting_campaign_for(union=union),
                     data=form.service_data(),
-                    by=None,
-                    self_applied=True,
                 )
             except ValidationError as exc:
                 form.add_service_error(exc)
