@@ -68,7 +68,8 @@ def test_every_review_comment_is_kept_and_shown(
     history = _text(html.split('id="review-history"', 1)[1].split("</ul>", 1)[0])
     positions = [history.index(c) for c in ("同意", "照片不清晰，请重新上传", "请补充服务对象人数")]
     assert positions == sorted(positions)
-    assert history.count("退回") == 2 and history.count("采纳") == 1
+    assert history.count("退回") == 2
+    assert history.count("采纳") == 1
     assert issuer_reviewer.first_name in history
     assert tree.city.display_name in history
     for review in reviews:
@@ -82,7 +83,9 @@ def test_a_reopening_is_part_of_the_history(
     sub = Submission.objects.get(union=tree.district_a, milestone=dispatch_ms)
     sub = _submit(sub, clerk_a, "第一版")
     sub = _review(client_as(issuer_reviewer), sub, "accept", "")
-    assert client_as(issuer_reviewer).post(f"/reports/submissions/{sub.pk}/reopen/").status_code == 302
+    assert (
+        client_as(issuer_reviewer).post(f"/reports/submissions/{sub.pk}/reopen/").status_code == 302
+    )
     decisions = list(
         SubmissionReview.objects.filter(submission=sub)
         .order_by("reviewed_at", "pk")

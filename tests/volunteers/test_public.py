@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from tests.factories import make_id_number, make_volunteer
+from tests.factories import make_id_number
 from tests.volunteers.conftest import form_data
 from volunteers.models import ApprovalStep, Volunteer
 from volunteers.views.common import APPLY_LIMIT

@@ -76,7 +76,8 @@ def test_the_repeated_application_is_kept_for_the_reviewers(tree: Any, client: A
     reviewer = make_member(tree.grassroots_a, Role.REVIEWER)
     client.force_login(reviewer)
     inbox = client.get("/volunteers/inbox/").content.decode()
-    assert "再次报名的人" in inbox and "13900001111" in inbox
+    assert "再次报名的人" in inbox
+    assert "13900001111" in inbox
     assert existing.get_absolute_url() in inbox  # theirs to see
     assert "身份证号码重复的网上报名" in client.get("/").content.decode()
 
@@ -91,7 +92,8 @@ def test_the_repeated_application_is_kept_for_the_reviewers(tree: Any, client: A
     response = client.post("/volunteers/inbox/", {"resolve": repeated.pk})
     assert response.status_code == 302
     repeated.refresh_from_db()
-    assert repeated.resolved_by == reviewer and repeated.resolved_at is not None
+    assert repeated.resolved_by == reviewer
+    assert repeated.resolved_at is not None
     assert "再次报名的人" not in client.get("/volunteers/inbox/").content.decode()
 
 
@@ -113,4 +115,5 @@ def test_other_errors_are_still_shown(tree: Any, client: Any) -> None:
     data = apply_data(tree.grassroots_a, 8, phone="12")
     response = client.post("/volunteers/apply/", data)
     assert response.status_code == 200
-    assert not Volunteer.objects.exists() and not RepeatedApplication.objects.exists()
+    assert not Volunteer.objects.exists()
+    assert not RepeatedApplication.objects.exists()
