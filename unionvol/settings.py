@@ -73,6 +73,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Wraps everything below it: any signed-in response is no-store, private.
+    "unionvol.middleware.PrivateResponseMiddleware",
+    "unionvol.middleware.NulQueryMiddleware",
     "unionvol.scoping.ScopeMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
