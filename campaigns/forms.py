@@ -14,11 +14,12 @@ from campaigns.models import ActivityCategory, Campaign, Milestone
 from campaigns.services import CAMPAIGN_FIELDS, PERIOD_ORDER
 from unions.models import Union
 from unionvol.formhelpers import DATE, helper
+from unionvol.forms import TextLimitMixin
 
 HOURS_REQUIRED = _("请填写每人服务时长，或填写开始和结束时间以自动计算。")
 
 
-class CampaignForm(forms.ModelForm):
+class CampaignForm(TextLimitMixin, forms.ModelForm):
     addressees = forms.ModelMultipleChoiceField(
         queryset=Union.objects.none(),
         label=_("主送单位"),
@@ -60,7 +61,7 @@ class CampaignForm(forms.ModelForm):
         pass
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(TextLimitMixin, forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["title", "form", "opens_on", "due_date", "lock_after_days"]
@@ -78,7 +79,7 @@ class MilestoneForm(forms.ModelForm):
         return data
 
 
-class CategoriesForm(forms.Form):
+class CategoriesForm(TextLimitMixin, forms.Form):
     names = forms.CharField(
         label=_("活动类别"),
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -100,7 +101,7 @@ class CategoriesForm(forms.Form):
         return names
 
 
-class CampaignFilterForm(forms.Form):
+class CampaignFilterForm(TextLimitMixin, forms.Form):
     kind = forms.ChoiceField(label=_("类别"), required=False)
     status = forms.ChoiceField(label=_("状态"), required=False)
     year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, empty_value=None)

@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +20,7 @@ from service.services import (
     activity_duration_hours,
 )
 from unionvol.formhelpers import DATE, TIME, helper
+from unionvol.forms import TextLimitMixin
 from unionvol.idnumbers import validate_phone
 from unionvol.uploads import IMAGE, clean_image, limit_text
 
@@ -30,7 +30,7 @@ HOURS_REQUIRED = _("请填写每人服务时长，或填写开始和结束时间
 # --- teams -----------------------------------------------------------------------------------
 
 
-class TeamForm(forms.ModelForm):
+class TeamForm(TextLimitMixin, forms.ModelForm):
     class Meta:
         model = ServiceTeam
         fields = ["campaign", "union", *TEAM_FIELDS]
@@ -52,7 +52,7 @@ class TeamForm(forms.ModelForm):
         pass
 
 
-class TeamMembersForm(forms.Form):
+class TeamMembersForm(TextLimitMixin, forms.Form):
     captain = forms.ModelChoiceField(queryset=None, label=_("队长"), required=False)
     cadres = forms.ModelMultipleChoiceField(
         queryset=None, label=_("工会干部"), required=False, widget=forms.CheckboxSelectMultiple
@@ -93,7 +93,7 @@ class TeamMembersForm(forms.Form):
 # --- projects --------------------------------------------------------------------------------
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(TextLimitMixin, forms.ModelForm):
     class Meta:
         model = ServiceProject
         fields = list(PROJECT_FIELDS)
@@ -107,7 +107,6 @@ class ProjectForm(forms.ModelForm):
     def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
-        self.fields["progress"].validators.append(MaxLengthValidator(500))
         if self.instance.pk:
             del self.fields["team"]
         self.helper = helper(_("保存"))
@@ -126,7 +125,7 @@ class ProjectForm(forms.ModelForm):
 # --- activities ------------------------------------------------------------------------------
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(TextLimitMixin, forms.ModelForm):
     participants = forms.ModelMultipleChoiceField(
         queryset=None,
         label=_("参加人员"),
@@ -216,7 +215,7 @@ class ActivityForm(forms.ModelForm):
         return data
 
 
-class ParticipationHoursForm(forms.Form):
+class ParticipationHoursForm(TextLimitMixin, forms.Form):
     """One hours field per participant of an activity."""
 
     def __init__(self, *args: Any, participations: list[Any], **kwargs: Any) -> None:
@@ -236,7 +235,7 @@ class ParticipationHoursForm(forms.Form):
         return {p.pk: self.cleaned_data[f"hours_{p.pk}"] for p in self.participations}
 
 
-class CertificateForm(forms.Form):
+class CertificateForm(TextLimitMixin, forms.Form):
     period_start = forms.DateField(label=_("服务起始日期"), widget=DATE)
     period_end = forms.DateField(label=_("服务截止日期"), widget=DATE)
 
