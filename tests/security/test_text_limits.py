@@ -20,7 +20,7 @@ from django.db import models
 from django.utils import translation
 from openpyxl import Workbook
 
-from tests.factories import make_campaign, make_member, make_volunteer
+from tests.factories import make_campaign, make_member
 from unions.models import Membership, Role, Union
 from unionvol.forms import (
     DEFAULT_TEXT_LIMIT,
