@@ -19,7 +19,7 @@ from reports.models import Submission
 from reports.registry import DISPATCH_LABELS, PROGRESS_LIMIT, WarmthStatsSheet, get_sheet
 from reports.services import EDITABLE, STALE, _check_editable
 from service.models import ServiceProject, ServiceTeam
-from unionvol.forms import text_limit, text_too_long
+from unionvol.forms import DEFAULT_TEXT_LIMIT, text_limit, text_too_long
 from unionvol.uploads import open_xlsx
 
 # A statistics sheet's headers carry years ("2019年…", "2018年度…"): match on the rest.
@@ -117,7 +117,8 @@ def parse_dispatch(ws: Any) -> ParseResult:
             else:
                 text = str(value).strip()
                 label = "进展情况" if key == "progress" else DISPATCH_LABELS[key]
-                too_long = text_too_long(text, DISPATCH_TEXT_LIMITS[key], label)
+                limit = DISPATCH_TEXT_LIMITS.get(key, DEFAULT_TEXT_LIMIT)
+                too_long = text_too_long(text, limit, label)
                 if too_long:
                     result.errors.append(
                         _("第%(row)s行：%(message)s") % {"row": number, "message": too_long}
