@@ -7,7 +7,7 @@ PY=.venv/bin/python
 DB_NAME=${LOAD_DB:-unionvol_load}
 PORT=${LOAD_PORT:-8011}
 export DATABASE_URL=${LOAD_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/$DB_NAME}
-export DEBUG=0 ALLOWED_HOSTS=127.0.0.1 SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO
+export DEBUG=0 ALLOWED_HOSTS=127.0.0.1 SITE_URL=http://127.0.0.1 SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO
 export SECRET_KEY=${SECRET_KEY:-$($PY -c 'import secrets; print(secrets.token_urlsafe(60))')}
 export STATIC_ROOT=${STATIC_ROOT:-$PWD/bench/_out/static}
 export MEDIA_ROOT=${MEDIA_ROOT:-$PWD/bench/_out/media}

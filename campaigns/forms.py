@@ -14,13 +14,14 @@ from campaigns.models import ActivityCategory, Campaign, Milestone
 from campaigns.services import CAMPAIGN_FIELDS, PERIOD_ORDER
 from unions.models import Union
 from unionvol.formhelpers import DATE, helper
+from unionvol.forms import TextLimitMixin
 from unionvol.locking import VersionedFormMixin
 from unionvol.scoping import subtree_q
 
 HOURS_REQUIRED = _("请填写每人服务时长，或填写开始和结束时间以自动计算。")
 
 
-class CampaignForm(VersionedFormMixin, forms.ModelForm):
+class CampaignForm(VersionedFormMixin, TextLimitMixin, forms.ModelForm):
     addressees = forms.ModelMultipleChoiceField(
         queryset=Union.objects.none(),
         label=_("主送单位"),
@@ -62,7 +63,7 @@ class CampaignForm(VersionedFormMixin, forms.ModelForm):
         pass
 
 
-class MilestoneForm(VersionedFormMixin, forms.ModelForm):
+class MilestoneForm(VersionedFormMixin, TextLimitMixin, forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["title", "form", "opens_on", "due_date", "lock_after_days"]
@@ -80,7 +81,7 @@ class MilestoneForm(VersionedFormMixin, forms.ModelForm):
         return data
 
 
-class CategoriesForm(VersionedFormMixin, forms.Form):
+class CategoriesForm(VersionedFormMixin, TextLimitMixin, forms.Form):
     """The whole category list of one campaign (pass the campaign as ``versioned=``)."""
 
     names = forms.CharField(
@@ -104,7 +105,7 @@ class CategoriesForm(VersionedFormMixin, forms.Form):
         return names
 
 
-class CampaignFilterForm(forms.Form):
+class CampaignFilterForm(TextLimitMixin, forms.Form):
     kind = forms.ChoiceField(label=_("类别"), required=False)
     status = forms.ChoiceField(label=_("状态"), required=False)
     year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, empty_value=None)

@@ -19,7 +19,7 @@ from relief.models import (
     Visit,
 )
 from unions.models import Union
-from unionvol.forms import IdNumberField, PhoneField
+from unionvol.forms import IdNumberField, PhoneField, TextLimitMixin
 from unionvol.idnumbers import validate_id_number, validate_phone
 from unionvol.locking import VersionedFormMixin
 from unionvol.uploads import IMAGE, clean_image, limit_text
@@ -58,7 +58,7 @@ class UserChoiceField(forms.ModelChoiceField):
         return f"{full}（{obj.username}）" if full else obj.username
 
 
-class HardshipFileForm(CrispyMixin, forms.ModelForm):
+class HardshipFileForm(TextLimitMixin, CrispyMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     contact_person = UserChoiceField(queryset=None, required=False, label=_("联系人"))
 
@@ -118,7 +118,7 @@ class HardshipFileForm(CrispyMixin, forms.ModelForm):
         pass
 
 
-class PairingForm(CrispyMixin, forms.Form):
+class PairingForm(TextLimitMixin, CrispyMixin, forms.Form):
     submit_label = _("结对")
     volunteer = forms.ModelChoiceField(queryset=None, label=_("结对志愿者"))
     start = forms.DateField(label=_("结对开始"), widget=DATE_WIDGET)
@@ -134,11 +134,11 @@ class PairingForm(CrispyMixin, forms.Form):
         self.setup_helper()
 
 
-class PairingEndForm(forms.Form):
+class PairingEndForm(TextLimitMixin, forms.Form):
     end = forms.DateField(label=_("结对结束"), widget=DATE_WIDGET)
 
 
-class GrantForm(VersionedFormMixin, CrispyMixin, forms.ModelForm):
+class GrantForm(VersionedFormMixin, TextLimitMixin, CrispyMixin, forms.ModelForm):
     class Meta:
         model = ReliefGrant
         fields = ["campaign", "fund_type", "amount", "granted_on", "card_tail", "note"]
@@ -163,12 +163,12 @@ class GrantForm(VersionedFormMixin, CrispyMixin, forms.ModelForm):
         pass
 
 
-class ReverseForm(forms.Form):
+class ReverseForm(TextLimitMixin, forms.Form):
     granted_on = forms.DateField(label=_("冲销日期"), widget=DATE_WIDGET, required=False)
     note = forms.CharField(label=_("冲销原因"), max_length=200, required=False)
 
 
-class VisitForm(VersionedFormMixin, CrispyMixin, forms.ModelForm):
+class VisitForm(VersionedFormMixin, TextLimitMixin, CrispyMixin, forms.ModelForm):
     class Meta:
         model = Visit
         fields = [
@@ -203,7 +203,7 @@ class VisitForm(VersionedFormMixin, CrispyMixin, forms.ModelForm):
         pass
 
 
-class DonationForm(VersionedFormMixin, CrispyMixin, forms.ModelForm):
+class DonationForm(VersionedFormMixin, TextLimitMixin, CrispyMixin, forms.ModelForm):
     class Meta:
         model = Donation
         fields = ["union", "campaign", "amount", "donors", "note"]
@@ -219,7 +219,7 @@ class DonationForm(VersionedFormMixin, CrispyMixin, forms.ModelForm):
         super().validate_unique()
 
 
-class WarmthStatsForm(forms.Form):
+class WarmthStatsForm(TextLimitMixin, forms.Form):
     campaign = forms.ModelChoiceField(queryset=None, label=_("活动通知"))
     union = forms.ModelChoiceField(queryset=None, label=_("工会"))
     aggregate = forms.BooleanField(label=_("按下级工会汇总"), required=False)
@@ -233,7 +233,7 @@ class WarmthStatsForm(forms.Form):
         self.fields["aggregate"].widget.attrs["class"] = "form-check-input"
 
 
-class WishForm(CrispyMixin, forms.ModelForm):
+class WishForm(TextLimitMixin, CrispyMixin, forms.ModelForm):
     submit_label = _("发布")
 
     class Meta:
@@ -257,7 +257,7 @@ class WishForm(CrispyMixin, forms.ModelForm):
         return data
 
 
-class ClaimForm(CrispyMixin, forms.Form):
+class ClaimForm(TextLimitMixin, CrispyMixin, forms.Form):
     submit_label = _("我来认领")
     name = forms.CharField(label=_("姓名"), max_length=40)
     phone = PhoneField(label=_("联系电话"), required=False)
@@ -272,7 +272,7 @@ class ClaimForm(CrispyMixin, forms.Form):
         return validate_phone(phone) if phone else ""
 
 
-class FulfilForm(CrispyMixin, forms.Form):
+class FulfilForm(TextLimitMixin, CrispyMixin, forms.Form):
     submit_label = _("登记实现情况")
     note = forms.CharField(label=_("实现情况"), widget=forms.Textarea(attrs={"rows": 3}))
     photo = forms.FileField(label=_("照片"), required=False, help_text=limit_text(IMAGE))

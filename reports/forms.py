@@ -7,10 +7,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reports.registry import REGISTRY
+from unionvol.forms import TextLimitMixin
 from unionvol.uploads import IMAGE, XLSX, limit_text
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(TextLimitMixin, forms.Form):
     comment = forms.CharField(
         label=_("审核意见"),
         required=False,
@@ -20,11 +21,11 @@ class ReviewForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class PhotoForm(forms.Form):
+class PhotoForm(TextLimitMixin, forms.Form):
     image = forms.FileField(label=_("活动图片"), help_text=limit_text(IMAGE))
 
 
-class ImportForm(forms.Form):
+class ImportForm(TextLimitMixin, forms.Form):
     file = forms.FileField(label=_("Excel 文件"), help_text=limit_text(XLSX))
 
 
@@ -32,7 +33,7 @@ def form_choices() -> list[tuple[str, str]]:
     return [(key, str(form.title)) for key, form in REGISTRY.items()]
 
 
-class ExportForm(forms.Form):
+class ExportForm(TextLimitMixin, forms.Form):
     KIND_CHOICES = [
         ("form", _("单个工会报表")),
         ("aggregate", _("汇总报表（下级工会逐一列出并合计）")),

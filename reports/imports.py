@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from reports.models import Submission
 from reports.registry import DISPATCH_LABELS, PROGRESS_LIMIT, WarmthStatsSheet, get_sheet
 from reports.services import EDITABLE, STALE, _check_editable
+from service.models import ServiceProject, ServiceTeam
+from unionvol.forms import DEFAULT_TEXT_LIMIT, text_limit, text_too_long
 from unionvol.uploads import open_xlsx
 
 # A statistics sheet's headers carry years ("2019年…", "2018年度…"): match on the rest.
@@ -30,6 +32,19 @@ WARMTH_MATCH = {
     "visits": "慰问走访人数",
 }
 NUMERIC_DISPATCH = ("team_size", "person_times", "beneficiaries")
+# The longest text each item of a 情况调度表 block may hold: what the project's own
+# fields hold (支持情况 also carries the amount, "…（1200.00元）").
+DISPATCH_TEXT_LIMITS = {
+    "team": text_limit(ServiceTeam, "name"),
+    "project": text_limit(ServiceProject, "name"),
+    "period": 40,
+    "support": text_limit(ServiceProject, "support_items") + 30,
+    "leader_name": text_limit(ServiceProject, "leader_name"),
+    "leader_position": text_limit(ServiceProject, "leader_position"),
+    "leader_phone": text_limit(ServiceProject, "leader_phone"),
+    "paired_unit": text_limit(ServiceProject, "paired_unit"),
+    "progress": PROGRESS_LIMIT,
+}
 MAX_ROWS = 2000
 
 
@@ -101,10 +116,12 @@ def parse_dispatch(ws: Any) -> ParseResult:
                 blocks[-1][key] = parsed
             else:
                 text = str(value).strip()
-                if key == "progress" and len(text) > PROGRESS_LIMIT:
+                label = "进展情况" if key == "progress" else DISPATCH_LABELS[key]
+                limit = DISPATCH_TEXT_LIMITS.get(key, DEFAULT_TEXT_LIMIT)
+                too_long = text_too_long(text, limit, label)
+                if too_long:
                     result.errors.append(
-                        _("第%(row)s行：进展情况不能超过 %(limit)s 字（现有 %(count)s 字）。")
-                        % {"row": number, "limit": PROGRESS_LIMIT, "count": len(text)}
+                        _("第%(row)s行：%(message)s") % {"row": number, "message": too_long}
                     )
                 blocks[-1][key] = text
     if not blocks:

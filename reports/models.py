@@ -134,6 +134,65 @@ class SubmissionVersion(models.Model):
         return f"{self.submission_id} v{self.number}"
 
 
+class ReviewDecision(models.TextChoices):
+    ACCEPTED = "accepted", _("采纳")
+    RETURNED = "returned", _("退回")
+    REOPENED = "reopened", _("重新开放")
+
+
+class SubmissionReview(models.Model):
+    """Every review event of a submission, never overwritten.
+
+    ``Submission.reviewer_comment`` holds only the latest comment (what the filler must
+    act on); this is the whole story: who accepted, returned or reopened which version,
+    when, and with what comment.
+    """
+
+    scope_lookup: ClassVar[str] = "submission__union"
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="reviews")
+    # The submitted version the decision was about (none for a draft reopened).
+    version = models.ForeignKey(
+        SubmissionVersion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviews",
+        verbose_name=_("报送版本"),
+    )
+    decision = models.CharField(_("审核结果"), max_length=12, choices=ReviewDecision.choices)
+    comment = models.TextField(_("审核意见"), blank=True)
+    reviewed_at = models.DateTimeField(_("审核时间"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审核人"),
+    )
+    # The reviewer's union at the time: a user may later move to another union.
+    reviewer_union = models.ForeignKey(
+        "unions.Union",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审核单位"),
+    )
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = _("审核记录")
+        verbose_name_plural = _("审核记录")
+        ordering = ["submission", "reviewed_at", "pk"]
+        indexes = [models.Index(fields=["submission", "reviewed_at"], name="submission_review_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} {self.decision} {self.reviewed_at:%Y-%m-%d %H:%M}"
+
+
 class SubmissionPhoto(models.Model):
     scope_lookup: ClassVar[str] = "submission__union"
 

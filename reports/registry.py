@@ -7,7 +7,7 @@ with :func:`register`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from django import forms
@@ -19,6 +19,7 @@ from relief import selectors as relief_selectors
 from reports.figures import Figures, figures_for
 from service.figures import campaign_participations, counted_projects
 from service.models import ServiceTeam, TeamMember
+from unionvol.forms import TextLengthValidator, TextLimitMixin
 from unionvol.scoping import subtree_q
 from unionvol.xlsx import Column, SafeSheet, SafeWorkbook
 from volunteers.models import QuotaAllocation, Volunteer, VolunteerStatus
@@ -86,7 +87,7 @@ class ReportSheet:
         label = self.narrative_label
         limit = self.narrative_limit
 
-        class NarrativeForm(forms.Form):
+        class NarrativeForm(TextLimitMixin, forms.Form):
             pass
 
         if label:
@@ -155,14 +156,8 @@ class ReportSheet:
         raise NotImplementedError
 
 
-def _length_validator(label: str, limit: int) -> Callable[[str], None]:
-    def check(value: str) -> None:
-        if value and len(value) > limit:
-            raise forms.ValidationError(
-                NARRATIVE_TOO_LONG, params={"label": label, "limit": limit, "count": len(value)}
-            )
-
-    return check
+def _length_validator(label: str, limit: int) -> TextLengthValidator:
+    return TextLengthValidator(limit, label=label)
 
 
 REGISTRY: dict[str, ReportSheet] = {}
@@ -297,7 +292,7 @@ class DispatchSheet(ReportSheet):
         label = DISPATCH_LABELS["progress"]
         blocks = data.get("blocks") or [dict(EMPTY_BLOCK)]
 
-        class DispatchEditForm(forms.Form):
+        class DispatchEditForm(TextLimitMixin, forms.Form):
             def clean(self) -> dict[str, Any]:
                 cleaned = super().clean() or {}
                 for i, block in enumerate(blocks):

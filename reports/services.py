@@ -13,7 +13,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reports.models import Submission, SubmissionPhoto, SubmissionStatus, SubmissionVersion
+from reports.models import (
+    ReviewDecision,
+    Submission,
+    SubmissionPhoto,
+    SubmissionReview,
+    SubmissionStatus,
+    SubmissionVersion,
+)
 from reports.registry import get_sheet
 from unionvol.capabilities import Capability
 from unionvol.scoping import has_capability, union_of
@@ -260,19 +267,46 @@ def submission_review(
     comment = (comment or "").strip()
     if not accept and not comment:
         raise ValidationError(COMMENT_REQUIRED, code="comment_required")
+    now = timezone.now()
     updated = Submission.objects.filter(
         pk=submission.pk, version=version, status=SubmissionStatus.SUBMITTED
     ).update(
         status=SubmissionStatus.ACCEPTED if accept else SubmissionStatus.RETURNED,
         reviewer_comment=comment,
-        reviewed_at=timezone.now(),
+        reviewed_at=now,
         reviewed_by=user,
         version=F("version") + 1,
     )
     if not updated:
         raise ValidationError(STALE, code="stale")
+    _record_review(
+        submission=submission,
+        user=user,
+        decision=ReviewDecision.ACCEPTED if accept else ReviewDecision.RETURNED,
+        comment=comment,
+        at=now,
+    )
     submission.refresh_from_db()
     return submission
+
+
+def _record_review(
+    *, submission: Submission, user: Any, decision: str, comment: str, at: Any
+) -> SubmissionReview:
+    """One more line of the submission's review history (the submission keeps only the
+    latest comment, for the filler to act on)."""
+    review = SubmissionReview(
+        submission=submission,
+        version=submission.versions.order_by("-number").first(),
+        decision=decision,
+        comment=comment,
+        reviewed_at=at,
+        reviewed_by=user if getattr(user, "pk", None) else None,
+        reviewer_union=union_of(user),
+    )
+    review.full_clean()
+    review.save()
+    return review
 
 
 @transaction.atomic
@@ -280,6 +314,13 @@ def submission_reopen(*, submission: Submission, user: Any) -> Submission:
     """The issuer reopens a locked (or accepted) submission for editing."""
     if not (is_issuer(user, submission.milestone.campaign) and has_capability(user, "review")):
         raise PermissionDenied(NOT_ISSUER)
+    _record_review(
+        submission=submission,
+        user=user,
+        decision=ReviewDecision.REOPENED,
+        comment="",
+        at=timezone.now(),
+    )
     Submission.objects.filter(pk=submission.pk).update(
         reopened=True,
         status=SubmissionStatus.RETURNED

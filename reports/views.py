@@ -138,6 +138,9 @@ class SubmissionView(ScopedViewMixin, DetailView):
             ctx["data"] = sub.data | {"narrative": sub.narrative}
         ctx["figures"] = selectors.figure_items(ctx["data"].get("figures") or {})
         ctx["versions"] = sub.versions.select_related("submitted_by").order_by("-number")
+        ctx["reviews"] = sub.reviews.select_related(
+            "reviewed_by", "reviewer_union", "version"
+        ).order_by("-reviewed_at", "-pk")
         ctx["photos"] = sub.photos.all()
         ctx["can_edit"] = services.can_edit(user, sub)
         ctx["locked"] = services.is_locked(sub)

@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +20,7 @@ from service.services import (
     activity_duration_hours,
 )
 from unionvol.formhelpers import DATE, TIME, helper
+from unionvol.forms import TextLimitMixin
 from unionvol.idnumbers import validate_phone
 from unionvol.locking import VersionedFormMixin
 from unionvol.uploads import IMAGE, clean_image, limit_text
@@ -31,7 +31,7 @@ HOURS_REQUIRED = _("请填写每人服务时长，或填写开始和结束时间
 # --- teams -----------------------------------------------------------------------------------
 
 
-class TeamForm(VersionedFormMixin, forms.ModelForm):
+class TeamForm(VersionedFormMixin, TextLimitMixin, forms.ModelForm):
     class Meta:
         model = ServiceTeam
         fields = ["campaign", "union", *TEAM_FIELDS]
@@ -53,7 +53,7 @@ class TeamForm(VersionedFormMixin, forms.ModelForm):
         pass
 
 
-class TeamMembersForm(VersionedFormMixin, forms.Form):
+class TeamMembersForm(VersionedFormMixin, TextLimitMixin, forms.Form):
     """The whole member list of one team (pass the team as ``versioned=``)."""
 
     captain = forms.ModelChoiceField(queryset=None, label=_("队长"), required=False)
@@ -96,7 +96,7 @@ class TeamMembersForm(VersionedFormMixin, forms.Form):
 # --- projects --------------------------------------------------------------------------------
 
 
-class ProjectForm(VersionedFormMixin, forms.ModelForm):
+class ProjectForm(VersionedFormMixin, TextLimitMixin, forms.ModelForm):
     class Meta:
         model = ServiceProject
         fields = list(PROJECT_FIELDS)
@@ -110,7 +110,6 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
-        self.fields["progress"].validators.append(MaxLengthValidator(500))
         if self.instance.pk:
             del self.fields["team"]
         self.helper = helper(_("保存"))
@@ -129,7 +128,7 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
 # --- activities ------------------------------------------------------------------------------
 
 
-class ActivityForm(VersionedFormMixin, forms.ModelForm):
+class ActivityForm(VersionedFormMixin, TextLimitMixin, forms.ModelForm):
     participants = forms.ModelMultipleChoiceField(
         queryset=None,
         label=_("参加人员"),
@@ -219,7 +218,7 @@ class ActivityForm(VersionedFormMixin, forms.ModelForm):
         return data
 
 
-class ParticipationHoursForm(VersionedFormMixin, forms.Form):
+class ParticipationHoursForm(VersionedFormMixin, TextLimitMixin, forms.Form):
     """One hours field per participant of an activity (pass it as ``versioned=``)."""
 
     def __init__(self, *args: Any, participations: list[Any], **kwargs: Any) -> None:
@@ -239,7 +238,7 @@ class ParticipationHoursForm(VersionedFormMixin, forms.Form):
         return {p.pk: self.cleaned_data[f"hours_{p.pk}"] for p in self.participations}
 
 
-class CertificateForm(forms.Form):
+class CertificateForm(TextLimitMixin, forms.Form):
     period_start = forms.DateField(label=_("服务起始日期"), widget=DATE)
     period_end = forms.DateField(label=_("服务截止日期"), widget=DATE)
 

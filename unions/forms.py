@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from unions.models import Membership, Role, Union
 from unions.selectors import union_choices
 from unions.services import FULL_ID_SELF
+from unionvol.forms import TextLimitMixin
 from unionvol.locking import VersionedFormMixin
 from unionvol.scoping import subtree_q
 
@@ -22,7 +23,7 @@ def crispy_helper(submit_label: Any) -> FormHelper:
     return helper
 
 
-class UnionForm(VersionedFormMixin, forms.ModelForm):
+class UnionForm(VersionedFormMixin, TextLimitMixin, forms.ModelForm):
     class Meta:
         model = Union
         fields = [
@@ -41,7 +42,7 @@ class UnionForm(VersionedFormMixin, forms.ModelForm):
         self.helper = crispy_helper(_("保存"))
 
 
-class UnionMoveForm(forms.Form):
+class UnionMoveForm(TextLimitMixin, forms.Form):
     target = forms.ModelChoiceField(queryset=Union.objects.none(), label=_("新的上级工会"))
 
     def __init__(self, *args: Any, user: Any, union: Union, **kwargs: Any) -> None:
@@ -50,7 +51,7 @@ class UnionMoveForm(forms.Form):
         self.helper = crispy_helper(_("移动"))
 
 
-class MemberCreateForm(forms.Form):
+class MemberCreateForm(TextLimitMixin, forms.Form):
     username = forms.RegexField(
         regex=r"^[\w.@+-]{3,150}$",
         label=_("用户名"),
@@ -85,7 +86,7 @@ class MemberCreateForm(forms.Form):
         return data
 
 
-class MemberUpdateForm(forms.ModelForm):
+class MemberUpdateForm(TextLimitMixin, forms.ModelForm):
     is_active = forms.BooleanField(
         label=_("启用账号"), required=False, help_text=_("停用后，该用户的所有会话立即失效。")
     )

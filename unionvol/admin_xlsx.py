@@ -23,6 +23,7 @@ from import_export.formats.base_formats import XLSX
 from import_export.forms import ImportForm
 from tablib import Dataset
 
+from unionvol.forms import TextLimitMixin
 from unionvol.uploads import open_xlsx, validate_xlsx
 from unionvol.xlsx import Column, SafeWorkbook
 
@@ -60,7 +61,7 @@ class SafeXLSX(XLSX):
         return out.getvalue()
 
 
-class SafeImportForm(ImportForm):
+class SafeImportForm(TextLimitMixin, ImportForm):
     def clean_import_file(self) -> Any:
         upload = self.cleaned_data["import_file"]
         validate_xlsx(upload)

@@ -1,4 +1,4 @@
-"""Session lifetime and the client address used for login throttling.
+"""Session lifetime, private responses, and the client address used for login throttling.
 
 * Idle timeout: ``SESSION_COOKIE_AGE`` renewed on every request
   (``SESSION_SAVE_EVERY_REQUEST``), so a session unused for that long is gone.
@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import BadRequest
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -49,6 +50,54 @@ class SessionTimeoutMiddleware:
                 messages.info(request, _("会话已超时，请重新登录。"))
                 return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)
+
+
+NO_STORE = "no-store, private"
+
+
+class NulQueryMiddleware:
+    """A query string carrying a NUL character (``%00``) is refused with a 400.
+
+    No real link holds one, and PostgreSQL refuses NUL inside text, so a view that
+    filters by a raw ``request.GET`` value would otherwise answer a hand-edited URL with
+    a 500. Forms already refuse NUL in what is typed (Django's CharField does).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                raise BadRequest("NUL in the query string")
+        return self.get_response(request)
+
+
+class PrivateResponseMiddleware:
+    """Nothing shown to a signed-in user is kept by the browser or a proxy.
+
+    Every page behind the login may show personal data (names, masked or full ID
+    numbers, phones, hardship details), and so may its sheets and PDFs; with
+    ``no-store`` the back button on a shared computer, the disk cache and a caching
+    proxy keep none of it. A response that already says ``no-store`` (a download,
+    ``never_cache``) keeps its own header. Static files carry no personal data and stay
+    cacheable (WhiteNoise answers them before this runs; the check below is for any
+    other server of ``STATIC_URL``).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return response
+        if settings.STATIC_URL and request.path.startswith(settings.STATIC_URL):
+            return response
+        if "no-store" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = NO_STORE
+        return response
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -73,6 +73,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Wraps everything below it: any signed-in response is no-store, private.
+    "unionvol.middleware.PrivateResponseMiddleware",
+    "unionvol.middleware.NulQueryMiddleware",
     "unionvol.scoping.ScopeMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -211,7 +214,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# A request's fields, files aside. The longest text a form takes is a notice's body
+# (20,000 characters, about 180 KB once percent-encoded); a larger body is refused with
+# a 400 before it is read, so 10 MB posted to the public form costs nothing.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 # --- Spreadsheet imports (unionvol.uploads) ------------------------------------

@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from volunteers.models import ApprovalStep, Specialty, Volunteer
+from volunteers.models import ApprovalStep, RepeatedApplication, Specialty, Volunteer
 from volunteers.privacy import may_see_full_ids
 
 
@@ -49,3 +49,13 @@ class VolunteerAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("身份证号"))
     def masked_id_display(self, obj: Volunteer) -> str:
         return obj.masked_id
+
+
+@admin.register(RepeatedApplication)
+class RepeatedApplicationAdmin(admin.ModelAdmin):
+    list_display = ("name", "union", "applied_at", "resolved_at")
+    list_filter = ("resolved_at",)
+    raw_id_fields = ("union", "existing", "campaign", "resolved_by")
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False  # only the public form writes them

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from unions.models import Union
 from unions.selectors import union_choices
+from unionvol.params import int_param
 from unionvol.scoping import union_of
 from volunteers.models import Identity, PoliticalStatus, Specialty, Volunteer, VolunteerStatus
 
@@ -91,8 +92,9 @@ class RosterFilter(django_filters.FilterSet):
             unions = unions.filter(depth__lte=own.depth + CHOICE_LEVELS)
         self.filters["union"].queryset = unions
         base = own
-        chosen = (self.data or {}).get("union", "")
-        if str(chosen).isdigit():
+        # int_param, not str.isdigit(): '²' is a digit to Python but no id (HTTP 500).
+        chosen = int_param((self.data or {}).get("union"))
+        if chosen is not None:
             base = union_choices(user=user).filter(pk=chosen).first() or own
         self._add_extensions(user, base)
         self.form.fields["registered"].widget.attrs["type"] = "date"

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import Campaign, CampaignStatus
 from unions.models import Union
 from unions.selectors import union_choices
-from unionvol.forms import IdNumberField, PhoneField
+from unionvol.forms import IdNumberField, PhoneField, TextLimitMixin
 from unionvol.uploads import IMAGE, XLSX, clean_image, limit_text
 from volunteers.models import ApprovalDecision, Gender, Specialty, Volunteer
 from volunteers.privacy import IDENTITY_CHANGE_HELP, KEEP_ID_HELP
@@ -63,8 +63,10 @@ def _model_fields() -> dict[str, forms.Field]:
     return fields
 
 
-class VolunteerForm(forms.Form):
+class VolunteerForm(TextLimitMixin, forms.Form):
     """The 登记表 (seed 001 附件2) plus 身份, 会员类别, 全国志愿服务信息系统 and campaign."""
+
+    text_model = Volunteer
 
     gender = forms.ChoiceField(
         label=_("性别"),
@@ -191,6 +193,7 @@ class VolunteerForm(forms.Form):
             Fieldset(_("其他信息"), *extra),
         )
         self.helper.add_input(Submit("submit", _("保存") if instance else _("提交登记")))
+        self.limit_text_fields()  # the fields were assembled after the mixin's __init__
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -238,7 +241,7 @@ class VolunteerForm(forms.Form):
             self.add_error(None, exc)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(TextLimitMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("审批结果"),
         choices=[
@@ -263,15 +266,15 @@ class DecisionForm(forms.Form):
         self.helper.add_input(Submit("submit", _("提交审批意见")))
 
 
-class BulkApproveForm(forms.Form):
+class BulkApproveForm(TextLimitMixin, forms.Form):
     opinion = forms.CharField(label=_("审批意见"), max_length=500, required=False)
 
 
-class SearchIdForm(forms.Form):
+class SearchIdForm(TextLimitMixin, forms.Form):
     id_number = IdNumberField(label=_("身份证号"))
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(TextLimitMixin, forms.Form):
     file = forms.FileField(label=_("花名册文件"), help_text=limit_text(XLSX))
     union = forms.ModelChoiceField(label=_("登记工会"), queryset=Union.objects.none())
     campaign = forms.ModelChoiceField(
@@ -291,8 +294,10 @@ class ImportUploadForm(forms.Form):
         self.helper.add_input(Submit("submit", _("上传并预览")))
 
 
-class PublicApplyForm(forms.Form):
+class PublicApplyForm(TextLimitMixin, forms.Form):
     """A member of the public applies: the 登记表 without the office fields."""
+
+    text_model = Volunteer
 
     union = forms.ModelChoiceField(
         label=_("报名工会"),
@@ -337,6 +342,7 @@ class PublicApplyForm(forms.Form):
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", _("提交报名")))
+        self.limit_text_fields()  # the fields were assembled after the mixin's __init__
 
     def service_data(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k not in ("union", "consent")}
@@ -344,7 +350,7 @@ class PublicApplyForm(forms.Form):
     add_service_error = VolunteerForm.add_service_error
 
 
-class QuotaRowForm(forms.Form):
+class QuotaRowForm(TextLimitMixin, forms.Form):
     """One row of the 名额分配表 editor (序号 is the row's position)."""
 
     allocation = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -12,13 +12,18 @@ from unionvol.capabilities import Capability
 from unionvol.home import AwaitingItem
 from unionvol.scoping import has_capability
 from volunteers.models import Volunteer, VolunteerStatus
-from volunteers.selectors import inbox_count
+from volunteers.selectors import inbox_count, inbox_repeated
 
 
 def awaiting(user: Any) -> Iterable[AwaitingItem]:
     count = inbox_count(user=user)
     if count:
         yield AwaitingItem(_("待审批的志愿者登记"), count, reverse("volunteers:inbox"), "warning")
+    repeated = inbox_repeated(user=user).count()
+    if repeated:
+        yield AwaitingItem(
+            _("身份证号码重复的网上报名"), repeated, reverse("volunteers:inbox"), "warning"
+        )
     if has_capability(user, Capability.EDIT):
         returned = (
             Volunteer.objects.visible_to(user).filter(status=VolunteerStatus.RETURNED).count()

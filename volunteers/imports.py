@@ -22,6 +22,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from unions.models import Union
 from unionvol.audit import audit
+from unionvol.forms import text_limit, text_too_long
 from unionvol.idnumbers import birth_date_of, gender_of, validate_id_number, validate_phone
 from unionvol.models import AuditAction
 from unionvol.uploads import open_xlsx
@@ -81,6 +82,12 @@ COLUMN_LABELS = {
     "identity": "身份",
     "specialties": "特长",
     "phone": "联系电话",
+}
+# The longest text each column may hold: the model's own limits, named in the message.
+TEXT_LIMITS = {
+    "name": text_limit(Volunteer, "name"),
+    "workplace": text_limit(Volunteer, "workplace"),
+    "specialties": text_limit(Specialty, "name"),
 }
 SPLIT_RE = re.compile(r"[、,，;；/\s]+")
 UPDATE_FIELDS = ["name", "workplace", "political_status", "identity", "phone"]
@@ -242,8 +249,8 @@ def read_roster(
         name = _text(cell("name"))
         if not name:
             error("name", _("姓名不能为空。"))
-        elif len(name) > 40:
-            error("name", _("姓名过长（最多40个字）。"))
+        elif too_long := text_too_long(name, TEXT_LIMITS["name"], COLUMN_LABELS["name"]):
+            error("name", too_long)
 
         raw_id = cell("id_number")
         id_number = ""
@@ -284,8 +291,9 @@ def read_roster(
 
         values: dict[str, Any] = {"name": name}
         workplace = _text(cell("workplace"))
-        if len(workplace) > 100:
-            error("workplace", _("工作单位过长（最多100个字）。"))
+        limit = TEXT_LIMITS["workplace"]
+        if too_long := text_too_long(workplace, limit, COLUMN_LABELS["workplace"]):
+            error("workplace", too_long)
         values["workplace"] = workplace
 
         political = _norm(cell("political_status"))
@@ -327,8 +335,12 @@ def read_roster(
         values["phone"] = phone
 
         specialties = [s for s in SPLIT_RE.split(_text(cell("specialties"))) if s]
-        if any(len(s) > 30 for s in specialties):
-            error("specialties", _("每项特长最多30个字，多项之间用顿号分隔。"))
+        if any(len(s) > TEXT_LIMITS["specialties"] for s in specialties):
+            error(
+                "specialties",
+                _("每项特长最多%(limit)s个字，多项之间用顿号分隔。")
+                % {"limit": TEXT_LIMITS["specialties"]},
+            )
 
         if len(report.errors) == errors_before:
             parsed.append(

@@ -306,3 +306,63 @@ class QuotaAllocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.union} {self.quota}"
+
+
+class RepeatedApplication(models.Model):
+    """A public application whose ID number is already registered.
+
+    The public form answers it exactly as any other application — refusing it would
+    tell anyone whether a number is registered — and keeps it here for the reviewers
+    of the union applied to, who contact the applicant (a second application of the
+    same person, a typing error, or someone using another's number).
+    """
+
+    scope_lookup: ClassVar[str] = "union"
+
+    union = models.ForeignKey(
+        "unions.Union", on_delete=models.PROTECT, related_name="+", verbose_name=_("报名工会")
+    )
+    # The registered record it repeats (the ID number itself is not stored twice).
+    existing = models.ForeignKey(
+        Volunteer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="repeated_applications",
+        verbose_name=_("已登记的志愿者"),
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("招募通知"),
+    )
+    name = models.CharField(_("姓名"), max_length=40)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    workplace = models.CharField(_("工作单位"), max_length=100, blank=True)
+    data = models.JSONField(_("其他填写内容"), default=dict, blank=True)
+    applied_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("处理人"),
+    )
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = _("重复报名")
+        verbose_name_plural = _("重复报名")
+        ordering = ["applied_at", "pk"]
+        indexes = [
+            models.Index(fields=["union", "resolved_at"], name="repeated_application_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.applied_at:%Y-%m-%d}"

@@ -15,6 +15,7 @@ from volunteers.models import (
     ApprovalDecision,
     ApprovalStep,
     QuotaAllocation,
+    RepeatedApplication,
     Specialty,
     Volunteer,
     VolunteerStatus,
@@ -69,6 +70,20 @@ def inbox_steps(*, user: Any) -> QuerySet[ApprovalStep]:
             return qs.none()
         qs = qs.filter(union_id=member.union_id)
     return qs.exclude(volunteer__created_by=user).order_by("volunteer__registered_at", "pk")
+
+
+def inbox_repeated(*, user: Any) -> QuerySet[RepeatedApplication]:
+    """Public applications repeating a registered ID number, for the reviewers of the
+    union applied to (as the inbox's approval steps are)."""
+    qs = RepeatedApplication.objects.filter(resolved_at__isnull=True).select_related(
+        "existing", "campaign"
+    )
+    if not (getattr(user, "is_superuser", False) and user.is_active):
+        member = membership_of(user)
+        if member is None or member.role not in (Role.REVIEWER, Role.ADMIN):
+            return qs.none()
+        qs = qs.filter(union_id=member.union_id)
+    return qs.order_by("applied_at", "pk")
 
 
 def inbox_count(*, user: Any) -> int:

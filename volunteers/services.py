@@ -25,6 +25,7 @@ from volunteers.models import (
     ApprovalStep,
     Gender,
     QuotaAllocation,
+    RepeatedApplication,
     Volunteer,
     VolunteerStatus,
 )
@@ -237,6 +238,65 @@ def _restart_approval(volunteer: Volunteer) -> None:
     volunteer.approval_round += 1
     volunteer.status = VolunteerStatus.PENDING
     volunteer.approved_at = None
+
+
+def _jsonable(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "all"):  # the chosen specialties
+        return [str(v) for v in value.all()]
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    return value
+
+
+@transaction.atomic
+def public_apply(*, union: Union, campaign: Any, data: dict[str, Any]) -> None:
+    """The public form's registration; it answers the same whether or not the ID number
+    is registered. A number already registered is kept as a :class:`RepeatedApplication`
+    for the reviewers of ``union``; every other error is the applicant's to correct."""
+    try:
+        with transaction.atomic():
+            volunteer_register(
+                union=union, campaign=campaign, data=data, by=None, self_applied=True
+            )
+    except DuplicateIdNumber:
+        number = normalize_id_number(data.get("id_number") or "")
+        existing = Volunteer.objects.filter(id_number=number).first()
+        rest = {
+            key: _jsonable(value)
+            for key, value in data.items()
+            if key not in ("id_number", "name", "phone", "workplace", "photo")
+            and value not in (None, "", [])
+        }
+        RepeatedApplication.objects.create(
+            union=union,
+            existing=existing,
+            campaign=campaign,
+            name=data.get("name") or "",
+            phone=data.get("phone") or "",
+            workplace=data.get("workplace") or "",
+            data=rest,
+        )
+
+
+NOT_YOURS = _("该重复报名不由您所在的工会处理。")
+
+
+@transaction.atomic
+def repeated_application_resolve(*, application: RepeatedApplication, by: Any) -> None:
+    """A reviewer of the union applied to has contacted the applicant."""
+    union = union_of(by)
+    operator = getattr(by, "is_superuser", False) and by.is_active
+    if not operator and (
+        union is None
+        or union.pk != application.union_id
+        or not has_capability(by, Capability.REVIEW)
+    ):
+        raise ValidationError(NOT_YOURS, code="permission")
+    RepeatedApplication.objects.filter(pk=application.pk, resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), resolved_by=by
+    )
 
 
 @transaction.atomic

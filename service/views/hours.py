@@ -147,11 +147,16 @@ class CertificateDetailView(ScopedViewMixin, DetailView):
             (c.volunteer.name, f"/service/hours/{c.volunteer_id}/"),
             (c.number, None),
         )
+        ctx["can_export"] = has_capability(self.request.user, Capability.EXPORT)
         return ctx
 
 
 class CertificatePdfView(ScopedViewMixin, SingleObjectMixin, View):
+    """The certificate as a file to take away: for those who may export (a viewer reads
+    the page, but carrying a person's record out of the portal is an export)."""
+
     model = Certificate
+    read_capability = Capability.EXPORT
 
     def get_queryset(self) -> QuerySet[Certificate]:
         return super().get_queryset().select_related("volunteer", "volunteer__union", "union")

@@ -72,6 +72,7 @@ def servers(static_root: Path, tmp_path: Path, transactional_db: Any) -> Iterato
         "DEBUG": "0",
         "SECRET_KEY": SECRET,
         "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": "http://127.0.0.1",
         "SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO",
         "DATABASE_URL": database_url(),
         "DB_CONN_MAX_AGE": "0",

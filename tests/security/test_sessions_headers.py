@@ -168,6 +168,7 @@ PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": secrets.token_urlsafe(60),
     "ALLOWED_HOSTS": "x.example.org",
+    "SITE_URL": "https://x.example.org",
 }
 DUMP_SETTINGS = (
     "import django, json; django.setup(); from django.conf import settings as s; "

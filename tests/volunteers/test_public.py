@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from tests.factories import make_id_number, make_volunteer
+from tests.factories import make_id_number
 from tests.volunteers.conftest import form_data
 from volunteers.models import ApprovalStep, Volunteer
 from volunteers.views.common import APPLY_LIMIT
@@ -59,17 +59,6 @@ def test_consent_is_required(tree: Any, client: Any) -> None:
     assert "请阅读并同意个人信息处理说明" in html
     assert "保留的名字" in html
     assert Volunteer.objects.count() == 0
-
-
-def test_a_public_duplicate_gets_the_neutral_message(tree: Any, client: Any) -> None:
-    existing = make_volunteer(tree.grassroots_b, id_number=make_id_number(5), name="已有的人")
-    response = client.post(
-        "/volunteers/apply/", apply_data(tree.grassroots_a, 5, id_number=existing.id_number)
-    )
-    html = response.content.decode()
-    assert "不能重复登记" in html
-    assert "已有的人" not in html
-    assert existing.get_absolute_url() not in html
 
 
 def test_applications_are_rate_limited_per_ip(tree: Any, client: Any) -> None:

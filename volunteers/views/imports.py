@@ -20,6 +20,7 @@ from django.views.generic import FormView
 
 from unions.models import Union
 from unionvol.capabilities import Capability
+from unionvol.params import int_param
 from unionvol.scoping import ScopedViewMixin, union_of
 from volunteers import selectors
 from volunteers.forms import (
@@ -107,14 +108,11 @@ class ImportConfirmView(ScopedViewMixin, View):
     def post(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         path = _import_path(user, request.POST.get("token", ""))
-        union = Union.objects.visible_to(user).filter(pk=request.POST.get("union") or 0).first()
+        union_id = int_param(request.POST.get("union"))
+        union = Union.objects.visible_to(user).filter(pk=union_id).first() if union_id else None
         campaign = None
-        if request.POST.get("campaign"):
-            campaign = (
-                selectors.recruiting_campaigns(user=user)
-                .filter(pk=request.POST["campaign"])
-                .first()
-            )
+        if (campaign_id := int_param(request.POST.get("campaign"))) is not None:
+            campaign = selectors.recruiting_campaigns(user=user).filter(pk=campaign_id).first()
         if union is None or not path.exists():
             messages.error(request, _("导入文件已失效，请重新上传。"))
             return redirect("volunteers:import")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from unions.models import Union
 from unionvol import ratelimit
+from unionvol.params import int_param
 from unionvol.scoping import public_view
 from volunteers import selectors, services
 from volunteers.forms import (
@@ -40,7 +41,8 @@ def apply(request: HttpRequest) -> HttpResponse:
         allowed = ratelimit.hit(
             request, scope="volunteers-apply", limit=APPLY_LIMIT, window=APPLY_WINDOW
         )
-        chosen = Union.objects.filter(is_active=True, pk=request.POST.get("union") or 0).first()
+        chosen_id = int_param(request.POST.get("union"))
+        chosen = Union.objects.filter(is_active=True, pk=chosen_id).first() if chosen_id else None
         form = PublicApplyForm(
             request.POST, union_matches=[*matches, *([chosen] if chosen else [])]
         )
@@ -55,12 +57,12 @@ def apply(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             union = form.cleaned_data["union"]
             try:
-                services.volunteer_register(
+                # A registered ID number is answered like any other (no one learns
+                # which numbers are registered); the union's reviewers get it instead.
+                services.public_apply(
                     union=union,
                     campaign=selectors.recruiting_campaign_for(union=union),
                     data=form.service_data(),
-                    by=None,
-                    self_applied=True,
                 )
             except ValidationError as exc:
                 form.add_service_error(exc)
