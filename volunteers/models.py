@@ -354,7 +354,7 @@ class RepeatedApplication(models.Model):
         verbose_name=_("处理人"),
     )
 
-    objects = scoped_manager()
+    objects = ScopedManager.from_queryset(ScopedQuerySet)()
 
     class Meta:
         verbose_name = _("重复报名")

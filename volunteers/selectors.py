@@ -78,7 +78,7 @@ def inbox_repeated(*, user: Any) -> QuerySet[RepeatedApplication]:
     qs = RepeatedApplication.objects.filter(resolved_at__isnull=True).select_related(
         "existing", "campaign"
     )
-    if not (getattr(user, "is_superuser", False) and user.is_active):
+    if not is_operator(user):
         member = membership_of(user)
         if member is None or member.role not in (Role.REVIEWER, Role.ADMIN):
             return qs.none()

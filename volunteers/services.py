@@ -287,7 +287,7 @@ NOT_YOURS = _("该重复报名不由您所在的工会处理。")
 def repeated_application_resolve(*, application: RepeatedApplication, by: Any) -> None:
     """A reviewer of the union applied to has contacted the applicant."""
     union = union_of(by)
-    operator = getattr(by, "is_superuser", False) and by.is_active
+    operator = is_operator(by)
     if not operator and (
         union is None
         or union.pk != application.union_id
