@@ -89,9 +89,9 @@ class CampaignReportsView(ScopedViewMixin, DetailView):
         def own_submissions() -> dict[int, Submission]:
             return {
                 s.milestone_id: s
-                for s in Submission.objects.visible_to(user).filter(
-                    milestone__campaign=campaign, union=union
-                )
+                for s in Submission.objects.visible_to(user)
+                .filter(milestone__campaign=campaign, union=union)
+                .select_related("milestone")
             }
 
         subs = own_submissions()
