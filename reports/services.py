@@ -23,7 +23,7 @@ from reports.models import (
 )
 from reports.registry import get_sheet
 from unionvol.capabilities import Capability
-from unionvol.scoping import has_capability, union_of
+from unionvol.scoping import has_capability, is_operator, union_of
 from unionvol.uploads import clean_image
 
 EDITABLE = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
@@ -115,7 +115,7 @@ def is_locked(submission: Submission, today: date | None = None) -> bool:
 
 def is_own(user: Any, submission: Submission) -> bool:
     """Only the reporting union's own members fill in its report (parents review it)."""
-    if getattr(user, "is_superuser", False):
+    if is_operator(user):
         return True
     union = union_of(user)
     return union is not None and union.pk == submission.union_id
@@ -131,7 +131,7 @@ def can_edit(user: Any, submission: Submission) -> bool:
 
 
 def is_issuer(user: Any, campaign: Any) -> bool:
-    if getattr(user, "is_superuser", False):
+    if is_operator(user):
         return True
     union = union_of(user)
     return union is not None and union.pk == campaign.issuer_id
@@ -141,7 +141,7 @@ def can_review(user: Any, submission: Submission) -> bool:
     """A reviewer of the issuing union (or above it), or of a union above the submitter."""
     if not has_capability(user, Capability.REVIEW):
         return False
-    if getattr(user, "is_superuser", False):
+    if is_operator(user):
         return True
     union = union_of(user)
     if union is None:
