@@ -1,62 +1,16 @@
-"""The one safe way to write (and open) spreadsheets.
-
-:class:`SafeWorkbook` wraps an openpyxl *write-only* workbook (rows stream to disk,
-memory stays flat) and passes every value through :func:`safe_value`:
-
-* characters Excel rejects (control characters) are removed;
-* a string beginning with ``=``, ``+``, ``-`` or ``@`` is stored as a text cell,
-  never as a formula (CSV/formula injection);
-* identifiers such as resident ID numbers are always text cells (number format ``@``).
-
-What a sheet says about its layout reaches the file: column widths, merged ranges,
-number formats, row heights sized to the text each row holds, A4 portrait or landscape
-fitted to the page width, header rows repeated on every page, manual page breaks and
-pictures anchored in a cell range. A write-only worksheet serialises a row inside
-``append``, so everything about a row (its height) is decided before it is handed over;
-the sheet keeps the row it was last given in hand until the next one arrives, so a
-merge declared right after ``append`` still counts when the height is estimated.
-
-Every sheet of unionvol — roster, quota table, registration form, dispatch and
-statistics sheets — is written through this class. Usage::
-
-    wb = SafeWorkbook()
-    sheet = wb.add_sheet("花名册", [Column("序号", 6, center=True),
-                                    Column("身份证号码", 21, text=True),
-                                    Column("金额（元）", 14, number_format=MONEY)],
-                         landscape=True)
-    sheet.title("服务帮扶志愿者花名册")
-    sheet.header()                       # repeated on every printed page
-    sheet.rows(values_iterable)          # fast streaming, heights included
-    sheet.spans([Span("工作简历", style="uv_header"), Span(text, cols=6)])  # B:G merged
-    sheet.page_break()                   # the next row starts a new page
-    sheet.image(photo_file, 2, 7, 5, 7)  # fitted into G2:G5
-
-A form that must stay on one printed page budgets its rows with ``sheet.page_height()``;
-text longer than one row can hold (409 pt) is cut into rows with :func:`split_text`.
-    wb.response("花名册.xlsx")
-"""
+"""One worksheet written in write-only mode, with everything about its layout."""
 
 from __future__ import annotations
 
-import math
-import tempfile
-import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from io import BytesIO
-from typing import IO, Any
+from typing import Any
 
-from django.http import FileResponse
-from django.utils import timezone
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.drawing.image import Image as XLImage
 from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
 from openpyxl.drawing.xdr import XDRPositiveSize2D
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.units import pixels_to_EMU
 from openpyxl.worksheet.pagebreak import Break
@@ -64,212 +18,26 @@ from openpyxl.worksheet.worksheet import Worksheet
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
-FORMULA_PREFIXES = ("=", "+", "-", "@")
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-# Number formats sheet writers pass as ``Column(number_format=…)`` or ``cell(number_format=…)``.
-TEXT = "@"  # ID numbers, phone numbers, codes: never a number, never 1.2E+17
-MONEY = "#,##0.00"
-INTEGER = "#,##0"
-
-_thin = Side(style="thin", color="000000")
-_BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
-_FONT = "宋体"
-_FONT_SIZE = 11.0
-
-# Row-height estimate. A CJK character is about two column-width units wide at 11 pt, an
-# ASCII one about one; a line of 11 pt text needs about 14.5 pt, and the cell keeps a
-# little padding. The constants lean generous: printed text is cut off when a row is too
-# short, but a row a little too tall costs only white space. Calibrated against
-# LibreOffice's PDF export (tests/unionvol/test_xlsx.py checks the printed text is whole).
-DEFAULT_ROW_HEIGHT = 15.0
-MAX_ROW_HEIGHT = 409.0  # Excel's limit; longer text is split over rows (split_text)
-_LINE_FACTOR = 1.35  # line height / font size
-_ROW_PADDING = 4.0  # points
-_CELL_PADDING = 1.0  # column-width units lost to the cell's inner margins
-_WIDTH_SLACK = 0.95  # word-wrapping never fills a line exactly
-_DEFAULT_WIDTH = 8.43
-# Pixel geometry used to place pictures (Excel's: 7 px per width unit at the default font).
-_PX_PER_UNIT = 7
-_PX_CELL_PAD = 5
-_PX_PER_PT = 96 / 72
-_A4_WIDTH_PT, _A4_HEIGHT_PT = 595.3, 841.9
-_PICTURE_MARGIN_PX = 4
-_PICTURE_OVERSAMPLE = 3  # stored pixels per displayed pixel: sharp when printed
-_RECENT_ROWS = 128  # heights remembered for pictures placed over rows already written
-
-
-def _styles() -> list[NamedStyle]:
-    # Every style wraps: a long title, union name or label grows its row instead of
-    # running off the printed page.
-    return [
-        NamedStyle(
-            name="uv_title",
-            font=Font(name=_FONT, size=16, bold=True),
-            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
-        ),
-        NamedStyle(
-            name="uv_meta",
-            font=Font(name=_FONT, size=11),
-            alignment=Alignment(horizontal="left", vertical="center", wrap_text=True),
-        ),
-        NamedStyle(
-            name="uv_header",
-            font=Font(name=_FONT, size=11, bold=True),
-            border=_BORDER,
-            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
-        ),
-        NamedStyle(
-            name="uv_cell",
-            font=Font(name=_FONT, size=11),
-            border=_BORDER,
-            alignment=Alignment(vertical="center", wrap_text=True),
-        ),
-        NamedStyle(
-            name="uv_center",
-            font=Font(name=_FONT, size=11),
-            border=_BORDER,
-            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
-        ),
-        NamedStyle(
-            name="uv_total",
-            font=Font(name=_FONT, size=11, bold=True),
-            border=_BORDER,
-            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
-        ),
-    ]
-
-
-def safe_value(value: Any) -> Any:
-    """A value Excel will accept, never a formula. Numbers and dates pass through."""
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, int | float | Decimal):
-        return value
-    if isinstance(value, datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return value.replace(tzinfo=None)
-    if isinstance(value, date):
-        return value
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
-
-
-# --- text geometry --------------------------------------------------------------------
-
-
-def text_width(text: str) -> int:
-    """Width of one line of ``text`` in column-width units: 2 per CJK (wide, full-width or
-    ambiguous) character, 1 per other character."""
-    if text.isascii():
-        return len(text)
-    eaw = unicodedata.east_asian_width
-    return sum(2 if eaw(ch) in "WFA" else 1 for ch in text)
-
-
-def wrapped_lines(text: str, width: float, font_size: float = _FONT_SIZE) -> int:
-    """How many lines ``text`` takes in a wrapping cell ``width`` units wide (at least 1).
-    Every explicit newline starts a line."""
-    usable = max((width - _CELL_PADDING) * _WIDTH_SLACK * _FONT_SIZE / font_size, 1.0)
-    return sum(max(1, math.ceil(text_width(part) / usable)) for part in text.split("\n"))
-
-
-def lines_height(lines: int, font_size: float = _FONT_SIZE) -> float:
-    """Row height in points for ``lines`` lines of text (capped at Excel's maximum)."""
-    return min(lines * font_size * _LINE_FACTOR + _ROW_PADDING, MAX_ROW_HEIGHT)
-
-
-def split_text(
-    text: str, width: float, font_size: float = _FONT_SIZE, max_height: float = MAX_ROW_HEIGHT
-) -> list[str]:
-    """``text`` cut into pieces that each fit one row of at most ``max_height`` points in a
-    cell ``width`` units wide — at paragraph ends where possible — so a 2,000-character
-    典型材料 prints whole over several rows instead of being cut at Excel's 409 points."""
-    max_lines = max(int((max_height - _ROW_PADDING) / (font_size * _LINE_FACTOR)), 1)
-    usable = max((width - _CELL_PADDING) * _WIDTH_SLACK * _FONT_SIZE / font_size, 1.0)
-    pieces: list[str] = []
-    current: list[str] = []
-    used = 0
-
-    def close() -> None:
-        nonlocal current, used
-        if current:
-            pieces.append("\n".join(current))
-        current, used = [], 0
-
-    for paragraph in text.split("\n"):
-        need = max(1, math.ceil(text_width(paragraph) / usable))
-        if used + need <= max_lines:
-            current.append(paragraph)
-            used += need
-            continue
-        close()
-        while need > max_lines:  # one paragraph longer than a row: cut it by width
-            head, paragraph = _cut(paragraph, usable * max_lines)
-            pieces.append(head)
-            need = max(1, math.ceil(text_width(paragraph) / usable))
-        current, used = [paragraph], need
-    close()
-    return pieces or [""]
-
-
-def _cut(text: str, limit: float) -> tuple[str, str]:
-    width = 0
-    for i, ch in enumerate(text):
-        width += text_width(ch)
-        if width > limit:
-            return text[:i], text[i:]
-    return text, ""
-
-
-# --- sheets ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    label: str
-    width: float = 12
-    text: bool = False  # always a text cell (ID numbers, phone numbers, codes)
-    center: bool = False
-    number_format: str | None = None  # e.g. MONEY; ``text=True`` means TEXT
-
-    @property
-    def format(self) -> str | None:
-        return TEXT if self.text else self.number_format
-
-
-@dataclass(frozen=True)
-class Span:
-    """One cell of a form-like row (``SafeSheet.spans``), merged over ``cols`` columns."""
-
-    value: Any
-    cols: int = 1
-    style: str = "uv_cell"
-    text: bool = False
-    number_format: str | None = None
-
-
-@dataclass
-class _Picture:
-    data: bytes
-    fmt: str
-    size: tuple[int, int]  # stored pixels
-    box: tuple[int, int, int, int]  # row1, col1, row2, col2
-    heights: dict[int, float]
-
-
-class _StoredImage(XLImage):
-    """A picture whose (already scaled) bytes are kept, not re-read from its source at
-    save time — by then an uploaded file has long been closed."""
-
-    def __init__(self, data: bytes, fmt: str, size: tuple[int, int]) -> None:
-        self.ref = None
-        self._bytes = data
-        self.format = fmt
-        self.width, self.height = size
-
-    def _data(self) -> bytes:
-        return self._bytes
+from unionvol.xlsx.geometry import lines_height, wrapped_lines
+from unionvol.xlsx.parts import Column, Span, _Picture, _StoredImage
+from unionvol.xlsx.styles import (
+    _A4_HEIGHT_PT,
+    _A4_WIDTH_PT,
+    _CELL_PADDING,
+    _DEFAULT_WIDTH,
+    _FONT_SIZE,
+    _PICTURE_MARGIN_PX,
+    _PICTURE_OVERSAMPLE,
+    _PX_CELL_PAD,
+    _PX_PER_PT,
+    _PX_PER_UNIT,
+    _RECENT_ROWS,
+    _WIDTH_SLACK,
+    DEFAULT_ROW_HEIGHT,
+    MAX_ROW_HEIGHT,
+    TEXT,
+    safe_value,
+)
 
 
 class SafeSheet:
@@ -674,66 +442,3 @@ def _locate(sizes: Sequence[int], offset: float) -> tuple[int, float]:
             return index, max(offset, 0)
         offset -= size
     return 0, 0
-
-
-class SafeWorkbook:
-    """A write-only workbook whose sheets sanitise every value and print on A4."""
-
-    def __init__(self) -> None:
-        self.wb = Workbook(write_only=True)
-        for style in _styles():
-            self.wb.add_named_style(style)
-        self.sheets: list[SafeSheet] = []
-
-    def add_sheet(
-        self,
-        title: str,
-        columns: Sequence[Column],
-        *,
-        landscape: bool = False,
-        pages_tall: int = 0,
-    ) -> SafeSheet:
-        """A sheet printed on A4, all columns on one page width; ``pages_tall`` 0 lets it
-        run over as many pages as it needs (1 squeezes a form onto one page)."""
-        # Sheet titles may not contain []:*?/\ and are at most 31 characters.
-        clean = "".join(ch for ch in safe_value(title) if ch not in "[]:*?/\\")[:31] or "Sheet"
-        ws = self.wb.create_sheet(clean)
-        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-        ws.page_setup.orientation = "landscape" if landscape else "portrait"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = pages_tall
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_options.horizontalCentered = True
-        ws.page_margins.left = ws.page_margins.right = 0.5
-        ws.page_margins.top = ws.page_margins.bottom = 0.6
-        sheet = SafeSheet(ws, columns)
-        self.sheets.append(sheet)
-        return sheet
-
-    @property
-    def rows_written(self) -> int:
-        return sum(s.rows_written for s in self.sheets)
-
-    def save(self, target: str | IO[bytes]) -> None:
-        if not self.sheets:
-            self.add_sheet("Sheet", [])
-        for sheet in self.sheets:
-            sheet.close()
-        self.wb.save(target)
-
-    def response(self, filename: str) -> FileResponse:
-        """A download: attachment with an RFC 5987-encoded Chinese file name, not cached."""
-        tmp = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-        self.save(tmp)
-        tmp.seek(0)
-        return xlsx_file_response(tmp, filename)
-
-
-def xlsx_file_response(fileobj: IO[bytes], filename: str) -> FileResponse:
-    if not filename.endswith(".xlsx"):
-        filename += ".xlsx"
-    response = FileResponse(
-        fileobj, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
-    )
-    response["Cache-Control"] = "no-store"
-    return response
