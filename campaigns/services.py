@@ -33,23 +33,7 @@ ADDRESSEE_OUTSIDE = _("主送单位必须是发文单位的下级工会。")
 BAD_TRANSITION = _("当前状态下不能执行此操作。")
 NOT_ADDRESSED = _("本单位不是该通知的主送单位。")
 PERIOD_ORDER = _("结束日期不能早于开始日期。")
-TIME_ORDER = _("结束时间必须晚于开始时间。")
-TEAM_PARENT_MISMATCH = _("上级服务队必须属于同一活动通知。")
-CAMPAIGN_NOT_OPEN = _("只能在已发布的活动通知下组建服务队。")
-DUPLICATE_MEMBER = _("同一名志愿者在一个服务队中只能担任一个职务。")
-ONE_CAPTAIN = _("每个服务队只能有一名队长。")
-VOLUNTEER_NOT_APPROVED = _("只能选择审核已通过的志愿者。")
-APPROVER_IS_PROPOSER = _("项目须由上级工会审批，申报单位不能审批自己的项目。")
-APPROVER_SAME_USER = _("申报人不能审批自己申报的项目。")
-PROJECT_TEAM_MISMATCH = _("所选项目不属于该服务队。")
-PROJECT_NOT_ACTIVE = _("项目尚未批准或已结项，不能记录活动。")
-CATEGORY_MISMATCH = _("活动类别必须是该活动通知规定的类别。")
-PARTICIPANT_NOT_MEMBER = _("参加人员必须是该服务队的队员。")
-TOO_MANY_PHOTOS = _("每条活动最多上传 %(max)s 张图片。")
-NO_SERVICE = _("所选期间内没有服务记录，无法出具证明。")
 CATEGORY_IN_USE = _("类别“%(name)s”已有活动使用，不能删除。")
-
-MAX_PHOTOS = 3
 
 
 def direct_children(union: Union) -> list[Union]:

@@ -11,12 +11,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.services import MAX_PHOTOS, PERIOD_ORDER, TIME_ORDER
+from campaigns.services import PERIOD_ORDER
 from service.models import Activity, ProjectStatus, ServiceProject, ServiceTeam, TeamRole
 from service.services import (
     ACTIVITY_FIELDS,
+    MAX_PHOTOS,
     PROJECT_FIELDS,
     TEAM_FIELDS,
+    TIME_ORDER,
     activity_duration_hours,
 )
 from unionvol.formhelpers import DATE, TIME, helper

@@ -21,6 +21,7 @@ from campaigns.models import (
     Campaign,
     CampaignStatus,
 )
+from campaigns.services import BAD_TRANSITION, PERIOD_ORDER
 from service.models import (
     Activity,
     ActivityPhoto,
@@ -36,11 +37,6 @@ from unions.models import Union
 from unionvol.locking import claim, save_if_current, update_if
 from unionvol.scoping import is_operator, union_of
 
-DOC_NUMBER_TAKEN = _("本单位已有文号为“%(number)s”的通知，请核对文号。")
-ADDRESSEE_OUTSIDE = _("主送单位必须是发文单位的下级工会。")
-BAD_TRANSITION = _("当前状态下不能执行此操作。")
-NOT_ADDRESSED = _("本单位不是该通知的主送单位。")
-PERIOD_ORDER = _("结束日期不能早于开始日期。")
 TIME_ORDER = _("结束时间必须晚于开始时间。")
 TEAM_PARENT_MISMATCH = _("上级服务队必须属于同一活动通知。")
 CAMPAIGN_NOT_OPEN = _("只能在已发布的活动通知下组建服务队。")
@@ -55,7 +51,6 @@ CATEGORY_MISMATCH = _("活动类别必须是该活动通知规定的类别。")
 PARTICIPANT_NOT_MEMBER = _("参加人员必须是该服务队的队员。")
 TOO_MANY_PHOTOS = _("每条活动最多上传 %(max)s 张图片。")
 NO_SERVICE = _("所选期间内没有服务记录，无法出具证明。")
-CATEGORY_IN_USE = _("类别“%(name)s”已有活动使用，不能删除。")
 
 MAX_PHOTOS = 3
 

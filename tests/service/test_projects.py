@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from campaigns.services import APPROVER_IS_PROPOSER
 from service.models import ProjectStatus, ServiceProject
+from service.services import APPROVER_IS_PROPOSER
 from tests.campaigns.factories import make_activity, make_project, make_team
 from tests.factories import make_member
 from unions.models import Role

@@ -10,9 +10,8 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from campaigns.services import NO_SERVICE
 from service.models import Certificate
-from service.services import certificate_issue
+from service.services import NO_SERVICE, certificate_issue
 from tests.campaigns.factories import add_members, make_activity, make_project, make_team
 from tests.factories import make_campaign
 from unionvol.models import AuditAction, AuditEvent

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from campaigns.models import CampaignStatus
-from campaigns.services import CAMPAIGN_NOT_OPEN
 from service.models import ServiceTeam, TeamMember, TeamRole
 from service.selectors import composition_of
+from service.services import CAMPAIGN_NOT_OPEN
 from tests.campaigns.factories import add_members, make_approved_volunteer, make_team
 from tests.factories import make_campaign, make_volunteer
 
