@@ -82,7 +82,7 @@ class TeamMembersForm(VersionedFormMixin, TextLimitMixin, forms.Form):
         self.helper = helper(_("保存队员"))
 
     def clean(self) -> dict[str, Any]:
-        from campaigns.services import DUPLICATE_MEMBER
+        from service.services import DUPLICATE_MEMBER
 
         data = super().clean()
         seen: set[int] = set()
