@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := unionvol.settings
 TEST_WORKERS ?= 2
 
-.PHONY: venv install demo serve test test-fast lint typecheck format messages check-deploy bench loadtest backup restore clean
+.PHONY: venv install demo serve test journeys test-fast lint typecheck format messages check-deploy bench loadtest backup restore clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ serve: $(STAMP)
 ## test: the whole suite (browser tests are skipped with a reason when Chromium is missing, except under CI=true)
 test: $(STAMP) messages
 	UNIONVOL_TESTING=1 $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+## journeys: the browser journeys, refreshing their screenshots in docs/journeys/
+journeys: $(STAMP)
+	UNIONVOL_TESTING=1 UNIONVOL_JOURNEY_SHOTS=docs/journeys $(PY) -m pytest tests/browser/test_journeys.py -p no:xdist -q
 
 test-fast: $(STAMP)
 	UNIONVOL_TESTING=1 $(PY) -m pytest -m "not browser" -x -q $(PYTEST_ARGS)

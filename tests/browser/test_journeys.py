@@ -15,7 +15,9 @@ page before, so a dead end fails the journey. Each step leaves a full-page scree
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from collections.abc import Generator
 from datetime import timedelta
 from pathlib import Path
@@ -46,7 +48,13 @@ from volunteers.models import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "journeys"
+# ``make journeys`` (UNIONVOL_JOURNEY_SHOTS=docs/journeys) refreshes the committed pictures;
+# an ordinary test run writes them to a scratch folder and leaves the checkout clean.
+SHOTS = (
+    Path(os.environ["UNIONVOL_JOURNEY_SHOTS"]).resolve()
+    if os.environ.get("UNIONVOL_JOURNEY_SHOTS")
+    else Path(tempfile.gettempdir()) / "unionvol-journeys"
+)
 VIEWPORT = {"width": 1366, "height": 768}
 HELPER_CORPS_TITLE = "关于组建工会服务帮扶志愿者队伍的通知"
 
