@@ -139,6 +139,8 @@ def completeness_matrix(*, campaign: Any, user: Any, today: date | None = None) 
                     "css": STATE_CLASSES[state],
                     "pk": sub["pk"] if sub else None,
                     "days_late": sub["days_late"] if sub else 0,
+                    # shown on every reported cell: acceptance never hides lateness
+                    "first_days_late": sub["first_days_late"] if sub else 0,
                 }
             )
         rows.append((union, cells))

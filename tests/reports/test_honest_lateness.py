@@ -80,3 +80,24 @@ def test_on_time_late_returned_and_missing_are_counted_honestly(tree: Any) -> No
     assert column.on_time_rate == 50.0
     assert column.late_rate == 25.0
     assert never.union not in {s.union for s in (on_time, late, returned)}
+
+
+def test_an_accepted_late_report_still_shows_its_lateness_on_the_dashboard(
+    tree: Any, client: Any
+) -> None:
+    campaign = make_campaign(tree.city, status=CampaignStatus.PUBLISHED)
+    CampaignAddressee.objects.get_or_create(campaign=campaign, union=tree.district_a)
+    today = timezone.localdate()
+    ms = Milestone.objects.create(
+        campaign=campaign, title="总结", form="summary", due_date=today - timedelta(days=2)
+    )
+    services.ensure_submissions(milestone=ms)
+    sub = Submission.objects.get(milestone=ms)
+    sub.narrative = "全年开展志愿服务活动十二次。" * 20
+    sub.save()
+    _submit(sub, make_member(tree.district_a, Role.CLERK))
+    reviewer = make_member(tree.city, Role.REVIEWER)
+    _review(sub, reviewer, accept=True)
+    client.force_login(reviewer)
+    page = client.get(f"/reports/campaigns/{campaign.pk}/dashboard/").content.decode()
+    assert "首报逾期2天" in page
