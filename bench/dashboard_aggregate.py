@@ -100,6 +100,7 @@ def build(n: int, activities: int, volunteers: int) -> tuple[Union, Campaign]:
                     birth_date=date(1990, 1, 1),
                     id_number=f"{seq:018d}",
                     union=u,
+                    campaign=campaign,
                     status="approved",
                 )
             )
@@ -134,39 +135,66 @@ def build(n: int, activities: int, volunteers: int) -> tuple[Union, Campaign]:
     return root, campaign
 
 
+# The same figures as the apps' figures functions define them (service.figures,
+# volunteers.figures, relief.figures), written as bare SQL: the baseline does the same work.
+COUNTED = "('approved', 'running', 'closed')"
 HAND_SQL = {
-    "person_times": """
-        SELECT substr(u.path, 1, %(len)s) AS prefix, COUNT(*), SUM(p.hours)
+    "person_times": f"""
+        SELECT substr(u.path, 1, %(len)s) AS prefix, COUNT(*), SUM(p.hours),
+               SUM(c.points_per_participation + c.points_per_hour * p.hours),
+               SUM(CASE WHEN pr.status IN {COUNTED} THEN 1 ELSE 0 END)
         FROM service_participation p
         JOIN service_activity a ON a.id = p.activity_id
+        LEFT JOIN service_serviceproject pr ON pr.id = a.project_id
         JOIN service_serviceteam t ON t.id = a.team_id
+        JOIN campaigns_campaign c ON c.id = t.campaign_id
         JOIN unions_union u ON u.id = t.union_id
         WHERE t.campaign_id = %(campaign)s AND u.path LIKE %(like)s
         GROUP BY prefix""",
     "activities": """
-        SELECT substr(u.path, 1, %(len)s) AS prefix, COUNT(*), SUM(a.beneficiaries)
+        SELECT substr(u.path, 1, %(len)s) AS prefix, COUNT(*)
         FROM service_activity a
         JOIN service_serviceteam t ON t.id = a.team_id
         JOIN unions_union u ON u.id = t.union_id
         WHERE t.campaign_id = %(campaign)s AND u.path LIKE %(like)s
         GROUP BY prefix""",
-    "projects": """
-        SELECT substr(u.path, 1, %(len)s) AS prefix, COUNT(*), SUM(pr.support_amount)
+    "projects": f"""
+        SELECT substr(u.path, 1, %(len)s) AS prefix, COUNT(*), SUM(pr.beneficiaries),
+               SUM(pr.support_amount)
         FROM service_serviceproject pr
         JOIN service_serviceteam t ON t.id = pr.team_id
         JOIN unions_union u ON u.id = t.union_id
-        WHERE t.campaign_id = %(campaign)s AND u.path LIKE %(like)s
+        WHERE t.campaign_id = %(campaign)s AND u.path LIKE %(like)s AND pr.status IN {COUNTED}
         GROUP BY prefix""",
     "teams": """
-        SELECT substr(u.path, 1, %(len)s) AS prefix, COUNT(*)
+        SELECT substr(u.path, 1, %(len)s) AS prefix, COUNT(DISTINCT t.id), COUNT(DISTINCT m.id)
         FROM service_serviceteam t JOIN unions_union u ON u.id = t.union_id
+        LEFT JOIN service_teammember m ON m.team_id = t.id
         WHERE t.campaign_id = %(campaign)s AND u.path LIKE %(like)s
         GROUP BY prefix""",
     "volunteers": """
-        SELECT substr(u.path, 1, %(len)s) AS prefix, COUNT(*),
+        SELECT substr(u.path, 1, %(len)s) AS prefix,
+               SUM(CASE WHEN v.status <> 'withdrawn' THEN 1 ELSE 0 END),
                SUM(CASE WHEN v.status = 'approved' THEN 1 ELSE 0 END)
         FROM volunteers_volunteer v JOIN unions_union u ON u.id = v.union_id
-        WHERE u.path LIKE %(like)s
+        WHERE v.campaign_id = %(campaign)s AND u.path LIKE %(like)s
+        GROUP BY prefix""",
+    "relief": """
+        SELECT substr(u.path, 1, %(len)s) AS prefix, g.file_id, SUM(g.amount)
+        FROM relief_reliefgrant g
+        JOIN relief_hardshipfile f ON f.id = g.file_id
+        JOIN unions_union u ON u.id = f.union_id
+        WHERE g.campaign_id = %(campaign)s AND g.status = 'approved' AND u.path LIKE %(like)s
+        GROUP BY prefix, g.file_id""",
+    "donations": """
+        SELECT substr(u.path, 1, %(len)s) AS prefix, SUM(d.amount), SUM(d.donors)
+        FROM relief_donation d JOIN unions_union u ON u.id = d.union_id
+        WHERE d.campaign_id = %(campaign)s AND u.path LIKE %(like)s
+        GROUP BY prefix""",
+    "visits": """
+        SELECT substr(u.path, 1, %(len)s) AS prefix, COUNT(*)
+        FROM relief_visit vi JOIN unions_union u ON u.id = vi.union_id
+        WHERE vi.campaign_id = %(campaign)s AND u.path LIKE %(like)s
         GROUP BY prefix""",
 }
 
@@ -212,6 +240,8 @@ def main() -> None:
     for path in paths[:20]:
         assert mine[path].values["person_times"] == reference[path]["person_times"]
         assert mine[path].values["activities"] == reference[path]["activities"]
+        assert mine[path].values["volunteers_registered"] == reference[path]["volunteers"]
+        assert mine[path].values["teams"] == reference[path]["teams"]
     t_ours = best(ours)
     t_hand = best(lambda: hand(root, campaign, length))
     print(
