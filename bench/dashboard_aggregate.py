@@ -137,12 +137,11 @@ def build(n: int, activities: int, volunteers: int) -> tuple[Union, Campaign]:
 
 # The same figures as the apps' figures functions define them (service.figures,
 # volunteers.figures, relief.figures), written as bare SQL: the baseline does the same work.
-COUNTED = "('approved', 'running', 'closed')"
 HAND_SQL = {
-    "person_times": f"""
+    "person_times": """
         SELECT substr(u.path, 1, %(len)s) AS prefix, COUNT(*), SUM(p.hours),
                SUM(c.points_per_participation + c.points_per_hour * p.hours),
-               SUM(CASE WHEN pr.status IN {COUNTED} THEN 1 ELSE 0 END)
+               SUM(CASE WHEN pr.status IN ('approved', 'running', 'closed') THEN 1 ELSE 0 END)
         FROM service_participation p
         JOIN service_activity a ON a.id = p.activity_id
         LEFT JOIN service_serviceproject pr ON pr.id = a.project_id
@@ -158,13 +157,13 @@ HAND_SQL = {
         JOIN unions_union u ON u.id = t.union_id
         WHERE t.campaign_id = %(campaign)s AND u.path LIKE %(like)s
         GROUP BY prefix""",
-    "projects": f"""
+    "projects": """
         SELECT substr(u.path, 1, %(len)s) AS prefix, COUNT(*), SUM(pr.beneficiaries),
                SUM(pr.support_amount)
         FROM service_serviceproject pr
         JOIN service_serviceteam t ON t.id = pr.team_id
         JOIN unions_union u ON u.id = t.union_id
-        WHERE t.campaign_id = %(campaign)s AND u.path LIKE %(like)s AND pr.status IN {COUNTED}
+        WHERE t.campaign_id = %(campaign)s AND u.path LIKE %(like)s AND pr.status IN ('approved', 'running', 'closed')
         GROUP BY prefix""",
     "teams": """
         SELECT substr(u.path, 1, %(len)s) AS prefix, COUNT(DISTINCT t.id), COUNT(DISTINCT m.id)
