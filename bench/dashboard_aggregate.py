@@ -163,7 +163,8 @@ HAND_SQL = {
         FROM service_serviceproject pr
         JOIN service_serviceteam t ON t.id = pr.team_id
         JOIN unions_union u ON u.id = t.union_id
-        WHERE t.campaign_id = %(campaign)s AND u.path LIKE %(like)s AND pr.status IN ('approved', 'running', 'closed')
+        WHERE t.campaign_id = %(campaign)s AND u.path LIKE %(like)s
+          AND pr.status IN ('approved', 'running', 'closed')
         GROUP BY prefix""",
     "teams": """
         SELECT substr(u.path, 1, %(len)s) AS prefix, COUNT(DISTINCT t.id), COUNT(DISTINCT m.id)
