@@ -75,11 +75,16 @@ def campaign_participations(campaign: Any, until: date | None = None) -> QuerySe
     )
 
 
-def points_expression() -> ExpressionWrapper:
-    """积分 of one participation (see the module docstring)."""
-    campaign = "activity__team__campaign__"
+def points_expression(prefix: str = "") -> ExpressionWrapper:
+    """积分 of one participation (see the module docstring), the one definition.
+
+    ``prefix`` reaches the participation from another model, e.g. ``"participations__"``
+    from a volunteer.
+    """
+    campaign = f"{prefix}activity__team__campaign__"
     return ExpressionWrapper(
-        F(f"{campaign}points_per_participation") + F(f"{campaign}points_per_hour") * F("hours"),
+        F(f"{campaign}points_per_participation")
+        + F(f"{campaign}points_per_hour") * F(f"{prefix}hours"),
         output_field=DecimalField(max_digits=14, decimal_places=2),
     )
 

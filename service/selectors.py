@@ -14,8 +14,6 @@ from typing import Any
 from django.db.models import (
     Count,
     DecimalField,
-    ExpressionWrapper,
-    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -24,12 +22,12 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
+from service.figures import points_expression
 from service.models import (
     Activity,
     ActivityPhoto,
@@ -276,19 +274,12 @@ def activity_list(
 
 
 def activity_participations(*, activity: Activity) -> list[Participation]:
-    return list(activity.participations.select_related("volunteer").annotate(points=_points_expr()))
+    return list(
+        activity.participations.select_related("volunteer").annotate(points=points_expression())
+    )
 
 
 # --- hours, points, ledger -------------------------------------------------------------------
-
-
-def _points_expr(prefix: str = "") -> ExpressionWrapper[CombinedExpression]:
-    campaign = f"{prefix}activity__team__campaign__"
-    return ExpressionWrapper(
-        F(f"{campaign}points_per_participation")
-        + F(f"{campaign}points_per_hour") * F(f"{prefix}hours"),
-        output_field=_DEC,
-    )
 
 
 def service_records(*, user: Any, volunteer: Any) -> QuerySet[Participation]:
@@ -306,7 +297,7 @@ def service_records(*, user: Any, volunteer: Any) -> QuerySet[Participation]:
             "activity__category",
             "activity__created_by",
         )
-        .annotate(points=_points_expr())
+        .annotate(points=points_expression())
         .order_by("activity__date", "activity__start_time", "pk")
     )
 
@@ -319,7 +310,7 @@ def service_summary(*, user: Any, volunteer: Any) -> dict[str, Any]:
         .aggregate(
             n=Count("pk"),
             total_hours=Sum("hours"),
-            total_points=Sum(_points_expr()),
+            total_points=Sum(points_expression()),
         )
     )
     return {
@@ -346,9 +337,6 @@ def hours_per_volunteer(*, user: Any) -> QuerySet[Any]:
     # no volunteer at all (visible_to), so the empty filter then changes nothing.
     union = None if is_operator(user) else union_of(user)
     scope = subtree_q(union, "participations__activity__team__union") if union else Q()
-    points = F("participations__activity__team__campaign__points_per_participation") + F(
-        "participations__activity__team__campaign__points_per_hour"
-    ) * F("participations__hours")
     return (
         Volunteer.objects.visible_to(user)
         .filter(status="approved")
@@ -359,7 +347,7 @@ def hours_per_volunteer(*, user: Any) -> QuerySet[Any]:
                 Sum("participations__hours", filter=scope), ZERO, output_field=_DEC
             ),
             total_points=Coalesce(
-                Sum(ExpressionWrapper(points, output_field=_DEC), filter=scope),
+                Sum(points_expression("participations__"), filter=scope),
                 ZERO,
                 output_field=_DEC,
             ),
