@@ -306,14 +306,16 @@ class DispatchSheet(ReportSheet):
         sheet.title(self.title, height=48)
         _meta_header(sheet, parent_union.name, 6)
         totals = {"blocks": 0, "team_size": 0, "person_times": 0, "beneficiaries": 0}
-        for union, data in rows:
+        for i, (union, data) in enumerate(rows):
+            if i:  # each union's blocks start a printed page: no block is cut in two
+                sheet.page_break()
             sheet.append([sheet.cell(_("填报单位：") + union.name, "uv_meta")], height=24)
             for block in data.get("blocks") or [dict(EMPTY_BLOCK)]:
                 self._block(sheet, block)
                 totals["blocks"] += 1 if block.get("project") else 0
                 for key in ("team_size", "person_times", "beneficiaries"):
                     totals[key] += int(block.get(key) or 0)
-            sheet.append([])
+        sheet.page_break()
         header = [
             _("合计"),
             _("填报单位数"),

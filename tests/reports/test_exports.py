@@ -108,6 +108,18 @@ def test_aggregate_and_campaign_workbooks_through_jobs(
     assert "填报单位：乙区总工会" in texts
     assert "合计" in texts
     assert "进展良好" in texts
+    # As printed: each union starts a page (a break before the second union and the 合计),
+    # and the 进展情况 box is taller than one line.
+    ws = wb.worksheets[0]
+    starts = [
+        c.row for r in ws.iter_rows() for c in r if str(c.value or "").startswith("填报单位：")
+    ]
+    breaks = [b.id for b in ws.row_breaks.brk]
+    assert len(starts) == 2
+    assert starts[1] - 1 in breaks
+    assert len(breaks) == 2
+    progress_rows = [c.row for r in ws.iter_rows() for c in r if c.value == "进展良好"]
+    assert ws.row_dimensions[progress_rows[0]].height > 30
     for label in _seed_labels():
         assert label in texts
     # an outsider cannot fetch someone else's job
