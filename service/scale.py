@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -20,25 +20,35 @@ from service.models import (
     TeamMember,
     TeamRole,
 )
-from unionvol.scale import BATCH, ScaleContext, step
+from unionvol.scale import (
+    BATCH,
+    COPY_CHUNK,
+    ScaleContext,
+    copy_rows,
+    reserve_ids,
+    step,
+)
 from volunteers.models import Volunteer, VolunteerStatus
 
 TEAM_SIZE = 8
-PER_ACTIVITY = 8
 
 
 @step("teams")
 def make_teams(ctx: ScaleContext) -> str:
     campaign: Campaign = ctx.extra["campaign"]
-    by_union: dict[int, list[int]] = defaultdict(list)
-    approved = (
-        Volunteer.objects.within(ctx.root)
-        .filter(status=VolunteerStatus.APPROVED)
-        .values_list("union_id", "pk")
-    )
-    for union_id, pk in approved.iterator(chunk_size=BATCH):
-        by_union[union_id].append(pk)
-    unions = [u for u in ctx.grassroots if len(by_union[u.pk]) >= 2]
+    by_union: dict[int, list[int]] = ctx.extra.get("team_pool") or {}
+    if not by_union:  # the volunteers step did not run in this process: read them back
+        approved = (
+            Volunteer.objects.within(ctx.root)
+            .filter(status=VolunteerStatus.APPROVED)
+            .order_by("pk")
+            .values_list("union_id", "pk")
+        )
+        for union_id, pk in approved.iterator(chunk_size=BATCH):
+            pool = by_union.setdefault(union_id, [])
+            if len(pool) < TEAM_SIZE:
+                pool.append(pk)
+    unions = [u for u in ctx.grassroots if len(by_union.get(u.pk, ())) >= 2]
     with transaction.atomic():
         teams = ServiceTeam.objects.bulk_create(
             [ServiceTeam(union=u, campaign=campaign, name=f"{u.name}志愿服务队") for u in unions],
@@ -75,48 +85,77 @@ def make_teams(ctx: ScaleContext) -> str:
             batch_size=BATCH,
         )
     ctx.extra["teams"] = [
-        (t, p, by_union[t.union_id][:TEAM_SIZE]) for t, p in zip(teams, projects, strict=True)
+        (t.pk, p.pk, by_union[t.union_id][:TEAM_SIZE]) for t, p in zip(teams, projects, strict=True)
     ]
     return f"{len(teams)} teams, {len(members)} members, {len(projects)} projects"
 
 
+ACTIVITY_FIELDS = [
+    "id",
+    "team_id",
+    "project_id",
+    "date",
+    "start_time",
+    "end_time",
+    "place",
+    "category_id",
+    "description",
+    "featured",
+    "beneficiaries",
+]
+
+
 @step("activities")
 def make_activities(ctx: ScaleContext) -> str:
+    """Activities of a team's members (up to TEAM_SIZE) until ``--participations`` are
+    written: COPY in chunks, activity ids reserved so participations need no read."""
     teams = ctx.extra.get("teams") or []
     if not teams or ctx.participations <= 0:
         return "0 activities"
-    categories = ctx.extra["categories"]
+    categories = [c.pk for c in ctx.extra["categories"]]
     rng = ctx.rng
     remaining = ctx.participations
     activities = participations = 0
     day0 = date(2026, 4, 1)
+    days = [day0 + timedelta(days=d) for d in range(180)]
+    nine, noon = time(9), time(12)
+    hours = (Decimal(1), Decimal(2), Decimal(3))
     while remaining > 0:
-        batch: list[tuple[Activity, list[int]]] = []
-        while remaining > 0 and len(batch) * PER_ACTIVITY < BATCH:
+        chunk: list[tuple[Any, ...]] = []
+        people_of: list[list[int]] = []
+        planned = 0
+        while remaining > 0 and planned < COPY_CHUNK:
             team, project, people = teams[rng.randrange(len(teams))]
             people = people[: min(len(people), remaining)]
             remaining -= len(people)
-            activity = Activity(
-                team=team,
-                project=project,
-                date=day0 + timedelta(days=rng.randrange(180)),
-                start_time=time(9),
-                end_time=time(12),
-                place="结对社区服务点",
-                category=rng.choice(categories),
-                description="志愿服务活动",
-                featured=rng.random() < 0.05,
-                beneficiaries=rng.randint(5, 60),
+            planned += len(people)
+            chunk.append(
+                (
+                    team,
+                    project,
+                    rng.choice(days),
+                    nine,
+                    noon,
+                    "结对社区服务点",
+                    rng.choice(categories),
+                    "志愿服务活动",
+                    rng.random() < 0.05,
+                    rng.randint(5, 60),
+                )
             )
-            batch.append((activity, people))
+            people_of.append(people)
+        base = reserve_ids(Activity, len(chunk))
         with transaction.atomic():
-            saved = Activity.objects.bulk_create([a for a, _ in batch], batch_size=BATCH)
-            rows = [
-                Participation(activity=a, volunteer_id=pk, hours=Decimal(rng.choice((1, 2, 3))))
-                for a, (_, people) in zip(saved, batch, strict=True)
-                for pk in people
-            ]
-            Participation.objects.bulk_create(rows, batch_size=BATCH)
-        activities += len(saved)
-        participations += len(rows)
+            activities += copy_rows(
+                Activity, ACTIVITY_FIELDS, ((base + i, *row) for i, row in enumerate(chunk))
+            )
+            participations += copy_rows(
+                Participation,
+                ["activity_id", "volunteer_id", "hours"],
+                (
+                    (base + i, pk, rng.choice(hours))
+                    for i, people in enumerate(people_of)
+                    for pk in people
+                ),
+            )
     return f"{activities} activities, {participations} participations"

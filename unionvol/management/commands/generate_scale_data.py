@@ -41,4 +41,6 @@ class Command(SystemCommand):
             stdout=self.stdout,
         )
         scale.run(ctx)
+        scale.analyze()
+        # Figures rollups: rebuilt here, from the records just written (bulk writes skip them).
         return f"scale data generated in {time.perf_counter() - started:.1f}s"
