@@ -6,10 +6,16 @@ through the real login form and finds its own URLs (home, roster filtered, a vol
 campaigns, a campaign, its dashboard); then every page in turn is requested by all users
 at once for an equal slice of the time. Reports requests/s and p50/p95/p99 per page, and
 the same for a trivial view (/ping) measured the same way in the same run, so the ratios
-are comparable on a noisy machine.
+are comparable on a noisy machine; then one line a page for scripts:
+
+    LOADTEST page=NAME p95_ms=P ratio=R
+
+(R: the page's throughput over the trivial view's). ``dashboard_cold`` is the dashboard
+served by a second server (``--cold-base``) started with ``DASHBOARD_CACHE_SECONDS=0``,
+so every request computes its figures: the cost a cache would otherwise hide.
 
     python bench/loadtest.py --base http://127.0.0.1:8001 --users dl_admin,zs_reviewer,gr_clerk \
-        --concurrency 8 --seconds 30 --max-requests 20000
+        --concurrency 8 --seconds 30 --max-requests 20000 [--cold-base http://127.0.0.1:8002]
 """
 
 from __future__ import annotations
@@ -86,7 +92,16 @@ def first_link(html: str, pattern: str) -> str | None:
     return match.group(0) if match else None
 
 
-PAGES = ["trivial", "home", "roster", "volunteer", "campaigns", "campaign", "dashboard"]
+PAGES = [
+    "trivial",
+    "home",
+    "roster",
+    "volunteer",
+    "campaigns",
+    "campaign",
+    "dashboard",
+    "dashboard_cold",
+]
 
 
 def resolve_paths(session: Session) -> dict[str, str]:
@@ -104,7 +119,15 @@ def resolve_paths(session: Session) -> dict[str, str]:
     if link := first_link(campaigns, r"/campaigns/\d+/"):
         paths["campaign"] = link
         paths["dashboard"] = link.replace("/campaigns/", "/reports/campaigns/") + "dashboard/"
+        paths["dashboard_cold"] = paths["dashboard"]
     return paths
+
+
+def twin(session: Session, base: str) -> Session:
+    """The same login on another server of the same database (the cold-cache one)."""
+    other = Session(base)
+    other.cookies = dict(session.cookies)
+    return other
 
 
 def hammer(session: Session, path: str, page: str, record: callable, stop: threading.Event) -> None:  # type: ignore[valid-type]
@@ -122,6 +145,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--max-requests", type=int, default=20000)
+    parser.add_argument("--cold-base", default="", help="a server with the dashboard cache off")
     args = parser.parse_args()
 
     timings: dict[str, list[float]] = defaultdict(list)
@@ -147,6 +171,10 @@ def main() -> None:
         sessions.append(session)
 
     paths = [resolve_paths(s) for s in sessions]
+    cold = [twin(s, args.cold_base) for s in sessions] if args.cold_base else []
+    if not cold:
+        for p in paths:
+            p.pop("dashboard_cold", None)
     per_phase = args.seconds / len(PAGES)
     elapsed_by_page: dict[str, float] = {}
     for page in PAGES:
@@ -155,9 +183,10 @@ def main() -> None:
             continue
         stop.clear()
         count[0] = 0
+        users = cold if page == "dashboard_cold" else sessions
         threads = [
             threading.Thread(target=hammer, args=(s, p[page], page, record, stop))
-            for s, p in zip(sessions, paths, strict=True)
+            for s, p in zip(users, paths, strict=True)
         ]
         started = time.perf_counter()
         for t in threads:
@@ -173,8 +202,10 @@ def main() -> None:
     total = sum(map(len, timings.values()))
     print(f"loadtest: {args.concurrency} users, {elapsed:.1f}s, {total} requests")
     columns = ("n", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "vs trivial")
-    print(f"{'page':<12}" + "".join(f"{c:>11}" for c in columns))
-    for page, values in sorted(timings.items()):
+    print(f"{'page':<15}" + "".join(f"{c:>11}" for c in columns))
+    lines = []
+    for page in [p for p in PAGES if p in timings]:
+        values = timings[page]
         values.sort()
         q = (
             statistics.quantiles(values, n=100, method="inclusive")
@@ -184,9 +215,11 @@ def main() -> None:
         rps = len(values) / elapsed_by_page[page]
         ratio = rps / trivial_rps if trivial_rps else 0.0
         print(
-            f"{page:<12}{len(values):>11}{rps:>11.1f}{q[49] * 1000:>11.0f}{q[94] * 1000:>11.0f}"
+            f"{page:<15}{len(values):>11}{rps:>11.1f}{q[49] * 1000:>11.0f}{q[94] * 1000:>11.0f}"
             f"{q[98] * 1000:>11.0f}{errors[page]:>11}{ratio:>11.2f}"
         )
+        lines.append(f"LOADTEST page={page} p95_ms={q[94] * 1000:.0f} ratio={ratio:.2f}")
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":

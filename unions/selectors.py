@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from unions.models import Membership, Union, UnionQuerySet
 from unionvol.idnumbers import FULL_ID_PERMISSION
@@ -70,6 +70,19 @@ def union_members(*, union: Union) -> QuerySet[Membership]:
 def union_choices(*, user: Any) -> QuerySet[Union]:
     """Active unions the user may pick in a form or filter."""
     return Union.objects.visible_to(user).filter(is_active=True)
+
+
+def nearby_unions(*, user: Any, union: Union | None) -> QuerySet[Union]:
+    """For a filter that drills down the tree: ``union``, the unions above it that the
+    user may see, and its children — bounded by the tree's depth and fan-out, not by the
+    size of the subtree. With no union (the operator): the top two levels."""
+    visible = union_choices(user=user)
+    if union is None:
+        return visible.filter(depth__lte=2).order_by("path")
+    return visible.filter(
+        Q(path__in=[*union.ancestor_paths(), union.path])
+        | (subtree_q(union) & Q(depth=union.depth + 1))
+    ).order_by("path")
 
 
 def union_lookup(*, term: str, queryset: QuerySet[Union] | None = None) -> Union | None:

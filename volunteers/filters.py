@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from unions.models import Union
-from unions.selectors import union_choices
+from unions.selectors import nearby_unions, union_choices
 from unionvol.params import int_param
 from unionvol.scoping import union_of
 from volunteers.models import Identity, PoliticalStatus, Specialty, Volunteer, VolunteerStatus
@@ -24,6 +24,13 @@ SORTS = {
     "union": ("union__path", "name", "pk"),
     "status": ("status", "-registered_at", "-pk"),
 }
+
+
+def roster_ordering(sort: str) -> tuple[str, ...]:
+    """The roster's ordering for a sort choice; each ends in ``pk`` (keyset paging)."""
+    return SORTS.get(sort, SORTS["-registered_at"])
+
+
 SORT_LABELS = {
     "-registered_at": _("登记时间（新→旧）"),
     "registered_at": _("登记时间（旧→新）"),
@@ -34,7 +41,6 @@ SORT_LABELS = {
 }
 
 
-CHOICE_LEVELS = 2  # the union filter offers the user's union and two levels below
 
 RosterExtension = Callable[[Any, Union | None], dict[str, django_filters.Filter]]
 _extensions: list[RosterExtension] = []
@@ -83,19 +89,18 @@ class RosterFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # A province sees a thousand unions and teams: offer the levels near the user's
-        # own union, and the teams of the chosen union and its children (pick a union
-        # first to reach a grassroots team). The filters still accept only visible rows.
+        # A province sees a thousand unions (a nation, millions): the union filter
+        # offers the chosen union (else the user's own), the unions above it up to the
+        # user's, and its children — a drill-down that stays as long as a union has
+        # children, whatever the size of the subtree. The teams are those of the chosen
+        # union and its children. The filters still accept only visible rows.
         own = union_of(user)
-        unions = union_choices(user=user)
-        if own is not None:
-            unions = unions.filter(depth__lte=own.depth + CHOICE_LEVELS)
-        self.filters["union"].queryset = unions
-        base = own
         # int_param, not str.isdigit(): '²' is a digit to Python but no id (HTTP 500).
         chosen = int_param((self.data or {}).get("union"))
+        base = own
         if chosen is not None:
             base = union_choices(user=user).filter(pk=chosen).first() or own
+        self.filters["union"].queryset = nearby_unions(user=user, union=base)
         self._add_extensions(user, base)
         self.form.fields["registered"].widget.attrs["type"] = "date"
         for field in self.form.fields.values():
@@ -127,7 +132,7 @@ class RosterFilter(django_filters.FilterSet):
     def filter_sort(
         self, queryset: QuerySet[Volunteer], name: str, value: str
     ) -> QuerySet[Volunteer]:
-        return queryset.order_by(*SORTS.get(value, SORTS["-registered_at"]))
+        return queryset.order_by(*roster_ordering(value))
 
     @property
     def qs(self) -> QuerySet[Volunteer]:

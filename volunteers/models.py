@@ -180,6 +180,8 @@ class Volunteer(models.Model):
         indexes = [
             models.Index(fields=["union", "status"], name="volunteer_union_status_idx"),
             models.Index(fields=["status", "-registered_at"], name="volunteer_status_time_idx"),
+            # The roster's default order, read by keyset (see unionvol/keyset.py).
+            models.Index(fields=["-registered_at", "-id"], name="volunteer_registered_idx"),
             models.Index(fields=["name"], name="volunteer_name_idx"),
             models.Index(fields=["phone"], name="volunteer_phone_idx"),
         ]

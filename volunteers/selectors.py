@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count, F, Prefetch, QuerySet
 
 from campaigns.models import Campaign
@@ -14,6 +15,9 @@ from unionvol.scoping import is_operator, membership_of, union_of
 from volunteers.models import (
     ApprovalDecision,
     ApprovalStep,
+    Gender,
+    Identity,
+    PoliticalStatus,
     QuotaAllocation,
     RepeatedApplication,
     Specialty,
@@ -23,12 +27,67 @@ from volunteers.models import (
 
 
 def volunteer_list(*, user: Any) -> QuerySet[Volunteer]:
-    """The roster rows a user may see, with everything a row shows in two queries."""
+    """The volunteers a user may see, with their union, campaign and specialties."""
     return (
         Volunteer.objects.visible_to(user)
         .select_related("union", "campaign")
         .prefetch_related(Prefetch("specialties", queryset=Specialty.objects.only("id", "name")))
     )
+
+
+ROSTER_COLUMNS = (
+    "name",
+    "gender",
+    "id_number",
+    "phone",
+    "workplace",
+    "political_status",
+    "identity",
+    "status",
+    "self_applied",
+    "registered_at",
+    "union__id",
+    "union__path",
+    "union__name",
+    "union__short_name",
+)
+
+
+def roster_list(*, user: Any) -> QuerySet[Volunteer]:
+    """The roster rows a user may see: the columns a row shows (no résumé, no
+    application text), its union, and its specialties in a second query."""
+    return (
+        Volunteer.objects.visible_to(user)
+        .select_related("union")
+        .only(*ROSTER_COLUMNS)
+        .prefetch_related(Prefetch("specialties", queryset=Specialty.objects.only("id", "name")))
+    )
+
+
+STATUS_CSS = {
+    VolunteerStatus.APPROVED: "success",
+    VolunteerStatus.PENDING: "warning",
+    VolunteerStatus.RETURNED: "info",
+    VolunteerStatus.REJECTED: "danger",
+}
+
+
+def _labels(choices: type[models.Choices]) -> dict[str, str]:
+    return {value: str(label) for value, label in choices.choices}
+
+
+def roster_rows(volunteers: list[Volunteer]) -> list[Volunteer]:
+    """A page of the roster with its labels set on each row (``gender_label``…): one
+    dict per field a page, where ``get_FOO_display`` would rebuild one for every cell."""
+    gender, political = _labels(Gender), _labels(PoliticalStatus)
+    identity, status = _labels(Identity), _labels(VolunteerStatus)
+    for v in volunteers:
+        v.gender_label = gender.get(v.gender, v.gender)  # type: ignore[attr-defined]
+        v.political_label = political.get(v.political_status, v.political_status)  # type: ignore[attr-defined]
+        v.identity_label = identity.get(v.identity, v.identity)  # type: ignore[attr-defined]
+        v.status_label = status.get(v.status, v.status)  # type: ignore[attr-defined]
+        v.status_css = STATUS_CSS.get(v.status, "secondary")  # type: ignore[attr-defined]
+    return volunteers
 
 
 def recruiting_campaigns(*, user: Any) -> QuerySet[Campaign]:

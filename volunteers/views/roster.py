@@ -5,47 +5,44 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import ListView
+from django.views.generic import TemplateView
 
 from unionvol.audit import audit
 from unionvol.capabilities import Capability
+from unionvol.keyset import KeysetViewMixin
 from unionvol.models import AuditAction
 from unionvol.scoping import ScopedViewMixin, has_capability
 from volunteers import privacy, selectors
-from volunteers.filters import RosterFilter
+from volunteers.filters import RosterFilter, roster_ordering
 from volunteers.forms import (
     SearchIdForm,
 )
 from volunteers.models import Volunteer
 
 
-class RosterView(ScopedViewMixin, ListView):
+class RosterView(KeysetViewMixin, ScopedViewMixin, TemplateView):
+    """The roster by keyset: 50 rows a page, filters and sorting kept in the links, and a
+    total that never counts a whole province (see unionvol/keyset.py)."""
+
     model = Volunteer
     template_name = "volunteers/roster.html"
-    paginate_by = 50
-    context_object_name = "volunteers"
-
-    def get_queryset(self) -> QuerySet[Volunteer]:
-        base = selectors.volunteer_list(user=self.request.user)
-        self.filterset = RosterFilter(
-            self.request.GET or None, queryset=base, user=self.request.user
-        )
-        if self.filterset.is_bound and not self.filterset.is_valid():
-            return base.none()
-        qs = self.filterset.qs
-        if not self.request.GET.get("sort"):
-            qs = qs.order_by("-registered_at", "-pk")
-        return qs
+    per_page = 50
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        ctx["filter"] = self.filterset
+        base = selectors.roster_list(user=user)
+        filterset = RosterFilter(self.request.GET or None, queryset=base, user=user)
+        valid = not filterset.is_bound or filterset.is_valid()
+        sort = (filterset.form.cleaned_data.get("sort") if filterset.is_bound and valid else "") or ""
+        page = self.keyset_page(filterset.qs if valid else base.none(), roster_ordering(sort))
+        ctx["filter"] = filterset
+        ctx["page"] = page
+        ctx["volunteers"] = selectors.roster_rows(page.object_list)
         ctx["search_form"] = SearchIdForm()
         ctx["can_edit"] = has_capability(user, Capability.EDIT)
         ctx["can_export"] = has_capability(user, Capability.EXPORT)

@@ -1,0 +1,272 @@
+"""Keyset paging: a page costs the same on page 1 and page 2,000, and no COUNT runs over
+a province's hundred thousand rows.
+
+A page is asked for by a cursor — the sort key of the row just before it (``after``)
+or just after it (``before``) — instead of a page number, so the database seeks in
+the index of the ordering and reads ``per_page + 1`` rows. The ordering must end in a
+unique column (``pk``); then the cursor is stable: rows added or removed elsewhere
+never repeat or skip a row across pages.
+
+The total is told without counting every row: ``共 N 条`` when the rows fit on the
+first page, else the planner's estimate (``约 N 条``, PostgreSQL) or a count stopped at
+``count_cap`` (``10,000+``) — exact when the estimate is small, since then counting is
+cheap.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any, ClassVar, Generic, TypeVar
+
+from django.contrib import messages
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, ValidationError
+from django.db import connections, models
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+_M = TypeVar("_M", bound=models.Model)
+
+COUNT_CAP = 10_000  # beyond this the total reads "10,000+"
+EXACT_BELOW = 2_000  # an estimate under this is replaced by a (cheap) exact count
+BAD_CURSOR = gettext_lazy("翻页位置已失效，已回到第一页。")
+
+
+class InvalidCursor(ValueError):
+    """A cursor that does not decode, or was made for another ordering."""
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Key:
+    lookup: str  # e.g. "registered_at", "union__path", "pk"
+    descending: bool
+    field: models.Field[Any, Any]
+
+    @property
+    def attrs(self) -> list[str]:
+        return self.lookup.split("__")
+
+
+def _resolve(model: type[models.Model], lookup: str) -> models.Field[Any, Any]:
+    current: Any = model
+    field: Any = None
+    for part in lookup.split("__"):
+        field = current._meta.pk if part == "pk" else current._meta.get_field(part)
+        if field.is_relation and field.related_model is not None:
+            current = field.related_model
+    if field is None or field.is_relation:
+        raise FieldDoesNotExist(f"{lookup} is not a column to order by")
+    return field  # type: ignore[no-any-return]
+
+
+def parse_ordering(model: type[models.Model], ordering: Sequence[str]) -> list[Key]:
+    keys = []
+    for item in ordering:
+        lookup = item.lstrip("-")
+        keys.append(Key(lookup, item.startswith("-"), _resolve(model, lookup)))
+    if not keys or keys[-1].lookup not in ("pk", "id"):
+        raise ValueError("a keyset ordering must end with the primary key")
+    return keys
+
+
+@dataclass
+class KeysetPage(Generic[_M]):
+    object_list: list[_M]
+    has_next: bool
+    has_previous: bool
+    next_cursor: str
+    previous_cursor: str
+    total: int | None  # exact, or None when only estimated / capped
+    estimate: int | None
+    capped: bool
+
+    def __iter__(self) -> Iterator[_M]:
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+    @property
+    def total_label(self) -> str:
+        """``共 1,234 条``, ``约 56,000 条`` or ``10,000 条以上``."""
+        if self.total is not None:
+            return _("共 %(n)s 条") % {"n": number_format(self.total, force_grouping=True)}
+        if self.capped:
+            return _("%(n)s 条以上") % {"n": number_format(COUNT_CAP, force_grouping=True)}
+        return _("约 %(n)s 条") % {"n": number_format(self.estimate or 0, force_grouping=True)}
+
+
+class KeysetPaginator(Generic[_M]):
+    def __init__(
+        self,
+        queryset: QuerySet[_M],
+        ordering: Sequence[str],
+        *,
+        per_page: int = 50,
+        count_cap: int = COUNT_CAP,
+    ) -> None:
+        self.queryset = queryset
+        self.keys = parse_ordering(queryset.model, ordering)
+        self.ordering = [k.lookup if not k.descending else f"-{k.lookup}" for k in self.keys]
+        self.signature = ",".join(self.ordering)
+        self.per_page = per_page
+        self.count_cap = count_cap
+
+    # --- cursors --------------------------------------------------------------------------
+    def cursor_for(self, obj: _M) -> str:
+        values = []
+        for key in self.keys:
+            value: Any = obj
+            for attr in key.attrs:
+                value = value.pk if attr == "pk" else getattr(value, attr)
+            values.append(_json_value(value))
+        raw = json.dumps({"o": self.signature, "v": values}, ensure_ascii=False)
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    def decode(self, cursor: str) -> list[Any]:
+        try:
+            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+            data = json.loads(raw)
+        except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+            raise InvalidCursor(cursor) from exc
+        if not isinstance(data, dict) or data.get("o") != self.signature:
+            raise InvalidCursor(cursor)
+        values = data.get("v")
+        if not isinstance(values, list) or len(values) != len(self.keys):
+            raise InvalidCursor(cursor)
+        out = []
+        for key, value in zip(self.keys, values, strict=True):
+            if not isinstance(value, str | int) or isinstance(value, bool):
+                raise InvalidCursor(cursor)
+            try:  # type, range, length and choices, as a form would check them
+                parsed = key.field.clean(value, None)
+            except (ValidationError, TypeError, ValueError, OverflowError) as exc:
+                raise InvalidCursor(cursor) from exc
+            if parsed is None or (isinstance(parsed, str) and "\x00" in parsed):
+                raise InvalidCursor(cursor)
+            out.append(parsed)
+        return out
+
+    def _beyond(self, values: list[Any], *, forward: bool) -> Q:
+        """Rows strictly after ``values`` in the ordering (``forward``) or before it.
+
+        ``(a > x) OR (a = x AND b > y) OR …``, with the first key also bounded on its
+        own (``a >= x``) so that the database seeks into the index instead of filtering
+        from the top."""
+        ors = Q()
+        equal = Q()
+        for key, value in zip(self.keys, values, strict=True):
+            # going forward, a descending key moves down; going back, an ascending one
+            op = "lt" if key.descending == forward else "gt"
+            ors |= equal & Q(**{f"{key.lookup}__{op}": value})
+            equal &= Q(**{key.lookup: value})
+        first = self.keys[0]
+        bound = "lte" if first.descending == forward else "gte"
+        return Q(**{f"{first.lookup}__{bound}": values[0]}) & ors
+
+    # --- pages ----------------------------------------------------------------------------
+    def page(self, *, after: str = "", before: str = "") -> KeysetPage[_M]:
+        """The page after ``after``, before ``before``, or the first. Raises
+        :class:`InvalidCursor` for a cursor that does not decode for this ordering."""
+        n = self.per_page
+        if before:
+            reverse = [o[1:] if o.startswith("-") else f"-{o}" for o in self.ordering]
+            qs = self.queryset.filter(self._beyond(self.decode(before), forward=False))
+            rows = list(qs.order_by(*reverse)[: n + 1])
+            has_previous = len(rows) > n
+            rows = rows[:n][::-1]
+            has_next = True
+        else:
+            qs = self.queryset
+            if after:
+                qs = qs.filter(self._beyond(self.decode(after), forward=True))
+            rows = list(qs.order_by(*self.ordering)[: n + 1])
+            has_next = len(rows) > n
+            rows = rows[:n]
+            has_previous = bool(after)
+        total, estimate, capped = self._total(rows, first=not (after or before), more=has_next)
+        return KeysetPage(
+            object_list=rows,
+            has_next=has_next,
+            has_previous=has_previous,
+            next_cursor=self.cursor_for(rows[-1]) if has_next and rows else "",
+            previous_cursor=self.cursor_for(rows[0]) if has_previous and rows else "",
+            total=total,
+            estimate=estimate,
+            capped=capped,
+        )
+
+    def _total(self, rows: list[_M], *, first: bool, more: bool) -> tuple[int | None, int | None, bool]:
+        if first and not more:
+            return len(rows), None, False
+        estimate = estimate_count(self.queryset)
+        if estimate is not None and estimate >= EXACT_BELOW:
+            if estimate >= self.count_cap:
+                return None, None, True
+            return None, _round(estimate), False
+        counted = self.queryset.order_by()[: self.count_cap + 1].count()
+        if counted > self.count_cap:
+            return None, None, True
+        return counted, None, False
+
+
+def _round(n: int) -> int:
+    """Two significant figures: an estimate should not look exact."""
+    if n < 100:
+        return n
+    scale = 10 ** (len(str(n)) - 2)
+    return round(n / scale) * scale
+
+
+def estimate_count(queryset: QuerySet[Any]) -> int | None:
+    """The planner's row estimate for ``queryset`` (PostgreSQL), without running it."""
+    if connections[queryset.db].vendor != "postgresql":
+        return None
+    try:
+        plan = json.loads(queryset.order_by().explain(format="json"))
+    except EmptyResultSet:  # .none(), or a filter that can match nothing
+        return 0
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+MAX_CURSOR = 2_000  # characters; a longer one was not made here
+
+
+class KeysetViewMixin:
+    """For list views: ``self.keyset_page(queryset, ordering)`` reads ``after`` /
+    ``before`` from the query string; a cursor that does not decode (edited, or made for
+    another sort) gives the first page and says so."""
+
+    per_page: ClassVar[int] = 50
+    request: HttpRequest
+
+    def keyset_page(self, queryset: QuerySet[_M], ordering: Sequence[str]) -> KeysetPage[_M]:
+        paginator = KeysetPaginator(queryset, ordering, per_page=self.per_page)
+        after = self.request.GET.get("after", "")
+        before = "" if after else self.request.GET.get("before", "")
+        try:
+            if len(after) > MAX_CURSOR or len(before) > MAX_CURSOR:
+                raise InvalidCursor(after or before)
+            return paginator.page(after=after, before=before)
+        except InvalidCursor:
+            messages.warning(self.request, BAD_CURSOR)
+            return paginator.page()
