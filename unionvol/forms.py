@@ -16,13 +16,17 @@ with :func:`text_too_long`, the same limits and the same message with the row.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.forms.models import ModelChoiceIterator
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from unionvol.idnumbers import (
@@ -168,3 +172,62 @@ class TextLimitMixin:
     def full_clean(self) -> None:
         self.limit_text_fields()
         super().full_clean()  # type: ignore[misc]
+
+
+class QuickSelect(forms.Select):
+    """A ``<select>`` written in Python: the same HTML as Django's template-rendered
+    widget (name, attributes, option groups, ``selected``), about ten times cheaper. A
+    filter bar of half a dozen selects otherwise costs more than the 50 rows under it."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
+        for group, options, _index in widget["optgroups"]:
+            if group:
+                parts.append(format_html('<optgroup label="{}">', group))
+            parts.extend(
+                format_html(
+                    '<option value="{}"{}>{}</option>', o["value"], flatatt(o["attrs"]), o["label"]
+                )
+                for o in options
+            )
+            if group:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
+
+
+def quick_selects(form: forms.BaseForm) -> None:
+    """Give every plain ``Select`` of ``form`` the :class:`QuickSelect` renderer, and
+    every model choice field choices read with one plain query (see ``_ListedChoices``)."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            field.iterator = _listed(field.iterator)
+            field.widget.choices = field.choices
+        if type(field.widget) is forms.Select:
+            quick = QuickSelect(attrs=field.widget.attrs)
+            quick.choices = field.widget.choices
+            quick.is_required = field.widget.is_required
+            field.widget = quick
+
+
+class _ListedChoices(ModelChoiceIterator):
+    """Choices read with one plain query and kept: Django reads a ModelChoiceField's
+    choices through ``QuerySet.iterator()``, which on PostgreSQL opens a server-side
+    cursor (DECLARE, FETCH, CLOSE) each time the widget renders — three round trips
+    for a list of ten."""
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:  # the field's queryset keeps its result cache
+            yield self.choice(obj)
+
+
+def _listed(iterator: type[ModelChoiceIterator]) -> type[ModelChoiceIterator]:
+    if iterator is ModelChoiceIterator:
+        return _ListedChoices
+    # Below a subclass (django-filter's adds a "null" choice), above Django's.
+    return type(f"Listed{iterator.__name__}", (iterator, _ListedChoices), {})

@@ -29,7 +29,6 @@ from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, Validation
 from django.db import connections, models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -95,6 +94,7 @@ class KeysetPage(Generic[_M]):
     total: int | None  # exact, or None when only estimated / capped
     estimate: int | None
     capped: bool
+    cap: int = COUNT_CAP
 
     def __iter__(self) -> Iterator[_M]:
         return iter(self.object_list)
@@ -107,12 +107,12 @@ class KeysetPage(Generic[_M]):
 
     @property
     def total_label(self) -> str:
-        """``共 1,234 条``, ``约 56,000 条`` or ``10,000 条以上``."""
+        """``共 1,234 条``, ``约 56,000 条`` or ``10,000+ 条``."""
         if self.total is not None:
-            return _("共 %(n)s 条") % {"n": number_format(self.total, force_grouping=True)}
+            return _("共 %(n)s 条") % {"n": f"{self.total:,}"}
         if self.capped:
-            return _("%(n)s 条以上") % {"n": number_format(COUNT_CAP, force_grouping=True)}
-        return _("约 %(n)s 条") % {"n": number_format(self.estimate or 0, force_grouping=True)}
+            return _("%(n)s+ 条") % {"n": f"{self.cap:,}"}
+        return _("约 %(n)s 条") % {"n": f"{self.estimate or 0:,}"}
 
 
 class KeysetPaginator(Generic[_M]):
@@ -122,14 +122,14 @@ class KeysetPaginator(Generic[_M]):
         ordering: Sequence[str],
         *,
         per_page: int = 50,
-        count_cap: int = COUNT_CAP,
+        count_cap: int | None = None,
     ) -> None:
         self.queryset = queryset
         self.keys = parse_ordering(queryset.model, ordering)
         self.ordering = [k.lookup if not k.descending else f"-{k.lookup}" for k in self.keys]
         self.signature = ",".join(self.ordering)
         self.per_page = per_page
-        self.count_cap = count_cap
+        self.count_cap = count_cap or COUNT_CAP
 
     # --- cursors --------------------------------------------------------------------------
     def cursor_for(self, obj: _M) -> str:
@@ -213,9 +213,12 @@ class KeysetPaginator(Generic[_M]):
             total=total,
             estimate=estimate,
             capped=capped,
+            cap=self.count_cap,
         )
 
-    def _total(self, rows: list[_M], *, first: bool, more: bool) -> tuple[int | None, int | None, bool]:
+    def _total(
+        self, rows: list[_M], *, first: bool, more: bool
+    ) -> tuple[int | None, int | None, bool]:
         if first and not more:
             return len(rows), None, False
         estimate = estimate_count(self.queryset)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from unions.models import Union
 from unions.selectors import nearby_unions, union_choices
+from unionvol.forms import quick_selects
 from unionvol.params import int_param
 from unionvol.scoping import union_of
 from volunteers.models import Identity, PoliticalStatus, Specialty, Volunteer, VolunteerStatus
@@ -39,7 +40,6 @@ SORT_LABELS = {
     "union": _("工会"),
     "status": _("状态"),
 }
-
 
 
 RosterExtension = Callable[[Any, Union | None], dict[str, django_filters.Filter]]
@@ -106,6 +106,7 @@ class RosterFilter(django_filters.FilterSet):
         for field in self.form.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", f"{css} form-control-sm")
+        quick_selects(self.form)
 
     def _add_extensions(self, user: Any, base: Union | None) -> None:
         # Before the dates, so the form keeps the who/what filters together.

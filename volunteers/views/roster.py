@@ -38,7 +38,9 @@ class RosterView(KeysetViewMixin, ScopedViewMixin, TemplateView):
         base = selectors.roster_list(user=user)
         filterset = RosterFilter(self.request.GET or None, queryset=base, user=user)
         valid = not filterset.is_bound or filterset.is_valid()
-        sort = (filterset.form.cleaned_data.get("sort") if filterset.is_bound and valid else "") or ""
+        sort = (
+            filterset.form.cleaned_data.get("sort") if filterset.is_bound and valid else ""
+        ) or ""
         page = self.keyset_page(filterset.qs if valid else base.none(), roster_ordering(sort))
         ctx["filter"] = filterset
         ctx["page"] = page
