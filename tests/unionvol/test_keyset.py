@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_ordering_must_end_in_the_primary_key() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="primary key"):
         KeysetPaginator(Volunteer.objects.all(), ["name"])
     KeysetPaginator(Volunteer.objects.all(), ["name", "pk"])
 
@@ -27,12 +27,14 @@ def test_cursors_round_trip_and_refuse_what_they_did_not_make(tree: Any) -> None
     paginator = KeysetPaginator(Volunteer.objects.all(), ["union__path", "name", "pk"], per_page=3)
     page = paginator.page()
     assert [v.name for v in page] == ["队员1", "队员2", "队员3"]
-    assert page.has_next and not page.has_previous
+    assert page.has_next
+    assert not page.has_previous
     assert paginator.decode(page.next_cursor) == [tree.grassroots_a.path, "队员3", people[2].pk]
     page = paginator.page(after=page.next_cursor)
     assert [v.name for v in page] == ["队员4", "队员5", "队员6"]
     back = paginator.page(before=page.previous_cursor)
-    assert [v.name for v in back] == ["队员1", "队员2", "队员3"] and not back.has_previous
+    assert [v.name for v in back] == ["队员1", "队员2", "队员3"]
+    assert not back.has_previous
     other = KeysetPaginator(Volunteer.objects.all(), ["name", "pk"])
     with pytest.raises(InvalidCursor):
         other.decode(page.next_cursor)  # made for another ordering
@@ -54,5 +56,6 @@ def test_a_large_estimate_is_shown_as_one(tree: Any, monkeypatch: Any) -> None:
     monkeypatch.setattr(keyset, "estimate_count", lambda qs: 123_456)
     monkeypatch.setattr(keyset, "COUNT_CAP", 1_000_000)
     page = KeysetPaginator(Volunteer.objects.all(), ["-registered_at", "-pk"], per_page=2).page()
-    assert page.total is None and page.estimate == 120_000
+    assert page.total is None
+    assert page.estimate == 120_000
     assert page.total_label == "约 120,000 条"
