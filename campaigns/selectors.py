@@ -4,12 +4,15 @@ selected, counts annotated, so that pages run a constant number of queries."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    Count,
     DecimalField,
     F,
+    Max,
     Min,
     OuterRef,
     Q,
@@ -81,5 +84,65 @@ def campaign_years(*, user: Any) -> list[int]:
 
 
 def campaign_addressees(*, campaign: Campaign) -> list[CampaignAddressee]:
-    """Addressed unions with their read state, in tree order."""
+    """Addressed unions with their read state, in tree order (every one: for sheets)."""
     return list(campaign.addressee_rows.select_related("union", "read_by").order_by("union__path"))
+
+
+ADDRESSEE_ORDER = ("union__path", "pk")
+ADDRESSEE_STATES = ("read", "unread")
+
+
+@dataclass
+class AddresseeSummary:
+    """What the notice's page says of its addressees, whatever their number: how many,
+    how many have read it, and the first few in tree order (the list pages the rest)."""
+
+    total: int
+    read: int
+    first: list[CampaignAddressee]
+    mine: CampaignAddressee | None = None  # the row of the reader's own union
+
+    @property
+    def unread(self) -> int:
+        return self.total - self.read
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.first)
+
+
+ADDRESSEE_PREVIEW = 20
+
+
+def addressee_summary(*, campaign: Campaign, union: Any = None) -> AddresseeSummary:
+    """The first ADDRESSEE_PREVIEW rows; when there are more, one query for the counts by
+    read state and the row of ``union`` (the reader's)."""
+    rows = list(
+        addressee_list(campaign=campaign).order_by(*ADDRESSEE_ORDER)[: ADDRESSEE_PREVIEW + 1]
+    )
+    if len(rows) <= ADDRESSEE_PREVIEW:  # all of them: count here
+        mine = next((a for a in rows if union is not None and a.union_id == union.pk), None)
+        return AddresseeSummary(len(rows), sum(1 for a in rows if a.read_at), rows, mine)
+    own = Q(union_id=union.pk if union is not None else None)
+    counts = campaign.addressee_rows.aggregate(
+        total=Count("pk"),
+        read=Count("read_at"),
+        mine=Max("pk", filter=own),
+        mine_read_at=Max("read_at", filter=own),
+    )
+    mine = None
+    if counts["mine"] is not None:
+        mine = CampaignAddressee(
+            pk=counts["mine"], campaign=campaign, union=union, read_at=counts["mine_read_at"]
+        )
+    return AddresseeSummary(counts["total"], counts["read"], rows[:ADDRESSEE_PREVIEW], mine)
+
+
+def addressee_list(*, campaign: Campaign, state: str = "") -> QuerySet[CampaignAddressee]:
+    """The addressees for the full list (keyset-paged by ADDRESSEE_ORDER), by read state."""
+    qs = campaign.addressee_rows.select_related("union", "read_by")
+    if state == "read":
+        qs = qs.filter(read_at__isnull=False)
+    elif state == "unread":
+        qs = qs.filter(read_at__isnull=True)
+    return qs

@@ -15,6 +15,7 @@ from campaigns.models import Campaign, CampaignStatus
 from service import selectors
 from service.models import ServiceTeam
 from unions.models import Union
+from unionvol.keyset import capped_count
 from unionvol.panels import register_panel
 from unionvol.params import year_param
 from unionvol.scoping import Capability, has_capability, is_operator, union_of
@@ -22,6 +23,8 @@ from volunteers.filters import extend_roster
 from volunteers.models import Volunteer
 
 DETAIL_TEAMS = 50  # teams listed on a notice's page; the team list pages the rest
+TEAM_COUNT_CAP = 1000  # the count stops there: "1,000+"
+FEATURED_ROWS = 20  # addressees listed in the featured-activity panel
 
 
 def _flag_year(request: HttpRequest, campaign: Campaign) -> int:
@@ -42,12 +45,18 @@ def form_team_action(request: HttpRequest, campaign: Campaign) -> dict[str, Any]
 
 @register_panel("campaign_main", template="service/_campaign_teams.html", order=20)
 def teams_panel(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
+    """The first DETAIL_TEAMS teams and how many there are (``1,000+`` past a thousand):
+    the member counts are read for the teams shown only, not for every team below."""
     user = request.user
-    teams = list(selectors.team_queryset(user=user, campaign_id=campaign.pk)[:DETAIL_TEAMS])
+    teams = selectors.first_teams(user=user, campaign=campaign, n=DETAIL_TEAMS)
+    count, capped = capped_count(
+        ServiceTeam.objects.visible_to(user).filter(campaign=campaign), TEAM_COUNT_CAP
+    )
     return {
         "campaign": campaign,
         "teams": selectors.team_flags(teams=teams, user=user, year=_flag_year(request, campaign)),
-        "team_count": ServiceTeam.objects.visible_to(user).filter(campaign=campaign).count(),
+        "team_count": count,
+        "team_count_label": f"{count:,}+" if capped else f"{count:,}",
     }
 
 
@@ -60,10 +69,15 @@ def featured_panel(request: HttpRequest, campaign: Campaign) -> dict[str, Any] |
     if not (is_operator(request.user) or (own is not None and campaign.issuer.is_within(own))):
         return None
     year = _flag_year(request, campaign)
+    # Those below the rule first; a national notice has thousands of addressees.
+    featured = selectors.featured_by_addressee(campaign=campaign, year=year, limit=FEATURED_ROWS)
     return {
         "campaign": campaign,
         "year": year,
-        "rows": selectors.featured_by_addressee(campaign=campaign, year=year),
+        "rows": featured.rows,
+        "flagged": featured.flagged,
+        "total": featured.total,
+        "more": featured.total > len(featured.rows),
     }
 
 

@@ -7,6 +7,7 @@ queries.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -61,44 +62,54 @@ FLAG_NO_PAIRED_UNIT = _("未填写结对志愿服务单位、社区")
 FLAG_FEW_FEATURED = _("%(year)s 年特色活动 %(count)s 次，少于要求的 %(required)s 次")
 
 
-class _AddresseeOfRow:
-    """Stands for the union of the outer addressee row in a correlated subquery:
-    ``subtree_q`` reads only ``.path``, here the outer row's path."""
+@dataclass
+class FeaturedByAddressee:
+    rows: list[dict[str, Any]]  # those below the rule first, then tree order; ``limit`` of them
+    flagged: int  # addressees below the rule
+    total: int  # addressees
 
-    path = OuterRef("union__path")
 
-
-def featured_by_addressee(*, campaign: Campaign, year: int) -> list[dict[str, Any]]:
-    """Featured activities of each addressed union's subtree in ``year``, flagged below the rule."""
-    rows = campaign.addressee_rows.select_related("union", "read_by").order_by("union__path")
-    if campaign.featured_per_year:
-        featured = (
-            Activity.objects.filter(
-                team__campaign=campaign,
-                featured=True,
-                date__year=year,
-            )
-            .filter(subtree_q(_AddresseeOfRow(), "team__union"))
-            .order_by()
-            .values("team__campaign")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        rows = rows.annotate(featured_count=Coalesce(Subquery(featured), 0))
-    result = []
-    for row in rows:
-        item: dict[str, Any] = {"union": row.union, "flag": ""}
-        if campaign.featured_per_year:
-            count = row.featured_count
-            item["featured_count"] = count
-            if count < campaign.featured_per_year:
-                item["flag"] = FLAG_FEW_FEATURED % {
-                    "year": year,
-                    "count": count,
-                    "required": campaign.featured_per_year,
-                }
-        result.append(item)
-    return result
+def featured_by_addressee(
+    *, campaign: Campaign, year: int, limit: int | None = None
+) -> FeaturedByAddressee:
+    """Featured activities of each addressed union's subtree in ``year``, flagged below
+    the rule, in three queries whatever the number of addressees: the featured
+    activities counted by their team's union, the addressees' paths, and the ``limit``
+    rows shown. A subtree's count is the sum over the team unions under its path."""
+    required = campaign.featured_per_year or 0
+    counted = (
+        Activity.objects.filter(team__campaign=campaign, featured=True, date__year=year)
+        .order_by("team__union__path")
+        .values_list("team__union__path")
+        .annotate(n=Count("pk"))
+    )
+    paths: list[str] = []
+    running = [0]  # running[i]: featured activities of the first i team unions
+    for path, n in counted:
+        paths.append(path)
+        running.append(running[-1] + n)
+    addressees = campaign.addressee_rows.order_by("union__path").values_list(
+        "union_id", "union__path"
+    )
+    items = []
+    for union_id, path in addressees:
+        lo, hi = bisect_left(paths, path), bisect_left(paths, path + "~")  # ~ sorts last
+        count = running[hi] - running[lo]
+        flag = ""
+        if required and count < required:
+            flag = FLAG_FEW_FEATURED % {"year": year, "count": count, "required": required}
+        items.append({"union_id": union_id, "featured_count": count, "flag": flag})
+    total, flagged = len(items), sum(1 for i in items if i["flag"])
+    items.sort(key=lambda i: not i["flag"])  # stable: tree order within each part
+    shown = items[:limit] if limit is not None else items
+    unions = {
+        a.union_id: a.union
+        for a in campaign.addressee_rows.filter(
+            union_id__in=[i["union_id"] for i in shown]
+        ).select_related("union")
+    }
+    rows = [i | {"union": unions[i["union_id"]]} for i in shown if i["union_id"] in unions]
+    return FeaturedByAddressee(rows, flagged, total)
 
 
 def campaign_flag_year(*, campaign: Campaign) -> int:
@@ -154,6 +165,19 @@ def team_queryset(*, user: Any, campaign_id: int | None = None) -> QuerySet[Serv
     if campaign_id:
         qs = qs.filter(campaign_id=campaign_id)
     return _team_counts(qs)
+
+
+def first_teams(*, user: Any, campaign: Campaign, n: int) -> list[Any]:
+    """The first ``n`` visible teams of a notice in tree order, with their member counts
+    (``team_queryset``): the ids are chosen first, so that the counts are grouped for
+    ``n`` teams, not for every team below a province."""
+    ids = (
+        ServiceTeam.objects.visible_to(user)
+        .filter(campaign=campaign)
+        .order_by("union__path", "name", "pk")
+        .values("pk")[:n]
+    )
+    return list(team_queryset(user=user, campaign_id=campaign.pk).filter(pk__in=ids))
 
 
 def team_flags(*, teams: list[Any], user: Any, year: int | None = None) -> list[Any]:

@@ -226,10 +226,15 @@ class KeysetPaginator(Generic[_M]):
             if estimate >= self.count_cap:
                 return None, None, True
             return None, _round(estimate), False
-        counted = self.queryset.order_by()[: self.count_cap + 1].count()
-        if counted > self.count_cap:
-            return None, None, True
-        return counted, None, False
+        counted, capped = capped_count(self.queryset, self.count_cap)
+        return (None, None, True) if capped else (counted, None, False)
+
+
+def capped_count(queryset: QuerySet[Any], cap: int) -> tuple[int, bool]:
+    """``(n, False)`` for up to ``cap`` rows, else ``(cap, True)``: a count that stops
+    reading at ``cap + 1`` rows, for a figure shown as ``1,000+``."""
+    n = queryset.order_by()[: cap + 1].count()
+    return (cap, True) if n > cap else (n, False)
 
 
 def _round(n: int) -> int:

@@ -13,6 +13,8 @@ from unionvol.panels import register_panel
 from unionvol.scoping import Capability, has_capability
 from volunteers.selectors import visible_quota_allocations
 
+QUOTA_ROWS = 30
+
 
 @register_panel("campaign_actions", template="", order=20)
 def register_action(request: HttpRequest, campaign: Campaign) -> dict[str, Any] | None:
@@ -31,5 +33,6 @@ def register_action(request: HttpRequest, campaign: Campaign) -> dict[str, Any] 
 
 @register_panel("campaign_side", template="volunteers/_campaign_quota.html", order=10)
 def quota_panel(request: HttpRequest, campaign: Campaign) -> dict[str, Any] | None:
+    """The first QUOTA_ROWS allocations; 查看全表 opens the whole table."""
     quotas = visible_quota_allocations(campaign=campaign, user=request.user)
-    return {"campaign": campaign, "quotas": quotas} if quotas else None
+    return {"campaign": campaign, "quotas": quotas[:QUOTA_ROWS]} if quotas else None
