@@ -21,9 +21,9 @@ from reports.models import (
     SubmissionStatus,
     SubmissionVersion,
 )
-from reports.registry import get_sheet
 from unionvol.capabilities import Capability
 from unionvol.scoping import has_capability, is_operator, union_of
+from unionvol.sheets import Period, get_sheet
 from unionvol.uploads import clean_image
 
 EDITABLE = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
@@ -43,7 +43,9 @@ def submission_form(submission: Submission) -> Any:
 
 
 def prefill_data(*, union: Any, milestone: Any) -> dict[str, Any]:
-    return get_sheet(milestone.form).prefill(union, milestone)
+    from reports.exports import prefill
+
+    return prefill(milestone.form, union, Period.of_milestone(milestone))
 
 
 def is_open(milestone: Any, today: date | None = None) -> bool:

@@ -9,10 +9,12 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
+from service.sheets import DISPATCH_LABELS, DISPATCH_TITLE
+from unionvol.sheets import SHEETS as REGISTRY
+from unionvol.sheets import Period
 
 from reports import jobs, services
 from reports.models import Submission
-from reports.registry import DISPATCH_LABELS, DISPATCH_TITLE, REGISTRY
 from tests.factories import drain
 from tests.reports.helpers import make_records
 from unionvol.jobs import job_create, run_job
@@ -238,7 +240,7 @@ def test_export_sheet_list(capsys: Any) -> None:
 def test_every_form_renders_its_prefill_as_html(campaign: Any, tree: Any) -> None:
     make_records(tree.grassroots_a, campaign)
     for form in REGISTRY.values():
-        html = form.render(form.prefill_campaign(tree.district_a, campaign))
+        html = form.render(form.prefill(tree.district_a, Period.of_campaign(campaign)))
         assert str(form.title) in html or form.identifier == "registration"
 
 
