@@ -332,7 +332,7 @@ def unit_date_header(sheet: SafeSheet, union_label: str) -> None:
     width = sheet.width
     half = max(width // 2, 1)
     sheet.meta(
-        [(_("填表单位：") + union_label, half), (_("填表日期：") + today_text(), width - half)]
+        [(_("填表单位:") + union_label, half), (_("填表日期:") + today_text(), width - half)]
     )
 
 

@@ -49,7 +49,7 @@ def saved(wb: SafeWorkbook) -> Any:
 
 
 def values(ws: Any) -> list[list[Any]]:
-    return [[v for v in row] for row in ws.iter_rows(values_only=True)]
+    return [list(row) for row in ws.iter_rows(values_only=True)]
 
 
 def texts(ws: Any) -> list[str]:
