@@ -525,7 +525,7 @@ class PlanSheet(TableSheet):
         return sheet
 
 
-FIGURE_COLUMNS = [
+FIGURE_COLUMNS: list[tuple[str, str, float]] = [
     ("teams", "志愿服务队数", 10),
     ("members", "队员人数", 10),
     ("projects", "志愿服务项目数", 10),

@@ -40,7 +40,30 @@ from django.utils.translation import gettext_lazy
 from unionvol.forms import TextLengthValidator, TextLimitMixin
 from unionvol.xlsx import Column, SafeSheet, SafeWorkbook
 
-AggregateRow = tuple[Any, dict[str, Any]]  # (union, data of that union)
+
+class AggregateEntry:
+    """One subordinate union in an aggregated sheet: its data, and whether that data is
+    what the union submitted (``submitted``) or live records standing in for it."""
+
+    __slots__ = ("data", "submitted", "union")
+
+    def __init__(self, union: Any, data: dict[str, Any], submitted: bool = False) -> None:
+        self.union = union
+        self.data = data
+        self.submitted = submitted
+
+    def __iter__(self) -> Any:  # ``for union, data in rows``
+        return iter((self.union, self.data))
+
+    def __getitem__(self, index: int) -> Any:  # ``rows[0][1]``
+        return (self.union, self.data)[index]
+
+    def __len__(self) -> int:
+        return 2
+
+
+# A subordinate union's entry in an aggregated sheet: (union, data of that union).
+AggregateRow = AggregateEntry | tuple[Any, dict[str, Any]]
 
 NARRATIVE_TOO_LONG = gettext_lazy("%(label)s不能超过 %(limit)s 字（现有 %(count)s 字）。")
 PHOTOS_RANGE = gettext_lazy("请附 %(min)s—%(max)s 张活动图片（现有 %(count)s 张）。")
@@ -304,27 +327,6 @@ def columns_of(spec: Sequence[tuple[str, str, float]]) -> list[Column]:
 
 
 # --- bases the apps' sheets build on ------------------------------------------------------
-
-
-class AggregateEntry:
-    """One subordinate union in an aggregated sheet: its data, and whether that data is
-    what the union submitted (``submitted``) or live records standing in for it."""
-
-    __slots__ = ("data", "submitted", "union")
-
-    def __init__(self, union: Any, data: dict[str, Any], submitted: bool = False) -> None:
-        self.union = union
-        self.data = data
-        self.submitted = submitted
-
-    def __iter__(self) -> Any:  # ``for union, data in rows``
-        return iter((self.union, self.data))
-
-    def __getitem__(self, index: int) -> Any:  # ``rows[0][1]``
-        return (self.union, self.data)[index]
-
-    def __len__(self) -> int:
-        return 2
 
 
 def unit_date_header(sheet: SafeSheet, union_label: str) -> None:
