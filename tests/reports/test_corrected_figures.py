@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from reports.models import Submission
-from reports.registry import REASON_REQUIRED
+from service.sheets import REASON_REQUIRED
 from tests.reports.helpers import make_records
 
 pytestmark = pytest.mark.django_db

@@ -15,10 +15,11 @@ from django.core.management import call_command
 from campaigns.models import Campaign
 from relief.figures import relief_figures
 from relief.selectors import warmth_stats
-from reports.registry import _dispatch_blocks
 from reports.selectors import campaign_totals
 from service.figures import service_figures
+from service.sheets import dispatch_blocks
 from unions.models import Union
+from unionvol.sheets import Period
 from volunteers.figures import volunteer_figures
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,7 @@ def test_dashboard_and_sheets_agree_with_the_figures_of_each_app(demo: None) -> 
             assert row == expected, (campaign.doc_number, union.name)
             assert totals.total == _expected(parent, campaign), (campaign.doc_number, parent.name)
 
-            blocks = _dispatch_blocks(union, campaign, None)
+            blocks = dispatch_blocks(union, Period(campaign=campaign))
             service = service_figures([union.path], campaign=campaign)[union.path]
             assert len(blocks) == service.projects
             assert sum(b["person_times"] for b in blocks) == service.project_person_times

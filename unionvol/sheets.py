@@ -1,0 +1,474 @@
+"""The official sheets: one class per notice attachment, one registry for every app.
+
+A notice ends with an attachment each receiving union fills in and sends up (情况调度表,
+名额分配表, 登记表, 花名册, 送温暖活动统计表, 分队组建及全年活动计划, 典型材料, 活动总结).
+Each is exactly one subclass of :class:`OfficialSheet`, living in the app that owns its
+figures (``volunteers.sheets``, ``service.sheets``, ``relief.sheets``) and registered
+here with :func:`register_sheet` when that app is ready — in the spirit of pretix's
+exporters. Every entry point (page downloads, a submission's xlsx, ``export_sheet``,
+the whole-campaign workbook, the background job) looks the class up by identifier with
+:func:`get_sheet`; nothing else writes an official sheet.
+
+A sheet knows:
+
+* ``prefill(union, period)`` — its data for one union from the owning app's figures
+  (plain JSON: a submission freezes it as the snapshot of each submitted version);
+* ``write(workbook, union, data, full_ids=…)`` — the union's sheet in the notice's layout;
+* ``write_aggregate(workbook, parent, rows, full_ids=…)`` — an upper union's sheet: one
+  row or block per subordinate union in the notice's column order, then 合计;
+* ``form_class`` / ``initial`` / ``apply`` / ``validate`` — the web form of what a clerk
+  may edit, and what blocks submission;
+* ``render`` — the data as HTML on the submission page, labelled, never raw keys;
+* ``read(worksheet)`` — the same sheet filled offline, read back (``readable``).
+
+The kernel imports no app: the classes arrive through registration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from unionvol.forms import TextLengthValidator, TextLimitMixin
+from unionvol.xlsx import Column, SafeSheet, SafeWorkbook
+
+
+class AggregateEntry:
+    """One subordinate union in an aggregated sheet: its data, and whether that data is
+    what the union submitted (``submitted``) or live records standing in for it."""
+
+    __slots__ = ("data", "submitted", "union")
+
+    def __init__(self, union: Any, data: dict[str, Any], submitted: bool = False) -> None:
+        self.union = union
+        self.data = data
+        self.submitted = submitted
+
+    def __iter__(self) -> Any:  # ``for union, data in rows``
+        return iter((self.union, self.data))
+
+    def __getitem__(self, index: int) -> Any:  # ``rows[0][1]``
+        return (self.union, self.data)[index]
+
+    def __len__(self) -> int:
+        return 2
+
+
+# A subordinate union's entry in an aggregated sheet: (union, data of that union).
+AggregateRow = AggregateEntry | tuple[Any, dict[str, Any]]
+
+NARRATIVE_TOO_LONG = gettext_lazy("%(label)s不能超过 %(limit)s 字（现有 %(count)s 字）。")
+PHOTOS_RANGE = gettext_lazy("请附 %(min)s—%(max)s 张活动图片（现有 %(count)s 张）。")
+NOT_READABLE = gettext_lazy("“%(title)s”不支持从 Excel 导入。")
+UNKNOWN_SHEET = gettext_lazy("未知的表格：%(name)s")
+
+
+@dataclass(frozen=True)
+class Period:
+    """What a sheet is about: a campaign, up to a date (a milestone's due date, or the
+    campaign's end when no milestone is given)."""
+
+    campaign: Any
+    until: date | None = None
+    milestone: Any = None
+
+    @classmethod
+    def of_milestone(cls, milestone: Any) -> Period:
+        return cls(campaign=milestone.campaign, until=milestone.due_date, milestone=milestone)
+
+    @classmethod
+    def of_campaign(cls, campaign: Any) -> Period:
+        return cls(campaign=campaign, until=getattr(campaign, "period_end", None))
+
+
+@dataclass
+class ReadResult:
+    """A filled sheet read back: the data to merge, row-level errors, preview rows."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    labels: list[tuple[str, str]] = field(default_factory=list)  # (key, label) of the preview
+
+
+class OfficialSheet:
+    """Base class of an official sheet (see the module docstring).
+
+    Subclasses set ``identifier`` (the key used by milestones, URLs and ``export_sheet``),
+    ``title`` (the sheet's title as in the seed), ``short_title`` and, when the sheet has
+    a free-text part, ``narrative_label`` / ``narrative_limit``; ``min_photos`` /
+    ``max_photos`` when photos are required on submit.
+    """
+
+    identifier: ClassVar[str]
+    title: ClassVar[str]
+    short_title: ClassVar[str] = ""
+    narrative_label: ClassVar[str | None] = None
+    narrative_limit: ClassVar[int | None] = None
+    min_photos: ClassVar[int] = 0
+    max_photos: ClassVar[int] = 0
+    template_name: ClassVar[str] = "sheets/figures.html"
+    readable: ClassVar[bool] = False
+    # Carries resident ID numbers: the writer takes ``full_ids`` from the one rule.
+    has_id_numbers: ClassVar[bool] = False
+    # Aggregated, the upper union's own records (本级) come first, as one more entry:
+    # ``prefill(union, period, own=True)`` gives the records of that union alone.
+    has_own_records: ClassVar[bool] = False
+
+    # --- data -----------------------------------------------------------------------
+    def prefill(self, union: Any, period: Period, *, own: bool = False) -> dict[str, Any]:
+        """The union's data from live records (plain JSON): its subtree's, or with
+        ``own`` (sheets with ``has_own_records``) the records of the union alone."""
+        return {}
+
+    def is_empty(self, data: dict[str, Any]) -> bool:
+        """Nothing to show (an own-records entry that is empty is left out)."""
+        return False
+
+    def labels(self) -> dict[str, str]:
+        """Label of each key of the data (the submission page never shows keys)."""
+        return {}
+
+    def form_class(self, data: dict[str, Any]) -> type[forms.Form]:
+        label = self.narrative_label
+        limit = self.narrative_limit
+
+        class NarrativeForm(TextLimitMixin, forms.Form):
+            pass
+
+        if label:
+            NarrativeForm.base_fields["narrative"] = forms.CharField(
+                label=label,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 8}),
+                help_text=_("不超过 %(limit)s 字") % {"limit": limit} if limit else "",
+                validators=[length_validator(label, limit)] if limit else [],
+            )
+        return NarrativeForm
+
+    def initial(self, data: dict[str, Any], narrative: str) -> dict[str, Any]:
+        return {"narrative": narrative}
+
+    def apply(self, data: dict[str, Any], cleaned: dict[str, Any]) -> dict[str, Any]:
+        return data
+
+    def validate(self, data: dict[str, Any], *, narrative: str = "", photos: int = 0) -> list[str]:
+        errors: list[str] = []
+        if self.narrative_label and self.narrative_limit and len(narrative) > self.narrative_limit:
+            errors.append(
+                str(NARRATIVE_TOO_LONG)
+                % {
+                    "label": self.narrative_label,
+                    "limit": self.narrative_limit,
+                    "count": len(narrative),
+                }
+            )
+        if self.min_photos and not (self.min_photos <= photos <= self.max_photos):
+            errors.append(
+                str(PHOTOS_RANGE)
+                % {"min": self.min_photos, "max": self.max_photos, "count": photos}
+            )
+        return errors
+
+    def render(self, data: dict[str, Any], *, submission: Any = None, request: Any = None) -> str:
+        """The data as an HTML fragment (the submission page includes it)."""
+        from django.template.loader import render_to_string
+
+        context = {
+            "sheet": self,
+            "data": data,
+            "labelled": labelled(self.labels(), data),
+            "submission": submission,
+        }
+        return render_to_string(self.template_name, context, request=request)
+
+    # --- xlsx -----------------------------------------------------------------------
+    def sheet_title(self) -> str:
+        return str(self.short_title or self.title)
+
+    def filename(self, union: Any, *, aggregate: bool = False) -> str:
+        suffix = "-汇总" if aggregate else ""
+        return f"{self.sheet_title()}-{union.name}{suffix}-{timezone.localdate():%Y%m%d}.xlsx"
+
+    def write(
+        self, workbook: SafeWorkbook, union: Any, data: dict[str, Any], *, full_ids: bool = False
+    ) -> SafeSheet:
+        raise NotImplementedError
+
+    def write_aggregate(
+        self,
+        workbook: SafeWorkbook,
+        parent: Any,
+        rows: Sequence[AggregateRow],
+        *,
+        full_ids: bool = False,
+    ) -> SafeSheet:
+        raise NotImplementedError
+
+    def read(self, worksheet: Any) -> ReadResult:
+        """The sheet filled offline, read back (every row checked; nothing half-read)."""
+        return ReadResult(errors=[str(NOT_READABLE) % {"title": self.sheet_title()}])
+
+
+# --- the registry -----------------------------------------------------------------------
+
+SHEETS: dict[str, OfficialSheet] = {}
+
+
+def register_sheet(cls: type[OfficialSheet]) -> type[OfficialSheet]:
+    """Class decorator: register the app's official sheet under its identifier."""
+    existing = SHEETS.get(cls.identifier)
+    if existing is not None and type(existing).__qualname__ != cls.__qualname__:
+        raise ValueError(f"two official sheets named {cls.identifier!r}")
+    SHEETS[cls.identifier] = cls()
+    return cls
+
+
+def get_sheet(identifier: str) -> OfficialSheet:
+    try:
+        return SHEETS[identifier]
+    except KeyError:
+        raise LookupError(str(UNKNOWN_SHEET) % {"name": identifier}) from None
+
+
+def identifiers() -> list[str]:
+    return list(SHEETS)
+
+
+def describe() -> list[tuple[str, str]]:
+    return [(key, str(sheet.title)) for key, sheet in SHEETS.items()]
+
+
+# --- helpers the sheets share ---------------------------------------------------------------
+
+
+def records_q(union: Any, field: str, *, own: bool = False) -> Any:
+    """The records of ``union``'s subtree, or (``own``) of the union alone."""
+    from django.db.models import Q
+
+    from unionvol.scoping import subtree_q
+
+    return Q(**{field: union}) if own else subtree_q(union, field)
+
+
+def length_validator(label: str, limit: int) -> TextLengthValidator:
+    return TextLengthValidator(limit, label=label)
+
+
+def today_text() -> str:
+    return f"{timezone.localdate():%Y年%m月%d日}"
+
+
+def plain(value: Any) -> Any:
+    """A figure as JSON keeps it: Decimal → float, integral floats → int."""
+    if isinstance(value, Decimal):
+        value = float(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def labelled(labels: dict[str, str], data: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(label, value) for every labelled key in ``data``, in the labels' order."""
+    return [(label, data[key]) for key, label in labels.items() if key in data]
+
+
+def sum_rows(rows: Iterable[dict[str, Any]], keys: Iterable[str]) -> dict[str, Any]:
+    totals: dict[str, Any] = dict.fromkeys(keys, 0)
+    for row in rows:
+        for key in totals:
+            totals[key] += Decimal(str(row.get(key) or 0))
+    return {k: plain(v) for k, v in totals.items()}
+
+
+def norm_label(value: Any) -> str:
+    """A header cell as written by hand: spaces dropped, half-width brackets made full."""
+    return (
+        "".join(str(value or "").split()).replace("(", "（").replace(")", "）").replace(",", "，")
+    )
+
+
+def parse_int(value: Any) -> int | None:
+    """A non-negative whole number from a cell; empty is 0; None when it is not one."""
+    if value in (None, ""):
+        return 0
+    try:
+        number = Decimal(str(value).strip().replace(",", ""))
+    except ArithmeticError:
+        return None
+    if number < 0 or number != number.to_integral_value():
+        return None
+    return int(number)
+
+
+def parse_number(value: Any) -> float | int | None:
+    """A non-negative number from a cell; empty is 0; None when it is not one."""
+    if value in (None, ""):
+        return 0
+    try:
+        number = Decimal(str(value).strip().replace(",", ""))
+    except ArithmeticError:
+        return None
+    if not number.is_finite() or number < 0:
+        return None
+    return plain(number)  # type: ignore[no-any-return]
+
+
+def columns_of(spec: Sequence[tuple[str, str, float]]) -> list[Column]:
+    return [Column(label, width) for _key, label, width in spec]
+
+
+# --- bases the apps' sheets build on ------------------------------------------------------
+
+
+def unit_date_header(sheet: SafeSheet, union_label: str) -> None:
+    """填表单位 / 填表日期 (the 情况调度表's header line)."""
+    width = sheet.width
+    half = max(width // 2, 1)
+    sheet.meta(
+        [(_("填表单位:") + union_label, half), (_("填表日期:") + today_text(), width - half)]
+    )
+
+
+class TableSheet(OfficialSheet):
+    """A sheet that is one table: 序号 then ``columns``; aggregated, a 工会 column after
+    序号 and one row per subordinate union's rows, then 合计 over ``sum_keys``."""
+
+    columns: ClassVar[list[tuple[str, str, float]]] = []  # (key, label, width)
+    sum_keys: ClassVar[tuple[str, ...]] = ()
+    formats: ClassVar[dict[str, str]] = {}  # key → number format
+    text_keys: ClassVar[tuple[str, ...]] = ()  # written as text (ID and phone numbers)
+    landscape: ClassVar[bool] = False
+    aggregate_label: ClassVar[str] = "工会"
+    union_total: ClassVar[bool] = True  # a 合计 row under one union's rows too
+    template_name = "sheets/table.html"
+
+    def rows_of(self, data: dict[str, Any]) -> Iterable[dict[str, Any]]:
+        return data.get("rows") or []
+
+    def labels(self) -> dict[str, str]:
+        return {key: label for key, label, _w in self.columns}
+
+    def columns_for(self, data: dict[str, Any]) -> list[tuple[str, str, float]]:
+        """The columns as labelled for this data (a year in a label, say)."""
+        return list(self.columns)
+
+    def title_for(self, data: dict[str, Any]) -> str:
+        return str(self.title)
+
+    def header_line(self, sheet: SafeSheet, union: Any, data: dict[str, Any]) -> None:
+        unit_date_header(sheet, union.name)
+
+    def footer(self, sheet: SafeSheet, union: Any, data: dict[str, Any]) -> None:
+        return None
+
+    def _columns(self, data: dict[str, Any], aggregate: bool) -> list[Column]:
+        cols = [Column(_("序号"), 7, center=True)]
+        if aggregate:
+            cols.append(Column(self.aggregate_label, 26))
+        for key, label, width in self.columns_for(data):
+            cols.append(
+                Column(
+                    label,
+                    width,
+                    text=key in self.text_keys,
+                    number_format=self.formats.get(key),
+                    center=key in self.sum_keys,
+                )
+            )
+        return cols
+
+    def total_row(self, rows: list[dict[str, Any]]) -> dict[str, Any]:
+        return sum_rows(rows, self.sum_keys)
+
+    def write(
+        self, workbook: SafeWorkbook, union: Any, data: dict[str, Any], *, full_ids: bool = False
+    ) -> SafeSheet:
+        cols = self._columns(data, aggregate=False)
+        sheet = workbook.add_sheet(self.sheet_title(), cols, landscape=self.landscape)
+        sheet.title(self.title_for(data))
+        self.header_line(sheet, union, data)
+        sheet.header()
+        rows = list(self.rows_of(data))
+        keys = [key for key, _l, _w in self.columns]
+        for i, row in enumerate(rows, start=1):
+            sheet.row([i] + [row.get(k, "") for k in keys])
+        if self.sum_keys and self.union_total:
+            total = self.total_row(rows)
+            sheet.row([_("合计")] + [total.get(k, "") for k in keys], style="uv_total")
+        self.footer(sheet, union, data)
+        return sheet
+
+    def write_aggregate(
+        self,
+        workbook: SafeWorkbook,
+        parent: Any,
+        rows: Sequence[AggregateRow],
+        *,
+        full_ids: bool = False,
+    ) -> SafeSheet:
+        first = rows[0][1] if rows else {}
+        cols = self._columns(first, aggregate=True)
+        sheet = workbook.add_sheet(
+            self.sheet_title() + _("（汇总）"), cols, landscape=self.landscape or len(cols) > 6
+        )
+        sheet.title(self.title_for(first))
+        self.header_line(sheet, parent, first)
+        sheet.header()
+        for values in self.aggregate_body(rows):
+            total_row = values[0] == _("合计")
+            sheet.row(values, style="uv_total" if total_row else None)
+        return sheet
+
+    def aggregate_body(self, rows: Sequence[AggregateRow]) -> list[list[Any]]:
+        """序号, 工会 and the columns, one row per row of each union, then 合计."""
+        keys = [key for key, _l, _w in self.columns]
+        body: list[list[Any]] = []
+        everything: list[dict[str, Any]] = []
+        for union, data in rows:
+            for row in self.rows_of(data):
+                body.append([len(body) + 1, union.name] + [row.get(k, "") for k in keys])
+                everything.append(row)
+        total = self.total_row(everything)
+        body.append([_("合计"), ""] + [total.get(k, "") for k in keys])
+        return body
+
+    def table(
+        self, data: dict[str, Any], rows: Sequence[AggregateRow] | None = None
+    ) -> tuple[list[str], list[list[Any]]]:
+        """Headers and body as the sheet prints them: one union's, or aggregated."""
+        labels = [label for _k, label, _w in self.columns_for(data)]
+        if rows is not None:
+            return [_("序号"), self.aggregate_label, *labels], self.aggregate_body(rows)
+        return [_("序号"), *labels], self.html_rows(data)
+
+    def html_rows(self, data: dict[str, Any]) -> list[list[Any]]:
+        keys = [key for key, _l, _w in self.columns]
+        rows = list(self.rows_of(data))
+        body = [[i] + [row.get(k, "") for k in keys] for i, row in enumerate(rows, start=1)]
+        if self.sum_keys and self.union_total:
+            total = self.total_row(rows)
+            body.append([_("合计")] + [total.get(k, "") for k in keys])
+        return body
+
+    def render(self, data: dict[str, Any], *, submission: Any = None, request: Any = None) -> str:
+        from django.template.loader import render_to_string
+
+        headers, body = self.table(data)
+        context = {
+            "sheet": self,
+            "title": self.title_for(data),
+            "headers": headers,
+            "body": body,
+            "data": data,
+            "submission": submission,
+        }
+        return render_to_string(self.template_name, context, request=request)
