@@ -29,6 +29,7 @@ from unionvol import ratelimit
 from unionvol.audit import audit
 from unionvol.idnumbers import FULL_ID_PERMISSION, mask_id_number, normalize_id_number
 from unionvol.models import AuditAction
+from unionvol.scoping import is_operator, membership_of
 
 # Searching by full number (holders only): per user, per hour.
 ID_SEARCH_LIMIT = 30
@@ -52,10 +53,20 @@ HISTORY_RESTARTED = "；重新审批"
 
 
 def may_see_full_ids(user: Any) -> bool:
-    """The operator's commands (``user=None``) and active holders of the permission."""
+    """The operator's commands (``user=None``) and active holders of the permission.
+
+    The grant comes with the user's membership (``full_id``, read in the same query),
+    as ``has_perm`` would answer it: directly or by a group, any for the operator."""
     if user is None:
         return True
-    return bool(user.is_active and user.has_perm(FULL_ID_PERMISSION))
+    if not user.is_active:
+        return False
+    if is_operator(user):
+        return True
+    granted = getattr(membership_of(user), "full_id", None)
+    if granted is not None:
+        return bool(granted)
+    return bool(user.has_perm(FULL_ID_PERMISSION))
 
 
 def id_text(number: str, *, full: bool) -> str:
