@@ -67,8 +67,11 @@ class CampaignDetailView(ScopedViewMixin, DetailView):
     template_name = "campaigns/detail.html"
 
     def get_queryset(self) -> QuerySet[Campaign]:
-        return selectors.readable_campaigns(user=self.request.user).select_related(
-            "issuer", "created_by"
+        # Milestones and categories once, for the page and for the panels that list them.
+        return (
+            selectors.readable_campaigns(user=self.request.user)
+            .select_related("issuer", "created_by")
+            .prefetch_related("milestones", "categories")
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -30,7 +30,7 @@ def reports_panel(request: HttpRequest, campaign: Campaign) -> dict[str, Any] | 
                 "milestone_id", "pk"
             )
         )
-    milestones = list(campaign.milestones.order_by("due_date", "pk"))
+    milestones = list(campaign.milestones.all())  # by due date (the notice page prefetched them)
     if not milestones:
         return None
     rows = []

@@ -49,12 +49,16 @@ def teams_panel(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
     the member counts are read for the teams shown only, not for every team below."""
     user = request.user
     teams = selectors.first_teams(user=user, campaign=campaign, n=DETAIL_TEAMS)
-    count, capped = capped_count(
-        ServiceTeam.objects.visible_to(user).filter(campaign=campaign), TEAM_COUNT_CAP
-    )
+    count, capped = len(teams), False
+    if count == DETAIL_TEAMS:
+        count, capped = capped_count(
+            ServiceTeam.objects.visible_to(user).filter(campaign=campaign), TEAM_COUNT_CAP
+        )
+    # The year of the featured-activity rule matters only to a notice that has the rule.
+    year = _flag_year(request, campaign) if campaign.featured_per_year else None
     return {
         "campaign": campaign,
-        "teams": selectors.team_flags(teams=teams, user=user, year=_flag_year(request, campaign)),
+        "teams": selectors.team_flags(teams=teams, user=user, year=year),
         "team_count": count,
         "team_count_label": f"{count:,}+" if capped else f"{count:,}",
     }

@@ -180,13 +180,8 @@ def first_teams(*, user: Any, campaign: Campaign, n: int) -> list[Any]:
     return list(team_queryset(user=user, campaign_id=campaign.pk).filter(pk__in=ids))
 
 
-def team_flags(*, teams: list[Any], user: Any, year: int | None = None) -> list[Any]:
-    """Attach ``composition`` and ``featured_flag`` to teams from ``team_queryset`` (one query).
-
-    ``teams`` are ServiceTeams with the counts ``team_queryset`` annotates; mypy sees
-    neither those nor the attached flags, hence ``Any``."""
-    year = year or timezone.localdate().year
-    featured = {
+def _featured_counts(*, teams: list[Any], user: Any, year: int) -> dict[tuple[int, int], int]:
+    return {
         (r["team__union"], r["team__campaign"]): r["n"]
         for r in Activity.objects.visible_to(user)
         .filter(
@@ -199,6 +194,18 @@ def team_flags(*, teams: list[Any], user: Any, year: int | None = None) -> list[
         .values("team__union", "team__campaign")
         .annotate(n=Count("pk"))
     }
+
+
+def team_flags(*, teams: list[Any], user: Any, year: int | None = None) -> list[Any]:
+    """Attach ``composition`` and ``featured_flag`` to teams from ``team_queryset`` (one query).
+
+    ``teams`` are ServiceTeams with the counts ``team_queryset`` annotates; mypy sees
+    neither those nor the attached flags, hence ``Any``."""
+    year = year or timezone.localdate().year
+    if not any(t.campaign.featured_per_year for t in teams):  # no rule: nothing to count
+        featured: dict[tuple[int, int], int] = {}
+    else:
+        featured = _featured_counts(teams=teams, user=user, year=year)
     for team in teams:
         team.composition = composition_of(
             campaign=team.campaign, volunteers=team.n_volunteers, cadres=team.n_cadres
