@@ -282,7 +282,10 @@ def _activity_counts(qs: QuerySet[Activity]) -> QuerySet[Activity]:
     ).order_by("-date", "-start_time", "-pk")
 
 
-def activity_list(
+ACTIVITY_ORDER = ("-date", "-start_time", "-pk")
+
+
+def activity_rows(
     *,
     user: Any,
     team_id: int | None = None,
@@ -290,6 +293,8 @@ def activity_list(
     year: int | None = None,
     featured: bool | None = None,
 ) -> QuerySet[Activity]:
+    """Visible activities, filtered, without their counts (a page adds them with
+    :func:`with_activity_counts`, so that a province's list groups 50, not 100,000)."""
     qs = Activity.objects.visible_to(user).select_related(
         "team", "team__union", "team__campaign", "project", "category", "created_by"
     )
@@ -301,7 +306,37 @@ def activity_list(
         qs = qs.filter(date__year=year)
     if featured is not None:
         qs = qs.filter(featured=featured)
-    return _activity_counts(qs)
+    return qs.order_by(*ACTIVITY_ORDER)
+
+
+def activity_list(
+    *,
+    user: Any,
+    team_id: int | None = None,
+    campaign_id: int | None = None,
+    year: int | None = None,
+    featured: bool | None = None,
+) -> QuerySet[Activity]:
+    """Visible activities with person-times, hours and photos, newest first."""
+    rows = activity_rows(
+        user=user, team_id=team_id, campaign_id=campaign_id, year=year, featured=featured
+    )
+    return _activity_counts(rows)
+
+
+def with_activity_counts(activities: list[Activity]) -> list[Activity]:
+    """Set ``person_times``, ``total_hours`` and ``photo_count`` on a page of activities
+    (one query grouped over those activities only)."""
+    counts = {
+        a.pk: a
+        for a in _activity_counts(Activity.objects.filter(pk__in=[a.pk for a in activities]))
+    }
+    for a in activities:
+        c = counts.get(a.pk)
+        a.person_times = c.person_times if c else 0  # type: ignore[attr-defined]
+        a.total_hours = c.total_hours if c else ZERO  # type: ignore[attr-defined]
+        a.photo_count = c.photo_count if c else 0  # type: ignore[attr-defined]
+    return activities
 
 
 def activity_participations(*, activity: Activity) -> list[Participation]:
@@ -358,6 +393,38 @@ def service_totals(*, records: list[Any]) -> dict[str, Any]:
         "hours": sum((r.hours for r in records), ZERO),
         "points": sum((r.points for r in records), ZERO),
     }
+
+
+HOURS_ORDER = ("name", "pk")
+
+
+def hours_rows(*, user: Any) -> QuerySet[Any]:
+    """The approved volunteers of the scope, by name, without their totals (a page adds
+    them with :func:`with_hours`)."""
+    from volunteers.models import Volunteer
+
+    return (
+        Volunteer.objects.visible_to(user)
+        .filter(status="approved")
+        .select_related("union")
+        .only("name", "id_number", "union__name", "union__path")
+        .order_by(*HOURS_ORDER)
+    )
+
+
+def with_hours(volunteers: list[Any], *, user: Any) -> list[Any]:
+    """Set ``person_times``, ``total_hours`` and ``total_points`` (inside the user's
+    subtree, as :func:`hours_per_volunteer` counts them) on a page of volunteers: one
+    query grouped over their participations only."""
+    totals = {
+        v.pk: v for v in hours_per_volunteer(user=user).filter(pk__in=[v.pk for v in volunteers])
+    }
+    for v in volunteers:
+        t = totals.get(v.pk)
+        v.person_times = t.person_times if t else 0
+        v.total_hours = t.total_hours if t else ZERO
+        v.total_points = t.total_points if t else ZERO
+    return volunteers
 
 
 def hours_per_volunteer(*, user: Any) -> QuerySet[Any]:

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
 from campaigns.selectors import readable_campaigns
@@ -25,6 +25,7 @@ from service.models import (
     ActivityPhoto,
     ServiceTeam,
 )
+from unionvol.keyset import KeysetViewMixin
 from unionvol.objectviews import ObjectFormView, form_errors
 from unionvol.params import int_param, year_param
 from unionvol.scoping import (
@@ -38,24 +39,26 @@ def _crumbs(*extra: tuple[Any, str | None]) -> list[tuple[Any, str | None]]:
     return list(extra)
 
 
-class ActivityListView(ScopedViewMixin, ListView):
+class ActivityListView(KeysetViewMixin, ScopedViewMixin, TemplateView):
+    """The service log, newest first, by keyset (a province holds 100,000 activities)."""
+
     model = Activity
     template_name = "service/activity_list.html"
-    paginate_by = 50
+    per_page = 50
 
-    def get_queryset(self) -> QuerySet[Activity]:
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
         g = self.request.GET
-        return selectors.activity_list(
+        rows = selectors.activity_rows(
             user=self.request.user,
             team_id=int_param(g.get("team")),
             campaign_id=int_param(g.get("campaign")),
             year=year_param(g.get("year")),
             featured=True if g.get("featured") == "1" else None,
         )
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        ctx = super().get_context_data(**kwargs)
-        g = self.request.GET
+        page = self.keyset_page(rows, selectors.ACTIVITY_ORDER)
+        ctx["page"] = page
+        ctx["object_list"] = selectors.with_activity_counts(page.object_list)
         ctx["campaigns"] = readable_campaigns(user=self.request.user).only("pk", "doc_number")
         ctx["campaign_id"] = int_param(g.get("campaign"))
         ctx["year"] = year_param(g.get("year")) or ""

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
 from service import exports, selectors, services
@@ -22,6 +22,7 @@ from service.models import (
 )
 from service.pdf import certificate_pdf
 from unionvol.audit import audit
+from unionvol.keyset import KeysetViewMixin
 from unionvol.models import AuditAction
 from unionvol.objectviews import ObjectFormView, form_errors
 from unionvol.scoping import (
@@ -36,16 +37,19 @@ def _crumbs(*extra: tuple[Any, str | None]) -> list[tuple[Any, str | None]]:
     return list(extra)
 
 
-class HoursListView(ScopedViewMixin, ListView):
+class HoursListView(KeysetViewMixin, ScopedViewMixin, TemplateView):
+    """Hours per approved volunteer, by name, by keyset: the totals are added for the 50
+    volunteers of the page, never summed over a province's million records per view."""
+
     model = Volunteer
     template_name = "service/hours_list.html"
-    paginate_by = 50
-
-    def get_queryset(self) -> QuerySet[Any]:
-        return selectors.hours_per_volunteer(user=self.request.user)
+    per_page = 50
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
+        page = self.keyset_page(selectors.hours_rows(user=self.request.user), selectors.HOURS_ORDER)
+        ctx["page"] = page
+        ctx["object_list"] = selectors.with_hours(page.object_list, user=self.request.user)
         ctx["can_export"] = has_capability(self.request.user, Capability.EXPORT)
         ctx["breadcrumbs"] = _crumbs((_("志愿服务时长"), None))
         return ctx
