@@ -159,6 +159,29 @@ def _team_counts(qs: QuerySet[ServiceTeam]) -> QuerySet[ServiceTeam]:
     ).order_by("union__path", "name", "pk")
 
 
+TEAM_ORDER = ("union__path", "name", "pk")
+
+
+def team_rows(*, user: Any, campaign_id: int | None = None) -> QuerySet[ServiceTeam]:
+    """Visible teams in tree order, without member counts (:func:`with_team_counts`)."""
+    qs = ServiceTeam.objects.visible_to(user).select_related("union", "campaign", "parent")
+    if campaign_id:
+        qs = qs.filter(campaign_id=campaign_id)
+    return qs.order_by(*TEAM_ORDER)
+
+
+def with_team_counts(teams: list[ServiceTeam]) -> list[Any]:
+    """Set ``n_volunteers`` and ``n_cadres`` on a page of teams (one grouped query)."""
+    counts = {
+        t.pk: t for t in _team_counts(ServiceTeam.objects.filter(pk__in=[t.pk for t in teams]))
+    }
+    for t in teams:
+        c = counts.get(t.pk)
+        t.n_volunteers = c.n_volunteers if c else 0  # type: ignore[attr-defined]
+        t.n_cadres = c.n_cadres if c else 0  # type: ignore[attr-defined]
+    return teams
+
+
 def team_queryset(*, user: Any, campaign_id: int | None = None) -> QuerySet[ServiceTeam]:
     """Visible teams with member counts by role (for lists and paging)."""
     qs = ServiceTeam.objects.visible_to(user).select_related("union", "campaign", "parent")
@@ -247,9 +270,13 @@ def team_detail(*, team: ServiceTeam) -> dict[str, Any]:
 # --- projects --------------------------------------------------------------------------------
 
 
-def project_list(
+PROJECT_ORDER = ("-period_start", "-pk")
+
+
+def project_rows(
     *, user: Any, status: str = "", campaign_id: int | None = None
 ) -> QuerySet[ServiceProject]:
+    """Visible projects, filtered, without their totals (:func:`with_project_totals`)."""
     qs = ServiceProject.objects.visible_to(user).select_related(
         "team", "team__union", "team__campaign", "proposed_by", "approved_by"
     )
@@ -257,11 +284,36 @@ def project_list(
         qs = qs.filter(status=status)
     if campaign_id:
         qs = qs.filter(team__campaign_id=campaign_id)
+    return qs.order_by(*PROJECT_ORDER)
+
+
+def _project_totals(qs: QuerySet[ServiceProject]) -> QuerySet[ServiceProject]:
     return qs.annotate(
         n_activities=Count("activities", distinct=True),
         person_times=Count("activities__participations"),
         total_hours=Coalesce(Sum("activities__participations__hours"), ZERO, output_field=_DEC),
-    ).order_by("-period_start", "-pk")
+    )
+
+
+def project_list(
+    *, user: Any, status: str = "", campaign_id: int | None = None
+) -> QuerySet[ServiceProject]:
+    """Visible projects with activities, person-times and hours, newest first."""
+    return _project_totals(project_rows(user=user, status=status, campaign_id=campaign_id))
+
+
+def with_project_totals(projects: list[ServiceProject]) -> list[ServiceProject]:
+    """Set the totals of :func:`project_list` on a page of projects (one grouped query)."""
+    totals = {
+        p.pk: p
+        for p in _project_totals(ServiceProject.objects.filter(pk__in=[p.pk for p in projects]))
+    }
+    for p in projects:
+        t = totals.get(p.pk)
+        p.n_activities = t.n_activities if t else 0  # type: ignore[attr-defined]
+        p.person_times = t.person_times if t else 0  # type: ignore[attr-defined]
+        p.total_hours = t.total_hours if t else ZERO  # type: ignore[attr-defined]
+    return projects
 
 
 # --- activities ------------------------------------------------------------------------------

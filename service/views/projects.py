@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView, TemplateView
 
 from service import exports, selectors, services
 from service.forms import (
@@ -23,6 +23,7 @@ from service.models import (
     ServiceProject,
     ServiceTeam,
 )
+from unionvol.keyset import KeysetViewMixin
 from unionvol.objectviews import ObjectActionView, ObjectFormView, form_errors
 from unionvol.params import int_param
 from unionvol.scoping import (
@@ -38,27 +39,29 @@ def _crumbs(*extra: tuple[Any, str | None]) -> list[tuple[Any, str | None]]:
     return list(extra)
 
 
-class ProjectListView(ScopedViewMixin, ListView):
+class ProjectListView(KeysetViewMixin, ScopedViewMixin, TemplateView):
+    """Projects, newest first, by keyset; totals for the page's projects only."""
+
     model = ServiceProject
     template_name = "service/project_list.html"
-    paginate_by = 50
-
-    def get_queryset(self) -> QuerySet[ServiceProject]:
-        return selectors.project_list(
-            user=self.request.user,
-            status=self.request.GET.get("status", "")
-            if self.request.GET.get("status") in ProjectStatus.values
-            else "",
-            campaign_id=int_param(self.request.GET.get("campaign")),
-        )
+    per_page = 50
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
+        status = self.request.GET.get("status", "")
+        rows = selectors.project_rows(
+            user=user,
+            status=status if status in ProjectStatus.values else "",
+            campaign_id=int_param(self.request.GET.get("campaign")),
+        )
+        page = self.keyset_page(rows, selectors.PROJECT_ORDER)
         ctx.update(
             {
+                "page": page,
+                "object_list": selectors.with_project_totals(page.object_list),
                 "statuses": ProjectStatus.choices,
-                "status": self.request.GET.get("status", ""),
+                "status": status,
                 "can_edit": has_capability(user, Capability.EDIT),
                 "can_export": has_capability(user, Capability.EXPORT),
                 "breadcrumbs": _crumbs((_("志愿服务项目"), None)),

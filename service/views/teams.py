@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView, TemplateView
 
 from campaigns.models import CampaignStatus
 from campaigns.selectors import readable_campaigns
@@ -25,6 +25,7 @@ from service.models import (
     ServiceTeam,
 )
 from unions.models import Union
+from unionvol.keyset import KeysetViewMixin
 from unionvol.objectviews import ObjectFormView, form_errors
 from unionvol.params import int_param, year_param
 from unionvol.scoping import (
@@ -48,24 +49,27 @@ def _team_form_kwargs(user: Any) -> dict[str, Any]:
     }
 
 
-class TeamListView(ScopedViewMixin, ListView):
+class TeamListView(KeysetViewMixin, ScopedViewMixin, TemplateView):
+    """Teams in tree order by keyset; member counts for the page's teams only."""
+
     model = ServiceTeam
     template_name = "service/team_list.html"
-    paginate_by = 50
-
-    def get_queryset(self) -> QuerySet[ServiceTeam]:
-        return selectors.team_queryset(
-            user=self.request.user, campaign_id=int_param(self.request.GET.get("campaign"))
-        )
+    per_page = 50
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         campaign_id = int_param(self.request.GET.get("campaign"))
         year = year_param(self.request.GET.get("year")) or timezone.localdate().year
+        page = self.keyset_page(
+            selectors.team_rows(user=user, campaign_id=campaign_id), selectors.TEAM_ORDER
+        )
+        teams = selectors.with_team_counts(page.object_list)
         ctx.update(
             {
-                "teams": selectors.team_flags(teams=list(ctx["object_list"]), user=user, year=year),
+                "page": page,
+                "object_list": teams,
+                "teams": selectors.team_flags(teams=teams, user=user, year=year),
                 "year": year,
                 "campaigns": readable_campaigns(user=user).only("pk", "doc_number"),
                 "campaign_id": campaign_id,
