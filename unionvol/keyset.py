@@ -202,7 +202,7 @@ class KeysetPaginator(Generic[_M]):
         first = self.keys[0]
         if not first.field.choices or len(self.keys) < 2:
             return list(qs.filter(self._beyond(self.keys, values, forward=forward))[:n])
-        prefetch = qs._prefetch_related_lookups
+        prefetch = qs._prefetch_related_lookups  # type: ignore[attr-defined]
         qs = qs.prefetch_related(None)  # once, for both parts
         same = qs.filter(**{first.lookup: values[0]}).filter(
             self._beyond(self.keys[1:], values[1:], forward=forward)
@@ -267,7 +267,7 @@ def _round(n: int) -> int:
     """Two significant figures: an estimate should not look exact."""
     if n < 100:
         return n
-    scale = 10 ** (len(str(n)) - 2)
+    scale = int(10 ** (len(str(n)) - 2))
     return round(n / scale) * scale
 
 

@@ -90,7 +90,7 @@ def reserve_ids(model: type[models.Model], n: int) -> int:
     """
     table = model._meta.db_table
     pk = model._meta.pk
-    assert pk is not None
+    assert pk is not None and pk.column is not None
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             qn = connection.ops.quote_name
@@ -131,7 +131,7 @@ def _defaults(model: type[models.Model], given: Sequence[str]) -> tuple[list[str
             value = ""
         else:
             raise ValueError(f"{model.__name__}.{f.name} needs a value")
-        columns.append(f.column)
+        columns.append(str(f.column))
         values.append(f.get_db_prep_save(value, connection))
     return columns, tuple(values)
 
@@ -144,8 +144,8 @@ def copy_rows(
     table; every other column takes its default. No signals, no history, no
     ``save()``: scale data only. Returns the number of rows written."""
     opts = model._meta
-    given = [opts.get_field(name) for name in fields]
-    columns = [f.column for f in given]
+    given: list[Any] = [opts.get_field(name) for name in fields]  # concrete fields
+    columns: list[str] = [f.column for f in given]
     extra, tail = _defaults(model, fields)
     qn = connection.ops.quote_name
     names = ", ".join(qn(c) for c in [*columns, *extra])

@@ -64,7 +64,7 @@ def roster_list(*, user: Any) -> QuerySet[Volunteer]:
     )
 
 
-STATUS_CSS = {
+STATUS_CSS: dict[str, str] = {
     VolunteerStatus.APPROVED: "success",
     VolunteerStatus.PENDING: "warning",
     VolunteerStatus.RETURNED: "info",
