@@ -90,7 +90,8 @@ def reserve_ids(model: type[models.Model], n: int) -> int:
     """
     table = model._meta.db_table
     pk = model._meta.pk
-    assert pk is not None and pk.column is not None
+    assert pk is not None
+    assert pk.column is not None
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             qn = connection.ops.quote_name
