@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from campaigns import selectors, services
 from campaigns.forms import CampaignFilterForm, CampaignForm, CategoriesForm, MilestoneForm
-from campaigns.models import Campaign, Milestone
+from campaigns.models import ActivityCategory, Campaign, Milestone
 from unionvol.keyset import KeysetViewMixin
 from unionvol.objectviews import ObjectActionView, ObjectFormView, form_errors
 from unionvol.panels import panels_for
@@ -71,7 +71,11 @@ class CampaignDetailView(ScopedViewMixin, DetailView):
         return (
             selectors.readable_campaigns(user=self.request.user)
             .select_related("issuer", "created_by")
-            .prefetch_related("milestones", "categories")
+            .prefetch_related(
+                # In the Meta order, without its join to the notice (ordered by notice).
+                Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "pk")),
+                Prefetch("categories", queryset=ActivityCategory.objects.order_by("order", "pk")),
+            )
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from unionvol.scoping import Capability, has_capability, is_operator, union_of
 from volunteers.filters import extend_roster
 from volunteers.models import Volunteer
 
-DETAIL_TEAMS = 50  # teams listed on a notice's page; the team list pages the rest
+DETAIL_TEAMS = 20  # teams listed on a notice's page; the team list pages the rest
 TEAM_COUNT_CAP = 1000  # the count stops there: "1,000+"
 FEATURED_ROWS = 20  # addressees listed in the featured-activity panel
 
