@@ -14,7 +14,7 @@ from campaigns.models import ActivityCategory, Campaign, Milestone
 from campaigns.services import CAMPAIGN_FIELDS, PERIOD_ORDER
 from unions.models import Union
 from unionvol.formhelpers import DATE, helper
-from unionvol.forms import TextLimitMixin
+from unionvol.forms import TextLimitMixin, quick_selects
 from unionvol.locking import VersionedFormMixin
 from unionvol.scoping import subtree_q
 
@@ -118,3 +118,6 @@ class CampaignFilterForm(TextLimitMixin, forms.Form):
         self.fields["kind"].choices = every + list(CampaignKind.choices)
         self.fields["status"].choices = every + list(CampaignStatus.choices)
         self.fields["year"].choices = every + [(y, str(y)) for y in years]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"
+        quick_selects(self)  # a filter bar: written in Python, not three widget templates
