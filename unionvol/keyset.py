@@ -18,10 +18,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from time import monotonic
 from typing import Any, ClassVar, Generic, TypeVar
 
 from django.contrib import messages
@@ -271,15 +273,35 @@ def _round(n: int) -> int:
     return round(n / scale) * scale
 
 
+ESTIMATE_SECONDS = 60  # an estimate is kept this long (per process) for the same query
+_estimates: dict[tuple[str, str, tuple[Any, ...]], tuple[float, int]] = {}
+_estimates_lock = threading.Lock()
+
+
 def estimate_count(queryset: QuerySet[Any]) -> int | None:
-    """The planner's row estimate for ``queryset`` (PostgreSQL), without running it."""
+    """The planner's row estimate for ``queryset`` (PostgreSQL), without running it;
+    the same query asked again within ESTIMATE_SECONDS reuses it (paging back and forth
+    through a roster plans the count once a minute, not once a page)."""
     if connections[queryset.db].vendor != "postgresql":
         return None
+    plain = queryset.order_by()
     try:
-        plan = json.loads(queryset.order_by().explain(format="json"))
+        sql, params = plain.query.sql_with_params()
     except EmptyResultSet:  # .none(), or a filter that can match nothing
         return 0
-    return int(plan[0]["Plan"]["Plan Rows"])
+    key = (queryset.db, sql, tuple(str(p) for p in params))
+    now = monotonic()
+    with _estimates_lock:
+        hit = _estimates.get(key)
+    if hit is not None and now - hit[0] < ESTIMATE_SECONDS:
+        return hit[1]
+    plan = json.loads(plain.explain(format="json"))
+    rows = int(plan[0]["Plan"]["Plan Rows"])
+    with _estimates_lock:
+        if len(_estimates) > 2_000:
+            _estimates.clear()
+        _estimates[key] = (now, rows)
+    return rows
 
 
 MAX_CURSOR = 2_000  # characters; a longer one was not made here
