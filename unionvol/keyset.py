@@ -9,8 +9,8 @@ never repeat or skip a row across pages.
 
 The total is told without counting every row: ``共 N 条`` when the rows fit on the
 first page, else the planner's estimate (``约 N 条``, PostgreSQL) or a count stopped at
-``count_cap`` (``10,000+``) — exact when the estimate is small, since then counting is
-cheap.
+``count_cap`` (``10,000+``) — exact when the planner expects few rows at a low cost
+(a grassroots union's), since then counting is cheap.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ from django.utils.translation import gettext_lazy
 _M = TypeVar("_M", bound=models.Model)
 
 COUNT_CAP = 10_000  # beyond this the total reads "10,000+"
-EXACT_BELOW = 2_000  # an estimate under this is replaced by a (cheap) exact count
+EXACT_BELOW = 2_000  # an estimate under this is replaced by an exact count…
+EXACT_COST = 1_000.0  # …when the planner also expects it cheap (a union's few hundred rows)
 BAD_CURSOR = gettext_lazy("翻页位置已失效，已回到第一页。")
 
 
@@ -249,8 +250,11 @@ class KeysetPaginator(Generic[_M]):
     ) -> tuple[int | None, int | None, bool]:
         if first and not more:
             return len(rows), None, False
-        estimate = estimate_count(self.queryset)
-        if estimate is not None and estimate >= EXACT_BELOW:
+        planned = plan_estimate(self.queryset)
+        if planned is not None and (planned[0] >= EXACT_BELOW or planned[1] > EXACT_COST):
+            # Counting would read the whole subtree (a city's 10,000 rows for its 600
+            # matches): the planner's figure is the answer.
+            estimate = planned[0]
             if estimate >= self.count_cap:
                 return None, None, True
             return None, _round(estimate), False
@@ -274,34 +278,41 @@ def _round(n: int) -> int:
 
 
 ESTIMATE_SECONDS = 60  # an estimate is kept this long (per process) for the same query
-_estimates: dict[tuple[str, str, tuple[Any, ...]], tuple[float, int]] = {}
+_estimates: dict[tuple[str, str, tuple[str, ...]], tuple[float, int, float]] = {}
 _estimates_lock = threading.Lock()
 
 
 def estimate_count(queryset: QuerySet[Any]) -> int | None:
-    """The planner's row estimate for ``queryset`` (PostgreSQL), without running it;
-    the same query asked again within ESTIMATE_SECONDS reuses it (paging back and forth
-    through a roster plans the count once a minute, not once a page)."""
+    """The planner's row estimate for ``queryset`` (PostgreSQL), without running it."""
+    planned = plan_estimate(queryset)
+    return None if planned is None else planned[0]
+
+
+def plan_estimate(queryset: QuerySet[Any]) -> tuple[int, float] | None:
+    """The planner's rows and total cost for reading all of ``queryset`` (PostgreSQL),
+    without running it; the same query asked again within ESTIMATE_SECONDS reuses them
+    (paging back and forth through a roster plans its total once a minute, not once a
+    page)."""
     if connections[queryset.db].vendor != "postgresql":
         return None
     plain = queryset.order_by()
     try:
         sql, params = plain.query.sql_with_params()
     except EmptyResultSet:  # .none(), or a filter that can match nothing
-        return 0
+        return 0, 0.0
     key = (queryset.db, sql, tuple(str(p) for p in params))
     now = monotonic()
     with _estimates_lock:
         hit = _estimates.get(key)
     if hit is not None and now - hit[0] < ESTIMATE_SECONDS:
-        return hit[1]
-    plan = json.loads(plain.explain(format="json"))
-    rows = int(plan[0]["Plan"]["Plan Rows"])
+        return hit[1], hit[2]
+    top = json.loads(plain.explain(format="json"))[0]["Plan"]
+    rows, cost = int(top["Plan Rows"]), float(top["Total Cost"])
     with _estimates_lock:
         if len(_estimates) > 2_000:
             _estimates.clear()
-        _estimates[key] = (now, rows)
-    return rows
+        _estimates[key] = (now, rows, cost)
+    return rows, cost
 
 
 MAX_CURSOR = 2_000  # characters; a longer one was not made here

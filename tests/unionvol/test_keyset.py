@@ -53,9 +53,17 @@ def test_estimates_look_like_estimates() -> None:
 def test_a_large_estimate_is_shown_as_one(tree: Any, monkeypatch: Any) -> None:
     for i in range(1, 5):
         make_volunteer(tree.grassroots_a, id_number=make_id_number(i))
-    monkeypatch.setattr(keyset, "estimate_count", lambda qs: 123_456)
+    monkeypatch.setattr(keyset, "plan_estimate", lambda qs: (123_456, 50_000.0))
     monkeypatch.setattr(keyset, "COUNT_CAP", 1_000_000)
     page = KeysetPaginator(Volunteer.objects.all(), ["-registered_at", "-pk"], per_page=2).page()
     assert page.total is None
     assert page.estimate == 120_000
     assert page.total_label == "约 120,000 条"
+    # Few rows expected, but at a high cost (a city's subtree read for its 600): no count.
+    monkeypatch.setattr(keyset, "plan_estimate", lambda qs: (613, 30_000.0))
+    page = KeysetPaginator(Volunteer.objects.all(), ["-registered_at", "-pk"], per_page=2).page()
+    assert page.total_label == "约 610 条"
+    # Few and cheap (a union's): counted.
+    monkeypatch.setattr(keyset, "plan_estimate", lambda qs: (613, 300.0))
+    page = KeysetPaginator(Volunteer.objects.all(), ["-registered_at", "-pk"], per_page=2).page()
+    assert page.total_label == "共 4 条"
