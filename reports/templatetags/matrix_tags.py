@@ -54,9 +54,6 @@ def matrix_rows(
                     format_html(' <span class="small">({})</span>', late) if late else "",
                 )
             )
-        out.append(
-            format_html(
-                '<tr><th class="fw-normal">{}</th>{}</tr>', union.name, mark_safe("".join(tds))
-            )  # noqa: S308 - each cell is format_html
-        )
+        cells_html = mark_safe("".join(tds))  # noqa: S308 - each cell is format_html
+        out.append(format_html('<tr><th class="fw-normal">{}</th>{}</tr>', union.name, cells_html))
     return mark_safe("\n".join(out))  # noqa: S308 - each row is format_html
