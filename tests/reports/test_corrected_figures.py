@@ -88,7 +88,8 @@ def test_the_statistics_sheet_figures_are_editable_with_a_reason(
     records = sub.data["records"]
     client = client_as(clerk_a)
     page = client.get(f"/reports/submissions/{sub.pk}/").content.decode()
-    assert 'name="donations"' in page and 'name="aided"' in page
+    assert 'name="donations"' in page
+    assert 'name="aided"' in page
     assert f"系统记录：{records['visits']}" in page
 
     def post(**fields: Any) -> Any:
