@@ -69,12 +69,12 @@ class WarmthStatsSheet(EditableFiguresMixin, TableSheet):
     readable = True
     landscape = True
     columns = [
-        ("aided", "春节送温暖帮困受助人数", 24),
-        ("amount_wan", "帮困金额（万元）", 14),
-        ("donations", "一日捐筹措资金（元）", 16),
-        ("visits", "慰问走访人数", 12),
-        ("prev_people", "上年度帮困总人数", 18),
-        ("prev_amount", "上年度帮困总金额（元）", 20),
+        ("aided", "春节送温暖帮困受助人数", 27),
+        ("amount_wan", "帮困金额（万元）", 18),
+        ("donations", "一日捐筹措资金（元）", 22),
+        ("visits", "慰问走访人数", 14),
+        ("prev_people", "上年度帮困总人数", 19),
+        ("prev_amount", "上年度帮困总金额（元）", 24),
     ]
     sum_keys = WARMTH_KEYS
     union_total = False
@@ -83,9 +83,17 @@ class WarmthStatsSheet(EditableFiguresMixin, TableSheet):
     formats = {"amount_wan": WAN_FORMAT, "donations": MONEY, "prev_amount": MONEY}
 
     # --- data -------------------------------------------------------------------------
+    has_own_records = True
+
     def prefill(self, union: Any, period: Period, *, own: bool = False) -> dict[str, Any]:
-        stats = relief_selectors.warmth_stats(user=None, union=union, campaign=period.campaign)
+        # ``own``: the aggregated form's first row is the union's own (本级) figures.
+        stats = relief_selectors.warmth_stats(
+            user=None, union=union, campaign=period.campaign, aggregate=own
+        )
         return self.with_records({"year": stats.year, "stats": stats_of(stats.rows[0])})
+
+    def is_empty(self, data: dict[str, Any]) -> bool:
+        return not any((data.get("stats") or {}).values())
 
     def from_stats(self, stats: WarmthStats) -> tuple[dict[str, Any], list[AggregateEntry]]:
         """What the relief page shows (for any user's scope), as this sheet's data: the
