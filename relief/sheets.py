@@ -11,7 +11,7 @@ union's own, 本级), then 合计. The figures are :func:`relief.selectors.warmt
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -30,6 +30,7 @@ from unionvol.sheets import (
     norm_label,
     parse_number,
     plain,
+    read_limit,
     register_sheet,
 )
 from unionvol.xlsx import MONEY, SafeSheet, SafeWorkbook
@@ -80,6 +81,8 @@ class WarmthStatsSheet(EditableFiguresMixin, TableSheet):
     union_total = False
     figure_container = "stats"
     integer_keys = ("aided", "visits", "prev_people")
+    rows_key = "stats"
+    single_row = True
     formats = {"amount_wan": WAN_FORMAT, "donations": MONEY, "prev_amount": MONEY}
 
     # --- data -------------------------------------------------------------------------
@@ -106,10 +109,6 @@ class WarmthStatsSheet(EditableFiguresMixin, TableSheet):
             for row in stats.rows
         ]
         return data, entries
-
-    def rows_of(self, data: dict[str, Any]) -> Iterable[dict[str, Any]]:
-        stats = data.get("stats")
-        return [stats] if stats else []
 
     def labels(self) -> dict[str, str]:
         return {key: label for key, label, _w in self.columns}
@@ -179,7 +178,7 @@ class WarmthStatsSheet(EditableFiguresMixin, TableSheet):
         import re
 
         result = ReadResult(labels=list(self.labels().items()))
-        rows = list(worksheet.iter_rows(values_only=True, max_row=MAX_ROWS))
+        rows = list(worksheet.iter_rows(values_only=True, max_row=read_limit(worksheet, MAX_ROWS)))
         header_at = next((i for i, r in enumerate(rows) if r and norm_label(r[0]) == "序号"), None)
         if header_at is None:
             result.errors.append(_("文件中没有找到统计表的表头（“序号”）。"))
