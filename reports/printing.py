@@ -19,7 +19,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-TOOLS = ("soffice", "pdfinfo", "pdftotext", "pdftoppm")
+TOOLS = ("soffice", "pdfinfo", "pdftotext", "pdftoppm", "pdfimages")
 A4_PT = (595.3, 841.9)  # width, height of A4 portrait in points
 CONVERT_TIMEOUT = 600
 
@@ -118,6 +118,51 @@ def page_texts(pdf: Path, count: int) -> list[str]:
     out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True)
     texts = ["".join(part.split()) for part in out.stdout.split("\f")]
     return (texts + [""] * count)[:count]
+
+
+_WORD = re.compile(
+    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+)
+_PAGE = re.compile(r"<page ")
+
+
+@dataclass(frozen=True)
+class Overlap:
+    page: int
+    first: str
+    second: str
+
+    def __str__(self) -> str:
+        return f"p{self.page}: «{self.first[:16]}» × «{self.second[:16]}»"
+
+
+def overlaps(pdf: Path, share: float = 0.3) -> list[Overlap]:
+    """Text printed over other text: pairs of words (``pdftotext -bbox``) on one page whose
+    boxes share more than ``share`` of the smaller one — a cell's text running out of a
+    row too short for it over the rows around, a label over its neighbour. Consecutive
+    lines of one cell touch by a tenth of their height at most."""
+    out = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    )
+    found: list[Overlap] = []
+    for number, chunk in enumerate(_PAGE.split(out.stdout)[1:], start=1):
+        words = [
+            (float(a), float(b), float(c), float(d), text)
+            for a, b, c, d, text in _WORD.findall(chunk)
+        ]
+        words.sort(key=lambda w: w[1])
+        for i, (x1, y1, x2, y2, text) in enumerate(words):
+            for u1, v1, u2, v2, other in words[i + 1 :]:
+                if v1 >= y2:
+                    break  # sorted by top: nothing further down reaches this word
+                w = min(x2, u2) - max(x1, u1)
+                h = min(y2, v2) - max(y1, v1)
+                if w <= 0 or h <= 0:
+                    continue
+                smaller = min((x2 - x1) * (y2 - y1), (u2 - u1) * (v2 - v1))
+                if smaller > 0 and w * h > share * smaller:
+                    found.append(Overlap(number, text, other))
+    return found
 
 
 def to_png(pdf: Path, target: Path, *, pages: int = 2, dpi: int = 60) -> list[Path]:

@@ -11,7 +11,8 @@ to PDF by LibreOffice headless (one run, a profile of its own) and the first pag
     dispatch-sd2019-aggregate-1.png
 
 so a reviewer can hold each beside its notice's attachment. An ``index.md`` lists them,
-and a table is printed: sheet, campaign, variant, union, pages, paper, pages across.
+and a table is printed: sheet, campaign, variant, union, pages, paper, pages across and
+the places where text prints over other text.
 The xlsx and PDF files stay in a temporary directory (``--keep DIR`` keeps them).
 
 Full ID numbers, as every operator's command (audited).
@@ -30,7 +31,15 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from reports import exports
-from reports.printing import missing_tools, page_texts, pages_across, pdf_pages, to_pdf, to_png
+from reports.printing import (
+    missing_tools,
+    overlaps,
+    page_texts,
+    pages_across,
+    pdf_pages,
+    to_pdf,
+    to_png,
+)
 from unionvol.audit import audit
 from unionvol.commands import SystemCommand
 from unionvol.models import AuditAction
@@ -60,6 +69,7 @@ class Rendered:
     pages: int = 0
     paper: str = ""
     across: int = 0
+    overlaps: list[str] = field(default_factory=list)
     pngs: list[Path] = field(default_factory=list)
 
 
@@ -146,6 +156,7 @@ class Command(SystemCommand):
                 papers = sorted({p.paper for p in pages})
                 r.paper = " / ".join(papers) if len(papers) > 1 else widest.paper
                 r.across = pages_across(r.xlsx, page_texts(pdf, len(pages)))
+                r.overlaps = [str(o) for o in overlaps(pdf)]
                 for old in out.glob(f"{r.stem}*.png"):
                     old.unlink()
                 r.pngs = to_png(pdf, out / r.stem, pages=options["pages"], dpi=options["dpi"])
@@ -199,7 +210,7 @@ class Command(SystemCommand):
         return rendered
 
     def _table(self, rendered: list[Rendered]) -> None:
-        head = ("sheet", "campaign", "variant", "union", "pages", "paper", "across")
+        head = ("sheet", "campaign", "variant", "union", "pages", "paper", "across", "overprint")
         rows = [
             (
                 r.sheet,
@@ -209,6 +220,7 @@ class Command(SystemCommand):
                 str(r.pages),
                 r.paper,
                 str(r.across),
+                str(len(r.overlaps)),
             )
             for r in rendered
         ]
@@ -222,6 +234,9 @@ class Command(SystemCommand):
             self.stderr.write(
                 "wider than one page: " + ", ".join(f"{r.stem} ({r.across})" for r in wide)
             )
+        for r in rendered:
+            if r.overlaps:
+                self.stderr.write(f"text printed over text in {r.stem}: " + "; ".join(r.overlaps[:3]))
 
     def _index(self, out: Path, rendered: list[Rendered]) -> None:
         lines = [
@@ -232,14 +247,19 @@ class Command(SystemCommand):
             "issuer, converted to PDF by LibreOffice and to PNG (the first pages). Do not edit:",
             "run `make sheets` again.",
             "",
-            "| sheet | attachment | campaign | variant | union | pages | paper | across | PNG |",
-            "|---|---|---|---|---|---|---|---|---|",
+            "`across` is how many pages the sheet's width takes (1: fitted to the page width);",
+            "`overprint` counts places where text prints over other text (a row too short).",
+            "",
+            "| sheet | attachment | campaign | variant | union | pages | paper | across "
+            "| overprint | PNG |",
+            "|---|---|---|---|---|---|---|---|---|---|",
         ]
         for r in rendered:
             pngs = " ".join(f"[{p.name}]({p.name})" for p in r.pngs)
             lines.append(
                 f"| {r.sheet} | {ATTACHMENTS.get(r.sheet, '')} | {r.campaign.doc_number} | "
-                f"{r.variant} | {r.union.name} | {r.pages} | {r.paper} | {r.across} | {pngs} |"
+                f"{r.variant} | {r.union.name} | {r.pages} | {r.paper} | {r.across} | "
+                f"{len(r.overlaps)} | {pngs} |"
             )
         (out / "index.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
