@@ -34,9 +34,9 @@ from django.core.management import call_command  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
 from unions.models import Union, UnionKind  # noqa: E402
-from volunteers.models import Specialty, Volunteer, VolunteerStatus  # noqa: E402
 from unionvol.sheets import get_sheet  # noqa: E402
 from unionvol.xlsx import SafeWorkbook  # noqa: E402
+from volunteers.models import Specialty, Volunteer, VolunteerStatus  # noqa: E402
 from volunteers.sheets import ROSTER_LABELS, RosterSheet  # noqa: E402
 
 TARGET = 1.3

@@ -80,7 +80,7 @@ class WarmthStatsSheet(TableSheet):
     formats = {"amount_wan": WAN_FORMAT, "donations": MONEY, "prev_amount": MONEY}
 
     # --- data -------------------------------------------------------------------------
-    def prefill(self, union: Any, period: Period) -> dict[str, Any]:
+    def prefill(self, union: Any, period: Period, *, own: bool = False) -> dict[str, Any]:
         stats = relief_selectors.warmth_stats(user=None, union=union, campaign=period.campaign)
         return {"year": stats.year, "stats": stats_of(stats.rows[0])}
 

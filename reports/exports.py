@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -97,7 +98,17 @@ def aggregate_rows(
     ]
     if not unions:
         unions = list(Union.objects.get_children(parent))
-    return entries_for(form_id, unions, campaign, milestone)
+    entries = entries_for(form_id, unions, campaign, milestone)
+    sheet = get_sheet(form_id)
+    if sheet.has_own_records:
+        # The upper union's own records (本级: its own teams, projects, volunteers) first.
+        own = sheet.prefill(parent, period_of(campaign, milestone), own=True)
+        if not sheet.is_empty(own):
+            label = SimpleNamespace(
+                pk=parent.pk, name=_("%(name)s（本级）") % {"name": parent.name}
+            )
+            entries.insert(0, AggregateEntry(label, own, submitted=False))
+    return entries
 
 
 def form_workbook(

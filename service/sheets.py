@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from service.figures import campaign_participations, counted_projects, service_figures
 from service.models import ServiceProject, ServiceTeam, TeamMember
 from unionvol.forms import DEFAULT_TEXT_LIMIT, TextLimitMixin, text_limit, text_too_long
-from unionvol.scoping import subtree_q
 from unionvol.sheets import (
     NARRATIVE_TOO_LONG,
     AggregateRow,
@@ -27,6 +26,7 @@ from unionvol.sheets import (
     norm_label,
     parse_int,
     plain,
+    records_q,
     register_sheet,
     unit_date_header,
 )
@@ -79,11 +79,12 @@ DISPATCH_TEXT_LIMITS = {
 _DISPATCH_BY_LABEL = {norm_label(label): key for key, label in DISPATCH_LABELS.items()}
 
 
-def dispatch_blocks(union: Any, period: Period) -> list[dict[str, Any]]:
+def dispatch_blocks(union: Any, period: Period, *, own: bool = False) -> list[dict[str, Any]]:
     """One block per counted project (service.figures: past proposal), its 人次 counted
     as service.figures counts them (participations inside the campaign's period)."""
     campaign, until = period.campaign, period.until
-    qs = counted_projects(campaign).filter(subtree_q(union, "team__union")).select_related("team")
+    qs = counted_projects(campaign).filter(records_q(union, "team__union", own=own))
+    qs = qs.select_related("team")
     # Subqueries keep the counts independent of each other (no join fan-out).
     qs = qs.annotate(
         _size=Coalesce(
@@ -166,8 +167,13 @@ class DispatchSheet(OfficialSheet):
     def labels(self) -> dict[str, str]:
         return dict(DISPATCH_LABELS)
 
-    def prefill(self, union: Any, period: Period) -> dict[str, Any]:
-        blocks = dispatch_blocks(union, period)
+    has_own_records = True
+
+    def is_empty(self, data: dict[str, Any]) -> bool:
+        return not any(b.get("project") for b in data.get("blocks") or [])
+
+    def prefill(self, union: Any, period: Period, *, own: bool = False) -> dict[str, Any]:
+        blocks = dispatch_blocks(union, period, own=own)
         for block in blocks:
             # What the records say, kept beside what the clerk reports (the reviewer
             # sees both; a figure that differs needs a reason).
@@ -354,11 +360,10 @@ class DispatchSheet(OfficialSheet):
             reported += 1 if getattr(entry, "submitted", False) else 0
             if i:  # each union's blocks start a printed page: no block is cut in two
                 sheet.page_break()
-            state = _("已报送") if getattr(entry, "submitted", False) else _("未报送（系统记录）")
-            sheet.spans(
-                [Span(_("填报单位：") + union.name + f"（{state}）", cols=6, style="uv_meta")],
-                height=24,
-            )
+            label = _("填报单位：") + union.name
+            if not getattr(entry, "submitted", False):
+                label += _("（未报送，以下为系统记录）")
+            sheet.spans([Span(label, cols=6, style="uv_meta")], height=24)
             for block in data.get("blocks") or [dict(EMPTY_BLOCK)]:
                 self._block(sheet, block)
                 totals["blocks"] += 1 if block.get("project") else 0
@@ -379,7 +384,7 @@ class DispatchSheet(OfficialSheet):
                 sheet.cell(value, "uv_total")
                 for value in (
                     _("合计"),
-                    f"{reported} / {len(rows)}",
+                    reported,
                     totals["blocks"],
                     totals["team_size"],
                     totals["person_times"],
@@ -468,9 +473,14 @@ class PlanSheet(TableSheet):
     sum_keys = ("members",)
     landscape = True
 
-    def prefill(self, union: Any, period: Period) -> dict[str, Any]:
+    has_own_records = True
+
+    def is_empty(self, data: dict[str, Any]) -> bool:
+        return not data.get("teams")
+
+    def prefill(self, union: Any, period: Period, *, own: bool = False) -> dict[str, Any]:
         qs = (
-            ServiceTeam.objects.filter(subtree_q(union, "union"), campaign=period.campaign)
+            ServiceTeam.objects.filter(records_q(union, "union", own=own), campaign=period.campaign)
             .order_by("union__path", "name")
             .annotate(_n=Count("members", distinct=True))
         )
@@ -544,7 +554,7 @@ class SummarySheet(TableSheet):
     landscape = True
     union_total = False
 
-    def prefill(self, union: Any, period: Period) -> dict[str, Any]:
+    def prefill(self, union: Any, period: Period, *, own: bool = False) -> dict[str, Any]:
         fig = service_figures([union.path], campaign=period.campaign, until=period.until)[
             union.path
         ]

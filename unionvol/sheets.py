@@ -96,11 +96,19 @@ class OfficialSheet:
     readable: ClassVar[bool] = False
     # Carries resident ID numbers: the writer takes ``full_ids`` from the one rule.
     has_id_numbers: ClassVar[bool] = False
+    # Aggregated, the upper union's own records (本级) come first, as one more entry:
+    # ``prefill(union, period, own=True)`` gives the records of that union alone.
+    has_own_records: ClassVar[bool] = False
 
     # --- data -----------------------------------------------------------------------
-    def prefill(self, union: Any, period: Period) -> dict[str, Any]:
-        """The union's data from live records (plain JSON)."""
+    def prefill(self, union: Any, period: Period, *, own: bool = False) -> dict[str, Any]:
+        """The union's data from live records (plain JSON): its subtree's, or with
+        ``own`` (sheets with ``has_own_records``) the records of the union alone."""
         return {}
+
+    def is_empty(self, data: dict[str, Any]) -> bool:
+        """Nothing to show (an own-records entry that is empty is left out)."""
+        return False
 
     def labels(self) -> dict[str, str]:
         """Label of each key of the data (the submission page never shows keys)."""
@@ -219,6 +227,15 @@ def describe() -> list[tuple[str, str]]:
 # --- helpers the sheets share ---------------------------------------------------------------
 
 
+def records_q(union: Any, field: str, *, own: bool = False) -> Any:
+    """The records of ``union``'s subtree, or (``own``) of the union alone."""
+    from django.db.models import Q
+
+    from unionvol.scoping import subtree_q
+
+    return Q(**{field: union}) if own else subtree_q(union, field)
+
+
 def length_validator(label: str, limit: int) -> TextLengthValidator:
     return TextLengthValidator(limit, label=label)
 
@@ -302,6 +319,12 @@ class AggregateEntry:
 
     def __iter__(self) -> Any:  # ``for union, data in rows``
         return iter((self.union, self.data))
+
+    def __getitem__(self, index: int) -> Any:  # ``rows[0][1]``
+        return (self.union, self.data)[index]
+
+    def __len__(self) -> int:
+        return 2
 
 
 def unit_date_header(sheet: SafeSheet, union_label: str) -> None:

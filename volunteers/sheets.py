@@ -18,12 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from unionvol.idnumbers import mask_id_number, normalize_id_number
-from unionvol.scoping import subtree_q
 from unionvol.sheets import (
     AggregateRow,
     OfficialSheet,
     Period,
     TableSheet,
+    records_q,
     register_sheet,
     unit_date_header,
 )
@@ -86,9 +86,12 @@ def _full_numbers(ids: Iterable[int]) -> dict[int, str]:
     return dict(Volunteer.objects.filter(pk__in=list(ids)).values_list("pk", "id_number"))
 
 
-def campaign_roster(union: Any, campaign: Any, statuses: Any = None) -> QuerySet[Volunteer]:
-    """The campaign's volunteers in ``union``'s subtree: the approved ones unless asked."""
-    qs = Volunteer.objects.filter(subtree_q(union, "union"), campaign=campaign)
+def campaign_roster(
+    union: Any, campaign: Any, statuses: Any = None, *, own: bool = False
+) -> QuerySet[Volunteer]:
+    """The campaign's volunteers in ``union``'s subtree (or, ``own``, of the union alone):
+    the approved ones unless asked."""
+    qs = Volunteer.objects.filter(records_q(union, "union", own=own), campaign=campaign)
     if statuses is None:
         statuses = [VolunteerStatus.APPROVED]
     return qs.filter(status__in=statuses)
@@ -163,8 +166,13 @@ class RosterSheet(OfficialSheet):
     def labels(self) -> dict[str, str]:
         return {key: label for key, label, _w in [*ROSTER_COLUMNS, STATUS_COLUMN]}
 
-    def prefill(self, union: Any, period: Period) -> dict[str, Any]:
-        rows = list(roster_rows(campaign_roster(union, period.campaign)))
+    has_own_records = True
+
+    def is_empty(self, data: dict[str, Any]) -> bool:
+        return not data.get("volunteers")
+
+    def prefill(self, union: Any, period: Period, *, own: bool = False) -> dict[str, Any]:
+        rows = list(roster_rows(campaign_roster(union, period.campaign, own=own)))
         return {"volunteers": rows, "contact": _contact(union)}
 
     def live(
@@ -304,7 +312,7 @@ class QuotaSheet(TableSheet):
     columns = [("union", "区市县、产业工会", 30), ("quota", "人数", 12), ("note", "备注", 24)]
     sum_keys = ("quota",)
 
-    def prefill(self, union: Any, period: Period) -> dict[str, Any]:
+    def prefill(self, union: Any, period: Period, *, own: bool = False) -> dict[str, Any]:
         allocations = [
             a
             for a in visible_quota_allocations(campaign=period.campaign, user=None)
@@ -461,8 +469,13 @@ class RegistrationSheet(OfficialSheet):
             "application": "本人申请",
         }
 
-    def prefill(self, union: Any, period: Period) -> dict[str, Any]:
-        qs = campaign_roster(union, period.campaign).order_by("union__path", "pk")
+    has_own_records = True
+
+    def is_empty(self, data: dict[str, Any]) -> bool:
+        return not data.get("volunteers")
+
+    def prefill(self, union: Any, period: Period, *, own: bool = False) -> dict[str, Any]:
+        qs = campaign_roster(union, period.campaign, own=own).order_by("union__path", "pk")
         return {"volunteers": [registration_entry(v) for v in qs.prefetch_related("specialties")]}
 
     def of_volunteer(self, volunteer: Volunteer) -> dict[str, Any]:

@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from service.sheets import REASON_REQUIRED
 
 from reports.models import Submission
+from service.sheets import REASON_REQUIRED
 from tests.reports.helpers import make_records
 
 pytestmark = pytest.mark.django_db

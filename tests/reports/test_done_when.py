@@ -16,10 +16,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 from openpyxl import load_workbook
-from service.sheets import DISPATCH_LABELS, DISPATCH_TITLE
 
 from campaigns.models import Campaign
 from reports.models import Submission, SubmissionStatus
+from service.sheets import DISPATCH_LABELS, DISPATCH_TITLE
 from tests.reports.test_exports import _texts, read
 from unionvol.models import ExportJob, ExportStatus
 

@@ -9,16 +9,16 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
-from service.sheets import DISPATCH_LABELS, DISPATCH_TITLE
-from unionvol.sheets import SHEETS as REGISTRY
-from unionvol.sheets import Period
 
 from reports import jobs, services
 from reports.models import Submission
+from service.sheets import DISPATCH_LABELS, DISPATCH_TITLE
 from tests.factories import drain
 from tests.reports.helpers import make_records
 from unionvol.jobs import job_create, run_job
 from unionvol.models import AuditEvent, ExportJob, ExportStatus
+from unionvol.sheets import SHEETS as REGISTRY
+from unionvol.sheets import Period
 
 pytestmark = pytest.mark.django_db
 

@@ -11,15 +11,15 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from service.sheets import dispatch_blocks
-from unionvol.sheets import Period
 
 from campaigns.models import Campaign
 from relief.figures import relief_figures
 from relief.selectors import warmth_stats
 from reports.selectors import campaign_totals
 from service.figures import service_figures
+from service.sheets import dispatch_blocks
 from unions.models import Union
+from unionvol.sheets import Period
 from volunteers.figures import volunteer_figures
 
 pytestmark = pytest.mark.django_db

@@ -6,11 +6,11 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
-from unionvol.sheets import get_sheet
 
 from campaigns.models import Milestone
 from reports import services
 from reports.models import Submission
+from unionvol.sheets import get_sheet
 from unionvol.xlsx import SafeWorkbook
 
 pytestmark = pytest.mark.django_db

@@ -34,7 +34,11 @@ from volunteers.models import Volunteer
 pytestmark = pytest.mark.django_db
 
 APPS = ("unionvol", "unions", "campaigns", "volunteers", "service", "relief", "reports")
-FORM_MODULES = [f"{app}.forms" for app in APPS] + ["unionvol.sheets", "service.sheets", "unionvol.admin_xlsx"]
+FORM_MODULES = [f"{app}.forms" for app in APPS] + [
+    "unionvol.sheets",
+    "service.sheets",
+    "unionvol.admin_xlsx",
+]
 # Forms without any text a person types (the admin's import: a file and a format).
 NO_TEXT = {"unionvol.admin_xlsx.SafeImportForm"}
 
@@ -276,9 +280,8 @@ def test_the_roster_import_refuses_over_long_text_per_row_with_the_limit(tree: A
 
 
 def test_the_dispatch_import_refuses_over_long_text_per_row_with_the_limit(tree: Any) -> None:
-    from service.sheets import DISPATCH_LABELS
-
     from reports.imports import parse_dispatch
+    from service.sheets import DISPATCH_LABELS
 
     wb = Workbook()
     ws = wb.active

@@ -81,6 +81,10 @@ class Command(SystemCommand):
             raise CommandError("--volunteer 只适用于 roster 和 registration。")
         if options["volunteer"] is not None:
             wb = self._one_volunteer(form_id, options["volunteer"])
+        elif campaign is None and form_id == "roster" and not options["aggregate"]:
+            from volunteers.exports import build_sheet
+
+            _sheet, wb = build_sheet("roster", user=None, union=union)  # every approved one
         else:
             if campaign is None:
                 raise CommandError("请用 --campaign 指定通知文号。")
