@@ -33,7 +33,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from datetime import date, datetime, timedelta  # noqa: E402
+from datetime import date, datetime  # noqa: E402
 from datetime import time as dtime  # noqa: E402
 from decimal import Decimal  # noqa: E402
 from typing import Any  # noqa: E402

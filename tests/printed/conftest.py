@@ -20,7 +20,6 @@ from __future__ import annotations
 import gc
 import io
 import warnings
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -42,9 +41,8 @@ RESUME = ("1998年7月至2005年6月在大连理工大学附属中学任教，�
     :599
 ] + "。"
 APPLICATION = "本人自愿加入工会服务帮扶志愿者队伍，服从工会安排，遵守志愿服务条例。" * 3
-TYPICAL = "\n".join(["二〇二六年春，甲区总工会组织劳模志愿服务队走进社区，开展义诊和法律咨询。" * 5] * 11)[
-    :1979
-] + "正文到此结束。"
+PARAGRAPH = "二〇二六年春，甲区总工会组织劳模志愿服务队走进社区，开展义诊和法律咨询。" * 5
+TYPICAL = "\n".join([PARAGRAPH] * 11)[:1979] + "正文到此结束。"  # 1,986 characters
 VARIANTS = ("union", "aggregate")
 
 
@@ -299,7 +297,7 @@ def _build(tmp: Path) -> Built:
 @pytest.fixture(scope="session")
 def built_sheets(
     django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Built]:
+) -> Built:
     """Every sheet per union and aggregated, written once; the records rolled back."""
     tmp = tmp_path_factory.mktemp("printed")
     with (
@@ -310,4 +308,4 @@ def built_sheets(
     ):
         built = _build(tmp)
         transaction.set_rollback(True)
-    yield built
+    return built

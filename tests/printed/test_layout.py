@@ -89,7 +89,9 @@ def test_writing_a_sheet_leaves_no_file_open(built_sheets: Built, form: str, var
 
 
 @pytest.mark.parametrize(("form", "variant"), ALL)
-def test_every_wrapped_text_has_the_height_it_needs(built_sheets: Built, form: str, variant: str) -> None:
+def test_every_wrapped_text_has_the_height_it_needs(
+    built_sheets: Built, form: str, variant: str
+) -> None:
     """Each cell whose text wraps to several lines sits in rows tall enough for them."""
     ws = sheet_of(built_sheets, form, variant)
     checked = 0
@@ -125,7 +127,7 @@ def test_the_registration_boxes_grow_with_their_text(built_sheets: Built, varian
     ws = sheet_of(built_sheets, "registration", variant)
     (resume,) = find(ws, RESUME)
     assert height(ws, resume.row) >= 5 * DEFAULT_ROW_HEIGHT
-    short = [c for c in find(ws, "2010年至今在大连商场工作。")]
+    short = find(ws, "2010年至今在大连商场工作。")
     assert short
     # The short 工作简历 keeps the form's box; the 600-character one is taller.
     assert height(ws, resume.row) > height(ws, short[0].row)
@@ -248,7 +250,7 @@ def test_money_has_two_decimals(built_sheets: Built, variant: str) -> None:
         assert values, label
         for cell in values:
             assert cell.number_format.startswith(MONEY), (label, cell.number_format)
-    amount = [c for c in cells(ws) if "帮困总金额" in str(c.value)][0]
+    amount = next(c for c in cells(ws) if "帮困总金额" in str(c.value))
     for cell in below(ws, amount.column, amount.row):
         if not isinstance(cell.value, str):
             assert cell.number_format == MONEY
@@ -277,7 +279,7 @@ def test_every_sheet_prints_on_a4_fitted_to_the_width(
         # As many pages down as the rows need; the column labels on every one.
         assert int(ws.page_setup.fitToHeight or 0) == 0
         assert ws.print_title_rows, "the header row is not repeated"
-        first, last = (int(x.strip("$")) for x in ws.print_title_rows.split(":"))
+        _first, last = (int(x.strip("$")) for x in ws.print_title_rows.split(":"))
         labels = [ws.cell(row=last, column=c).value for c in range(1, ws.max_column + 1)]
         assert labels[0] == "序号", labels
 
@@ -320,7 +322,7 @@ def test_the_registration_has_one_volunteer_per_page(built_sheets: Built, varian
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_the_photo_is_embedded_in_its_box(built_sheets: Built, variant: str) -> None:
     ws = sheet_of(built_sheets, "registration", variant)
-    (name,) = [c for c in find(ws, "欧阳明远")]
+    (name,) = find(ws, "欧阳明远")
     top = name.row
     assert len(ws._images) == 1
     anchor = ws._images[0].anchor._from

@@ -236,7 +236,8 @@ class Command(SystemCommand):
             )
         for r in rendered:
             if r.overlaps:
-                self.stderr.write(f"text printed over text in {r.stem}: " + "; ".join(r.overlaps[:3]))
+                shown = "; ".join(r.overlaps[:3])
+                self.stderr.write(f"text printed over text in {r.stem}: {shown}")
 
     def _index(self, out: Path, rendered: list[Rendered]) -> None:
         lines = [
