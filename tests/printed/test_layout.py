@@ -147,6 +147,36 @@ def test_the_typical_material_prints_whole(built_sheets: Built, variant: str) ->
     assert room >= lines_needed(TYPICAL, width) * LINE_PT
 
 
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_the_summary_prints_every_figure_as_the_dispatch_counts_it(
+    built_sheets: Built, variant: str
+) -> None:
+    """活动总结 and 情况调度表 print the same 参与项目总人次 (service.figures), and no
+    figure of the summary is left blank."""
+    ws = sheet_of(built_sheets, "summary", variant)
+    header = find(ws, "参与项目总人次")[0]
+    if variant == "aggregate":
+        row = find(ws, "合计")[0].row
+    else:
+        row = header.row + 1
+    figures = [
+        ws.cell(row=row, column=c).value for c in range(header.column - 5, ws.max_column + 1)
+    ]
+    assert all(isinstance(v, int | float) for v in figures), figures
+    dispatch = sheet_of(built_sheets, "dispatch", variant)
+    times = [
+        dispatch.cell(row=c.row, column=c.column + 1).value
+        for c in find(dispatch, "参与项目总人次")
+        if dispatch.cell(row=c.row, column=c.column + 1).value is not None
+    ]
+    if variant == "aggregate":  # the 合计 line's figure, under its label
+        total = find(dispatch, "参与项目总人次")[-1]
+        expected = dispatch.cell(row=total.row + 1, column=total.column).value
+    else:
+        expected = sum(int(t) for t in times)
+    assert ws.cell(row=row, column=header.column).value == expected
+
+
 # --- merged ranges ----------------------------------------------------------------------
 
 # The 情况调度表 of seed 000, six columns: label → (first, last) column of its value box.

@@ -92,12 +92,22 @@ def campaigns_using(identifier: str) -> list[Any]:
     return list(campaigns.filter(milestones__form=identifier).distinct())
 
 
+def _filled(value: Any) -> int:
+    """How many leaves of the data say something (not empty, not zero)."""
+    if isinstance(value, dict):
+        return sum(_filled(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return sum(_filled(v) for v in value)
+    return 0 if value in (None, "", 0, 0.0, False) else 1
+
+
 def richest_union(identifier: str, campaign: Any) -> Any:
-    """The addressed union whose sheet has the most to show (the longest data)."""
+    """The addressed union whose sheet has the most to show: the most filled-in values
+    (its figures counted), then the longest data."""
     from campaigns.models import CampaignAddressee
 
     milestone = exports.milestone_for(campaign, identifier)
-    best, size = None, -1
+    best, score = None, (-1, -1)
     for row in (
         CampaignAddressee.objects.filter(campaign=campaign)
         .exclude(union=campaign.issuer)
@@ -105,10 +115,9 @@ def richest_union(identifier: str, campaign: Any) -> Any:
         .order_by("union__path")
     ):
         data = exports.data_for(identifier, row.union, campaign, milestone)
-        data.pop("figures", None)
-        length = len(json.dumps(data, ensure_ascii=False, default=str))
-        if length > size:
-            best, size = row.union, length
+        mine = (_filled(data), len(json.dumps(data, ensure_ascii=False, default=str)))
+        if mine > score:
+            best, score = row.union, mine
     return best
 
 
