@@ -23,6 +23,7 @@ from relief.selectors import WarmthRow, WarmthStats
 from unionvol.sheets import (
     AggregateEntry,
     AggregateRow,
+    EditableFiguresMixin,
     Period,
     ReadResult,
     TableSheet,
@@ -59,7 +60,7 @@ def stats_of(row: WarmthRow) -> dict[str, Any]:
 
 
 @register_sheet
-class WarmthStatsSheet(TableSheet):
+class WarmthStatsSheet(EditableFiguresMixin, TableSheet):
     """送温暖活动统计表."""
 
     identifier = "warmth_stats"
@@ -77,12 +78,14 @@ class WarmthStatsSheet(TableSheet):
     ]
     sum_keys = WARMTH_KEYS
     union_total = False
+    figure_container = "stats"
+    integer_keys = ("aided", "visits", "prev_people")
     formats = {"amount_wan": WAN_FORMAT, "donations": MONEY, "prev_amount": MONEY}
 
     # --- data -------------------------------------------------------------------------
     def prefill(self, union: Any, period: Period, *, own: bool = False) -> dict[str, Any]:
         stats = relief_selectors.warmth_stats(user=None, union=union, campaign=period.campaign)
-        return {"year": stats.year, "stats": stats_of(stats.rows[0])}
+        return self.with_records({"year": stats.year, "stats": stats_of(stats.rows[0])})
 
     def from_stats(self, stats: WarmthStats) -> tuple[dict[str, Any], list[AggregateEntry]]:
         """What the relief page shows (for any user's scope), as this sheet's data: the

@@ -190,8 +190,7 @@ def submission_save(
 def submission_refresh(*, submission: Submission, user: Any, version: int) -> Submission:
     """Take the figures from the records again, keeping what was typed."""
     _check_editable(user, submission)
-    form = submission_form(submission)
-    fresh = form.prefill(submission.union, submission.milestone)
+    fresh = prefill_data(union=submission.union, milestone=submission.milestone)
     typed = {
         b.get("project_id"): b.get("progress", "")
         for b in submission.data.get("blocks") or []

@@ -18,6 +18,7 @@ from unionvol.forms import DEFAULT_TEXT_LIMIT, TextLimitMixin, text_limit, text_
 from unionvol.sheets import (
     NARRATIVE_TOO_LONG,
     AggregateRow,
+    EditableFiguresMixin,
     OfficialSheet,
     Period,
     ReadResult,
@@ -525,7 +526,7 @@ class PlanSheet(TableSheet):
         return sheet
 
 
-FIGURE_COLUMNS = [
+FIGURE_COLUMNS: list[tuple[str, str, float]] = [
     ("teams", "志愿服务队数", 10),
     ("members", "队员人数", 10),
     ("projects", "志愿服务项目数", 10),
@@ -539,7 +540,7 @@ FIGURE_COLUMNS = [
 
 
 @register_sheet
-class SummarySheet(TableSheet):
+class SummarySheet(EditableFiguresMixin, TableSheet):
     """活动总结 / 全年总结: the period's figures (service.figures, the same as in the
     情况调度表 and the dashboard) and the union's narrative."""
 
@@ -553,15 +554,18 @@ class SummarySheet(TableSheet):
     formats = {"funds": MONEY}
     landscape = True
     union_total = False
+    figure_container = "service"
+    integer_keys = tuple(k for k, _l, _w in FIGURE_COLUMNS if k not in ("hours", "funds"))
 
     def prefill(self, union: Any, period: Period, *, own: bool = False) -> dict[str, Any]:
         fig = service_figures([union.path], campaign=period.campaign, until=period.until)[
             union.path
         ]
-        return {"figures": {key: plain(getattr(fig, key)) for key, _l, _w in FIGURE_COLUMNS}}
+        figures = {key: plain(getattr(fig, key)) for key, _l, _w in FIGURE_COLUMNS}
+        return self.with_records({"service": figures})
 
     def rows_of(self, data: dict[str, Any]) -> Iterable[dict[str, Any]]:
-        figures = data.get("figures") or {}
+        figures = data.get("service") or {}
         return [figures] if figures else []
 
     def validate(self, data: dict[str, Any], *, narrative: str = "", photos: int = 0) -> list[str]:

@@ -40,7 +40,30 @@ from django.utils.translation import gettext_lazy
 from unionvol.forms import TextLengthValidator, TextLimitMixin
 from unionvol.xlsx import Column, SafeSheet, SafeWorkbook
 
-AggregateRow = tuple[Any, dict[str, Any]]  # (union, data of that union)
+
+class AggregateEntry:
+    """One subordinate union in an aggregated sheet: its data, and whether that data is
+    what the union submitted (``submitted``) or live records standing in for it."""
+
+    __slots__ = ("data", "submitted", "union")
+
+    def __init__(self, union: Any, data: dict[str, Any], submitted: bool = False) -> None:
+        self.union = union
+        self.data = data
+        self.submitted = submitted
+
+    def __iter__(self) -> Any:  # ``for union, data in rows``
+        return iter((self.union, self.data))
+
+    def __getitem__(self, index: int) -> Any:  # ``rows[0][1]``
+        return (self.union, self.data)[index]
+
+    def __len__(self) -> int:
+        return 2
+
+
+# A subordinate union's entry in an aggregated sheet: (union, data of that union).
+AggregateRow = AggregateEntry | tuple[Any, dict[str, Any]]
 
 NARRATIVE_TOO_LONG = gettext_lazy("%(label)s不能超过 %(limit)s 字（现有 %(count)s 字）。")
 PHOTOS_RANGE = gettext_lazy("请附 %(min)s—%(max)s 张活动图片（现有 %(count)s 张）。")
@@ -306,33 +329,12 @@ def columns_of(spec: Sequence[tuple[str, str, float]]) -> list[Column]:
 # --- bases the apps' sheets build on ------------------------------------------------------
 
 
-class AggregateEntry:
-    """One subordinate union in an aggregated sheet: its data, and whether that data is
-    what the union submitted (``submitted``) or live records standing in for it."""
-
-    __slots__ = ("data", "submitted", "union")
-
-    def __init__(self, union: Any, data: dict[str, Any], submitted: bool = False) -> None:
-        self.union = union
-        self.data = data
-        self.submitted = submitted
-
-    def __iter__(self) -> Any:  # ``for union, data in rows``
-        return iter((self.union, self.data))
-
-    def __getitem__(self, index: int) -> Any:  # ``rows[0][1]``
-        return (self.union, self.data)[index]
-
-    def __len__(self) -> int:
-        return 2
-
-
 def unit_date_header(sheet: SafeSheet, union_label: str) -> None:
     """填表单位 / 填表日期 (the 情况调度表's header line)."""
     width = sheet.width
     half = max(width // 2, 1)
     sheet.meta(
-        [(_("填表单位：") + union_label, half), (_("填表日期：") + today_text(), width - half)]
+        [(_("填表单位:") + union_label, half), (_("填表日期:") + today_text(), width - half)]
     )
 
 
@@ -461,7 +463,9 @@ class TableSheet(OfficialSheet):
         from django.template.loader import render_to_string
 
         headers, body = self.table(data)
+        differences = getattr(self, "differences", None)
         context = {
+            "differences": differences(data) if differences else [],
             "sheet": self,
             "title": self.title_for(data),
             "headers": headers,
@@ -470,3 +474,108 @@ class TableSheet(OfficialSheet):
             "submission": submission,
         }
         return render_to_string(self.template_name, context, request=request)
+
+
+# --- figures a clerk may correct, with a reason ----------------------------------------------
+
+REASON_LIMIT = 200
+FIGURE_REASON_REQUIRED = gettext_lazy("%(figures)s与系统记录不同，请填写原因。")
+
+
+class EditableFiguresMixin:
+    """A sheet whose figures (``data[figure_container]``) are prefilled from the records,
+    editable by the clerk and, where they differ from the records (kept in
+    ``data["records"]``), need a short reason (``data["reason"]``). The reviewer sees both.
+
+    Mixed into a :class:`TableSheet` subclass that sets ``figure_container`` and
+    ``integer_keys`` (every other editable figure is a decimal)."""
+
+    figure_container: ClassVar[str] = "figures"
+    integer_keys: ClassVar[tuple[str, ...]] = ()
+
+    def editable_keys(self) -> list[tuple[str, str]]:
+        return list(self.labels().items())  # type: ignore[attr-defined]
+
+    def with_records(self, data: dict[str, Any]) -> dict[str, Any]:
+        figures = data.get(self.figure_container) or {}
+        return data | {"records": {k: figures.get(k, 0) for k, _l in self.editable_keys()}}
+
+    def differences(self, data: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+        """(label, the records' figure, the reported figure) where they differ."""
+        records = data.get("records") or {}
+        figures = data.get(self.figure_container) or {}
+        return [
+            (label, records.get(key), figures.get(key))
+            for key, label in self.editable_keys()
+            if key in records
+            and Decimal(str(figures.get(key) or 0)) != Decimal(str(records.get(key) or 0))
+        ]
+
+    def differing(self, data: dict[str, Any]) -> list[str]:
+        return [label for label, _r, _v in self.differences(data)]
+
+    def form_class(self, data: dict[str, Any]) -> type[forms.Form]:
+        base: type[forms.Form] = super().form_class(data)  # type: ignore[misc]
+        records = data.get("records") or {}
+        keys = self.editable_keys()
+        integer_keys = self.integer_keys
+
+        class FiguresForm(base):  # type: ignore[valid-type,misc]
+            def clean(self) -> dict[str, Any]:
+                cleaned = super().clean() or {}
+                differs = [
+                    label
+                    for key, label in keys
+                    if key in records
+                    and cleaned.get(key) is not None
+                    and Decimal(str(cleaned[key])) != Decimal(str(records.get(key) or 0))
+                ]
+                if differs and not (cleaned.get("reason") or "").strip():
+                    self.add_error(
+                        "reason", FIGURE_REASON_REQUIRED % {"figures": "、".join(differs)}
+                    )
+                return cleaned
+
+        for key, label in keys:
+            help_text = _("系统记录：%(n)s") % {"n": records.get(key, 0)} if key in records else ""
+            field: forms.Field
+            if key in integer_keys:
+                field = forms.IntegerField(
+                    label=label, required=False, min_value=0, max_value=100_000_000
+                )
+            else:
+                field = forms.DecimalField(
+                    label=label, required=False, min_value=0, max_digits=14, decimal_places=4
+                )
+            field.help_text = help_text
+            FiguresForm.base_fields[key] = field
+        FiguresForm.base_fields["reason"] = forms.CharField(
+            label=_("与系统记录不同的原因"), required=False, max_length=REASON_LIMIT
+        )
+        return FiguresForm
+
+    def initial(self, data: dict[str, Any], narrative: str) -> dict[str, Any]:
+        initial: dict[str, Any] = super().initial(data, narrative)  # type: ignore[misc]
+        figures = data.get(self.figure_container) or {}
+        initial.update({k: figures.get(k) for k, _l in self.editable_keys()})
+        initial["reason"] = data.get("reason", "")
+        return initial
+
+    def apply(self, data: dict[str, Any], cleaned: dict[str, Any]) -> dict[str, Any]:
+        figures = dict(data.get(self.figure_container) or {})
+        for key, _l in self.editable_keys():
+            if cleaned.get(key) is not None:
+                figures[key] = plain(cleaned[key])
+        data[self.figure_container] = figures
+        if "reason" in cleaned:
+            data["reason"] = (cleaned.get("reason") or "").strip()
+        return data
+
+    def validate(self, data: dict[str, Any], *, narrative: str = "", photos: int = 0) -> list[str]:
+        errors: list[str] = super().validate(  # type: ignore[misc]
+            data, narrative=narrative, photos=photos
+        )
+        differs = self.differing(data)
+        if differs and not (data.get("reason") or "").strip():
+            errors.append(str(FIGURE_REASON_REQUIRED % {"figures": "、".join(differs)}))
+        return errors

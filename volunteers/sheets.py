@@ -569,15 +569,16 @@ class RegistrationSheet(OfficialSheet):
         records = {
             v.pk: v for v in Volunteer.objects.filter(pk__in=ids).only("pk", "id_number", "photo")
         }
+        # As many pages tall as there are volunteers, a break before each: every
+        # volunteer's form is scaled onto exactly one printed page.
+        sheet.ws.page_setup.fitToHeight = max(len(volunteers), 1)
         for i, v in enumerate(volunteers or [{}]):
             if i:
                 sheet.page_break()  # one volunteer, one printed page
             self._form(sheet, v, full_ids=full_ids, photos=records)
 
     def _new_sheet(self, workbook: SafeWorkbook, title: str) -> SafeSheet:
-        sheet = workbook.add_sheet(title, [Column("", w) for w in self.WIDTHS])
-        sheet.ws.page_setup.fitToHeight = 0
-        return sheet
+        return workbook.add_sheet(title, [Column("", w) for w in self.WIDTHS])
 
     def write(
         self, workbook: SafeWorkbook, union: Any, data: dict[str, Any], *, full_ids: bool = False

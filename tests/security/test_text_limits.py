@@ -280,8 +280,8 @@ def test_the_roster_import_refuses_over_long_text_per_row_with_the_limit(tree: A
 
 
 def test_the_dispatch_import_refuses_over_long_text_per_row_with_the_limit(tree: Any) -> None:
-    from reports.imports import parse_dispatch
     from service.sheets import DISPATCH_LABELS
+    from unionvol.sheets import get_sheet
 
     wb = Workbook()
     ws = wb.active
@@ -290,7 +290,7 @@ def test_the_dispatch_import_refuses_over_long_text_per_row_with_the_limit(tree:
     ws.append([DISPATCH_LABELS["paired_unit"], "社" * 121])
     ws.append([DISPATCH_LABELS["progress"], "进" * 501])
     with translation.override("zh-hans"):
-        errors = parse_dispatch(ws).errors
+        errors = get_sheet("dispatch").read(ws).errors
     assert errors == [
         "第1行：志愿服务队名称不能超过 100 字（现有 101 字）。",
         "第3行：结对志愿服务单位、社区不能超过 120 字（现有 121 字）。",

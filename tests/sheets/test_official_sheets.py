@@ -49,7 +49,7 @@ def saved(wb: SafeWorkbook) -> Any:
 
 
 def values(ws: Any) -> list[list[Any]]:
-    return [[v for v in row] for row in ws.iter_rows(values_only=True)]
+    return [list(row) for row in ws.iter_rows(values_only=True)]
 
 
 def texts(ws: Any) -> list[str]:
@@ -224,7 +224,7 @@ def test_dispatch_summary_and_dashboard_agree_and_the_issuers_own_team_counts(
     campaign = service_campaign
     for union in (tree.district_a, tree.district_b, tree.city):
         fig = service_figures([union.path], campaign=campaign)[union.path]
-        summary = get_sheet("summary").prefill(union, Period.of_campaign(campaign))["figures"]
+        summary = get_sheet("summary").prefill(union, Period.of_campaign(campaign))["service"]
         blocks = get_sheet("dispatch").prefill(union, Period.of_campaign(campaign))["blocks"]
         counted = [b for b in blocks if b["project"]]
         assert summary["projects"] == fig.projects == len(counted)
