@@ -211,6 +211,15 @@ def probe_row(xlsx: Path, sheet: int = 0) -> list[str]:
         wb.close()
 
 
+def manual_breaks(xlsx: Path, sheet: int = 0) -> int:
+    """The page breaks the sheet asks for: it prints on at least one page more."""
+    wb = load_workbook(xlsx)
+    try:
+        return len(wb.worksheets[sheet].row_breaks.brk)
+    finally:
+        wb.close()
+
+
 def pages_across(xlsx: Path, texts: list[str], sheet: int = 0) -> int:
     """How many printed pages the sheet's width takes: 1 when one page holds every cell
     of its widest labelled row, else the pages on which those cells first appear."""

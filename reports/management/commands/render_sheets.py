@@ -11,8 +11,8 @@ to PDF by LibreOffice headless (one run, a profile of its own) and the first pag
     dispatch-sd2019-aggregate-1.png
 
 so a reviewer can hold each beside its notice's attachment. An ``index.md`` lists them,
-and a table is printed: sheet, campaign, variant, union, pages, paper, pages across and
-the places where text prints over other text.
+and a table is printed: sheet, campaign, variant, union, pages, the page breaks asked for,
+paper, pages across and the places where text prints over other text.
 The xlsx and PDF files stay in a temporary directory (``--keep DIR`` keeps them).
 
 Full ID numbers, as every operator's command (audited).
@@ -32,6 +32,7 @@ from django.core.management.base import CommandError
 
 from reports import exports
 from reports.printing import (
+    manual_breaks,
     missing_tools,
     overlaps,
     page_texts,
@@ -69,6 +70,7 @@ class Rendered:
     pages: int = 0
     paper: str = ""
     across: int = 0
+    breaks: int = 0
     overlaps: list[str] = field(default_factory=list)
     pngs: list[Path] = field(default_factory=list)
 
@@ -165,11 +167,13 @@ class Command(SystemCommand):
                 papers = sorted({p.paper for p in pages})
                 r.paper = " / ".join(papers) if len(papers) > 1 else widest.paper
                 r.across = pages_across(r.xlsx, page_texts(pdf, len(pages)))
+                r.breaks = manual_breaks(r.xlsx)
                 r.overlaps = [str(o) for o in overlaps(pdf)]
                 for old in out.glob(f"{r.stem}*.png"):
                     old.unlink()
                 r.pngs = to_png(pdf, out / r.stem, pages=options["pages"], dpi=options["dpi"])
-            self._index(out, rendered)
+            if not only:  # the index lists every sheet: a partial run leaves it be
+                self._index(out, rendered)
             self._table(rendered)
         finally:
             if not options["keep"]:
@@ -219,7 +223,17 @@ class Command(SystemCommand):
         return rendered
 
     def _table(self, rendered: list[Rendered]) -> None:
-        head = ("sheet", "campaign", "variant", "union", "pages", "paper", "across", "overprint")
+        head = (
+            "sheet",
+            "campaign",
+            "variant",
+            "union",
+            "pages",
+            "breaks",
+            "paper",
+            "across",
+            "overprint",
+        )
         rows = [
             (
                 r.sheet,
@@ -227,6 +241,7 @@ class Command(SystemCommand):
                 r.variant,
                 r.union.name,
                 str(r.pages),
+                str(r.breaks),
                 r.paper,
                 str(r.across),
                 str(len(r.overlaps)),
@@ -244,6 +259,10 @@ class Command(SystemCommand):
                 "wider than one page: " + ", ".join(f"{r.stem} ({r.across})" for r in wide)
             )
         for r in rendered:
+            if r.pages < r.breaks + 1:
+                self.stderr.write(
+                    f"page breaks ignored in {r.stem}: {r.breaks} breaks, {r.pages} pages"
+                )
             if r.overlaps:
                 shown = "; ".join(r.overlaps[:3])
                 self.stderr.write(f"text printed over text in {r.stem}: {shown}")
@@ -257,18 +276,19 @@ class Command(SystemCommand):
             "issuer, converted to PDF by LibreOffice and to PNG (the first pages). Do not edit:",
             "run `make sheets` again.",
             "",
+            "`breaks` counts the page breaks the sheet asks for (it needs at least one page more);",
             "`across` is how many pages the sheet's width takes (1: fitted to the page width);",
             "`overprint` counts places where text prints over other text (a row too short).",
             "",
-            "| sheet | attachment | campaign | variant | union | pages | paper | across "
+            "| sheet | attachment | campaign | variant | union | pages | breaks | paper | across "
             "| overprint | PNG |",
-            "|---|---|---|---|---|---|---|---|---|---|",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for r in rendered:
             pngs = " ".join(f"[{p.name}]({p.name})" for p in r.pngs)
             lines.append(
                 f"| {r.sheet} | {ATTACHMENTS.get(r.sheet, '')} | {r.campaign.doc_number} | "
-                f"{r.variant} | {r.union.name} | {r.pages} | {r.paper} | {r.across} | "
+                f"{r.variant} | {r.union.name} | {r.pages} | {r.breaks} | {r.paper} | {r.across} | "
                 f"{len(r.overlaps)} | {pngs} |"
             )
         (out / "index.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
