@@ -155,10 +155,7 @@ def test_the_summary_prints_every_figure_as_the_dispatch_counts_it(
     figure of the summary is left blank."""
     ws = sheet_of(built_sheets, "summary", variant)
     header = find(ws, "参与项目总人次")[0]
-    if variant == "aggregate":
-        row = find(ws, "合计")[0].row
-    else:
-        row = header.row + 1
+    row = find(ws, "合计")[0].row if variant == "aggregate" else header.row + 1
     figures = [
         ws.cell(row=row, column=c).value for c in range(header.column - 5, ws.max_column + 1)
     ]
