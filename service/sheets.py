@@ -4,7 +4,7 @@ registry (:mod:`unionvol.sheets`); the figures come from :mod:`service.figures`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -472,7 +472,9 @@ class PlanSheet(TableSheet):
         ("description", "服务内容", 30),
     ]
     sum_keys = ("members",)
+    integer_keys = ("members",)
     landscape = True
+    rows_key = "teams"
 
     has_own_records = True
 
@@ -491,9 +493,6 @@ class PlanSheet(TableSheet):
                 for t in qs
             ]
         }
-
-    def rows_of(self, data: dict[str, Any]) -> Iterable[dict[str, Any]]:
-        return data.get("teams") or []
 
     def footer(self, sheet: SafeSheet, union: Any, data: dict[str, Any]) -> None:
         sheet.spans(
@@ -556,6 +555,8 @@ class SummarySheet(EditableFiguresMixin, TableSheet):
     union_total = False
     figure_container = "service"
     integer_keys = tuple(k for k, _l, _w in FIGURE_COLUMNS if k not in ("hours", "funds"))
+    rows_key = "service"
+    single_row = True
 
     def prefill(self, union: Any, period: Period, *, own: bool = False) -> dict[str, Any]:
         fig = service_figures([union.path], campaign=period.campaign, until=period.until)[
@@ -563,10 +564,6 @@ class SummarySheet(EditableFiguresMixin, TableSheet):
         ]
         figures = {key: plain(getattr(fig, key)) for key, _l, _w in FIGURE_COLUMNS}
         return self.with_records({"service": figures})
-
-    def rows_of(self, data: dict[str, Any]) -> Iterable[dict[str, Any]]:
-        figures = data.get("service") or {}
-        return [figures] if figures else []
 
     def validate(self, data: dict[str, Any], *, narrative: str = "", photos: int = 0) -> list[str]:
         errors = super().validate(data, narrative=narrative, photos=photos)

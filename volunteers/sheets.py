@@ -311,6 +311,8 @@ class QuotaSheet(TableSheet):
     title = QUOTA_TITLE
     columns = [("union", "区市县、产业工会", 30), ("quota", "人数", 12), ("note", "备注", 24)]
     sum_keys = ("quota",)
+    integer_keys = ("quota",)
+    rows_key = "quotas"
 
     def prefill(self, union: Any, period: Period, *, own: bool = False) -> dict[str, Any]:
         allocations = [
@@ -348,9 +350,6 @@ class QuotaSheet(TableSheet):
                 for row in table.rows
             ]
         }
-
-    def rows_of(self, data: dict[str, Any]) -> Iterable[dict[str, Any]]:
-        return data.get("quotas") or []
 
     def header_line(self, sheet: SafeSheet, union: Any, data: dict[str, Any]) -> None:
         return None  # the notice's table has no header line
