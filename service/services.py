@@ -72,6 +72,7 @@ def duplicate_member(volunteer: Any, first: TeamRole, second: TeamRole) -> Valid
         },
     )
 
+
 TEAM_FIELDS = ("name", "parent", "description")
 
 

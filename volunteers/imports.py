@@ -408,9 +408,7 @@ def _match_existing(
         if volunteer.name != row.values["name"] and identity_change_restarts(volunteer):
             # Another name is another person to the approvals: that goes through the
             # edit page, which sends the registration back to the first level.
-            report.errors.append(
-                RowError(row.row, "", str(IMPORT_RENAMES_APPROVED), name=row.name)
-            )
+            report.errors.append(RowError(row.row, "", str(IMPORT_RENAMES_APPROVED), name=row.name))
             continue
         (report.updates if row.changes else report.unchanged).append(row)
 

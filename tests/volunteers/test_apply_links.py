@@ -96,9 +96,7 @@ def test_anonymous_users_are_sent_to_log_in(client: Any) -> None:
     assert "/accounts/login/" in response["Location"]
 
 
-def test_the_qr_code_encodes_the_absolute_short_link(
-    tree: Any, chain: Any, client_as: Any
-) -> None:
+def test_the_qr_code_encodes_the_absolute_short_link(tree: Any, chain: Any, client_as: Any) -> None:
     client = client_as(make_member(tree.grassroots_a, Role.VIEWER))
     client.get(f"/volunteers/apply-link/?campaign={chain.campaign.pk}")
     link = ApplyLink.objects.get()
@@ -108,7 +106,8 @@ def test_the_qr_code_encodes_the_absolute_short_link(
     assert [c.args[0] for c in make.call_args_list] == [short_url(link)] * 2
     assert svg.status_code == png.status_code == 200
     assert svg["Content-Type"] == "image/svg+xml"
-    assert svg.content.startswith(b"<?xml") and b"<svg" in svg.content
+    assert svg.content.startswith(b"<?xml")
+    assert b"<svg" in svg.content
     assert f"<title>{short_url(link)}</title>".encode() in svg.content
     assert png["Content-Type"] == "image/png"
     assert png.content.startswith(b"\x89PNG\r\n\x1a\n")
@@ -158,12 +157,11 @@ def test_the_short_link_opens_the_form_of_its_union_and_campaign(
     assert response["Location"] == "/volunteers/apply/done/"
     volunteer = Volunteer.objects.get()
     assert (volunteer.union, volunteer.campaign) == (tree.grassroots_a, chain.campaign)
-    assert volunteer.self_applied and volunteer.reference
+    assert volunteer.self_applied
+    assert volunteer.reference
 
 
-def test_a_short_link_keeps_what_was_typed_on_an_error(
-    tree: Any, chain: Any, client: Any
-) -> None:
+def test_a_short_link_keeps_what_was_typed_on_an_error(tree: Any, chain: Any, client: Any) -> None:
     from volunteers.services import apply_link_for
 
     link = apply_link_for(union=tree.grassroots_a, campaign=chain.campaign)

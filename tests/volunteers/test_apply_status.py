@@ -48,9 +48,7 @@ def status_page(client: Any, reference: str, tail: str) -> str:
 
 
 def test_the_done_page_shows_the_reference_once(tree: Any, chain: Any, client: Any) -> None:
-    response = client.post(
-        "/volunteers/apply/", apply_data(tree.grassroots_a, 1, name="张三丰")
-    )
+    response = client.post("/volunteers/apply/", apply_data(tree.grassroots_a, 1, name="张三丰"))
     assert response.status_code == 302  # POST → redirect → GET: Back never resubmits
     done = client.get(response["Location"])
     html = done.content.decode()
@@ -179,20 +177,18 @@ def test_malformed_input_is_named(client: Any, db: Any) -> None:
     assert 'value="12345"' in html  # what was typed stays
 
 
-def test_a_repeated_application_reads_like_any_other(
-    tree: Any, chain: Any, client: Any
-) -> None:
+def test_a_repeated_application_reads_like_any_other(tree: Any, chain: Any, client: Any) -> None:
     existing = make_volunteer(tree.grassroots_b, id_number=make_id_number(7), name="已有的人")
-    repeated_ref = applied(
-        client, tree.grassroots_a, 7, id_number=existing.id_number, name="李四"
-    )
+    repeated_ref = applied(client, tree.grassroots_a, 7, id_number=existing.id_number, name="李四")
     fresh_number = make_id_number(8)
     fresh_ref = applied(client, tree.grassroots_a, 8, id_number=fresh_number, name="王五")
     assert RepeatedApplication.objects.get().reference == repeated_ref
     assert RepeatedApplication.objects.get().id_tail == existing.id_number[-4:]
 
     def text(page: str, ref: str) -> str:
-        return CSRF_VALUE.sub("", page).replace(ref, "REF").replace("李*", "X*").replace("王*", "X*")
+        return (
+            CSRF_VALUE.sub("", page).replace(ref, "REF").replace("李*", "X*").replace("王*", "X*")
+        )
 
     repeated_page = status_page(client, repeated_ref, existing.id_number[-4:])
     fresh_page = status_page(client, fresh_ref, fresh_number[-4:])

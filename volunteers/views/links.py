@@ -95,9 +95,8 @@ class _LinkObjectView(ScopedViewMixin, DetailView):
     http_method_names = ["get", "head"]
 
     def get_queryset(self) -> QuerySet[ApplyLink]:
-        return (
-            ApplyLink.objects.visible_to(self.request.user)
-            .select_related("union", "campaign__issuer")
+        return ApplyLink.objects.visible_to(self.request.user).select_related(
+            "union", "campaign__issuer"
         )
 
 

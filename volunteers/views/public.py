@@ -67,9 +67,7 @@ def _submit(request: HttpRequest, form: PublicApplyForm, *, link: ApplyLink | No
     try:
         # A registered ID number is answered like any other (no one learns which
         # numbers are registered); the union's reviewers get it instead.
-        reference = services.public_apply(
-            union=union, campaign=campaign, data=form.service_data()
-        )
+        reference = services.public_apply(union=union, campaign=campaign, data=form.service_data())
     except ValidationError as exc:
         form.add_service_error(exc)
         return False
@@ -132,9 +130,7 @@ def apply_by_link(request: HttpRequest, code: str) -> HttpResponse:
         form = PublicApplyForm(data, fixed_union=union)
         if not allowed:
             _too_many(form)
-            return render(
-                request, "volunteers/apply.html", {**context, "form": form}, status=429
-            )
+            return render(request, "volunteers/apply.html", {**context, "form": form}, status=429)
         if _submit(request, form, link=link):
             return redirect("volunteers:apply_done")
     else:
