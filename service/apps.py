@@ -15,7 +15,11 @@ class ServiceConfig(AppConfig):
     )
 
     def ready(self) -> None:
-        from service import home, panels  # noqa: F401 - registers home items, panels, roster filter
+        from service import (  # noqa: F401 - registers home items, panels, roster filter
+            home,
+            panels,
+            sheets,
+        )
         from service.models import ActivityPhoto
         from unionvol.files import register_private_file
 
