@@ -79,6 +79,7 @@ class WarmthStatsSheet(EditableFiguresMixin, TableSheet):
     ]
     sum_keys = WARMTH_KEYS
     union_total = False
+    aggregate_width = 34
     figure_container = "stats"
     integer_keys = ("aided", "visits", "prev_people")
     rows_key = "stats"

@@ -350,7 +350,7 @@ def columns_of(spec: Sequence[tuple[str, str, float]]) -> list[Column]:
 def unit_date_header(sheet: SafeSheet, union_label: str) -> None:
     """填表单位 / 填表日期 (the 情况调度表's header line)."""
     width = sheet.width
-    half = max(width // 2, 1)
+    half = max((width + 1) // 2, 1)
     sheet.meta(
         [(_("填表单位:") + union_label, half), (_("填表日期:") + today_text(), width - half)]
     )
@@ -366,6 +366,7 @@ class TableSheet(OfficialSheet):
     text_keys: ClassVar[tuple[str, ...]] = ()  # written as text (ID and phone numbers)
     landscape: ClassVar[bool] = False
     aggregate_label: ClassVar[str] = "工会"
+    aggregate_width: ClassVar[float] = 26
     union_total: ClassVar[bool] = True  # a 合计 row under one union's rows too
     readable = True
     rows_key: ClassVar[str] = "rows"  # where the rows live in the data
@@ -477,7 +478,7 @@ class TableSheet(OfficialSheet):
     def _columns(self, data: dict[str, Any], aggregate: bool) -> list[Column]:
         cols = [Column(_("序号"), 7, center=True)]
         if aggregate:
-            cols.append(Column(self.aggregate_label, 26))
+            cols.append(Column(self.aggregate_label, self.aggregate_width))
         for key, label, width in self.columns_for(data):
             cols.append(
                 Column(
