@@ -527,9 +527,9 @@ class PlanSheet(TableSheet):
 
 
 FIGURE_COLUMNS: list[tuple[str, str, float]] = [
-    ("teams", "志愿服务队数", 10),
+    ("teams", "志愿服务队数", 13),
     ("members", "队员人数", 10),
-    ("projects", "志愿服务项目数", 10),
+    ("projects", "志愿服务项目数", 15),
     ("activities", "活动次数", 10),
     ("person_times", "参与人次", 10),
     ("project_person_times", "参与项目总人次", 12),
@@ -583,6 +583,8 @@ class SummarySheet(EditableFiguresMixin, TableSheet):
         sheet = super().write_aggregate(workbook, parent, rows, full_ids=full_ids)
         # Each union's 活动总结 follows the table, under its name.
         for union, data in rows:
+            if not (data.get("narrative") or "").strip():
+                continue  # nothing written: no empty box
             for i, piece in enumerate(split_text(data.get("narrative") or "", 100)):
                 sheet.spans(
                     [
