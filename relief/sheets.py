@@ -11,7 +11,7 @@ union's own, 本级), then 合计. The figures are :func:`relief.selectors.warmt
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -23,12 +23,14 @@ from relief.selectors import WarmthRow, WarmthStats
 from unionvol.sheets import (
     AggregateEntry,
     AggregateRow,
+    EditableFiguresMixin,
     Period,
     ReadResult,
     TableSheet,
     norm_label,
     parse_number,
     plain,
+    read_limit,
     register_sheet,
 )
 from unionvol.xlsx import MONEY, SafeSheet, SafeWorkbook
@@ -59,7 +61,7 @@ def stats_of(row: WarmthRow) -> dict[str, Any]:
 
 
 @register_sheet
-class WarmthStatsSheet(TableSheet):
+class WarmthStatsSheet(EditableFiguresMixin, TableSheet):
     """送温暖活动统计表."""
 
     identifier = "warmth_stats"
@@ -68,21 +70,34 @@ class WarmthStatsSheet(TableSheet):
     readable = True
     landscape = True
     columns = [
-        ("aided", "春节送温暖帮困受助人数", 24),
-        ("amount_wan", "帮困金额（万元）", 14),
-        ("donations", "一日捐筹措资金（元）", 16),
-        ("visits", "慰问走访人数", 12),
-        ("prev_people", "上年度帮困总人数", 18),
-        ("prev_amount", "上年度帮困总金额（元）", 20),
+        ("aided", "春节送温暖帮困受助人数", 27),
+        ("amount_wan", "帮困金额（万元）", 18),
+        ("donations", "一日捐筹措资金（元）", 22),
+        ("visits", "慰问走访人数", 14),
+        ("prev_people", "上年度帮困总人数", 19),
+        ("prev_amount", "上年度帮困总金额（元）", 24),
     ]
     sum_keys = WARMTH_KEYS
     union_total = False
+    aggregate_width = 34
+    figure_container = "stats"
+    integer_keys = ("aided", "visits", "prev_people")
+    rows_key = "stats"
+    single_row = True
     formats = {"amount_wan": WAN_FORMAT, "donations": MONEY, "prev_amount": MONEY}
 
     # --- data -------------------------------------------------------------------------
+    has_own_records = True
+
     def prefill(self, union: Any, period: Period, *, own: bool = False) -> dict[str, Any]:
-        stats = relief_selectors.warmth_stats(user=None, union=union, campaign=period.campaign)
-        return {"year": stats.year, "stats": stats_of(stats.rows[0])}
+        # ``own``: the aggregated form's first row is the union's own (本级) figures.
+        stats = relief_selectors.warmth_stats(
+            user=None, union=union, campaign=period.campaign, aggregate=own
+        )
+        return self.with_records({"year": stats.year, "stats": stats_of(stats.rows[0])})
+
+    def is_empty(self, data: dict[str, Any]) -> bool:
+        return not any((data.get("stats") or {}).values())
 
     def from_stats(self, stats: WarmthStats) -> tuple[dict[str, Any], list[AggregateEntry]]:
         """What the relief page shows (for any user's scope), as this sheet's data: the
@@ -95,10 +110,6 @@ class WarmthStatsSheet(TableSheet):
             for row in stats.rows
         ]
         return data, entries
-
-    def rows_of(self, data: dict[str, Any]) -> Iterable[dict[str, Any]]:
-        stats = data.get("stats")
-        return [stats] if stats else []
 
     def labels(self) -> dict[str, str]:
         return {key: label for key, label, _w in self.columns}
@@ -168,7 +179,7 @@ class WarmthStatsSheet(TableSheet):
         import re
 
         result = ReadResult(labels=list(self.labels().items()))
-        rows = list(worksheet.iter_rows(values_only=True, max_row=MAX_ROWS))
+        rows = list(worksheet.iter_rows(values_only=True, max_row=read_limit(worksheet, MAX_ROWS)))
         header_at = next((i for i, r in enumerate(rows) if r and norm_label(r[0]) == "序号"), None)
         if header_at is None:
             result.errors.append(_("文件中没有找到统计表的表头（“序号”）。"))

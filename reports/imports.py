@@ -49,25 +49,29 @@ class ParseResult:
         return sum(1 for row in self.preview if row.changed)
 
 
-def _items(data: dict[str, Any]) -> list[dict[str, Any]]:
+def _items(sheet: Any, data: dict[str, Any]) -> list[dict[str, Any]]:
     if "blocks" in data:
         return list(data.get("blocks") or [])
-    if "stats" in data:
-        return [data.get("stats") or {}]
-    return []
+    rows_of = getattr(sheet, "rows_of", None)
+    return list(rows_of(data)) if rows_of else []
 
 
-def preview_of(current: dict[str, Any], read: ReadResult) -> list[PreviewRow]:
+def preview_of(
+    sheet: Any, current: dict[str, Any], narrative: str, read: ReadResult
+) -> list[PreviewRow]:
     """Every labelled value read, beside the submission's value (before → after)."""
-    before_items = _items(current)
+    before_items = _items(sheet, current)
     rows: list[PreviewRow] = []
-    for i, after in enumerate(_items(read.data)):
+    for i, after in enumerate(read.rows or _items(sheet, read.data)):
         before = before_items[i] if i < len(before_items) else {}
-        name = str(after.get("project") or after.get("team") or (i + 1))
+        name = str(after.get("project") or after.get("team") or after.get("union") or (i + 1))
         for key, label in read.labels:
             rows.append(PreviewRow(name, label, before.get(key), after.get(key)))
     if "year" in read.data:
         rows.append(PreviewRow("", _("年度"), current.get("year"), read.data["year"]))
+    if "narrative" in read.data:
+        label = sheet.narrative_label or _("文字材料")
+        rows.append(PreviewRow("", label, narrative, read.data["narrative"]))
     return rows
 
 
@@ -93,7 +97,9 @@ def parse_upload(*, submission: Submission, upload: Any) -> ParseResult:
     merge = getattr(sheet, "merge_read", None)
     if merge is not None:
         data = {k: v for k, v in merge(submission.data, read.data).items() if k in read.data}
-    return ParseResult(data=data, preview=preview_of(submission.data, read))
+    return ParseResult(
+        data=data, preview=preview_of(sheet, submission.data, submission.narrative, read)
+    )
 
 
 @transaction.atomic
@@ -101,9 +107,13 @@ def apply_import(
     *, submission: Submission, user: Any, parsed: dict[str, Any], version: int
 ) -> None:
     _check_editable(user, submission)
+    parsed = dict(parsed)
+    changes: dict[str, Any] = {}
+    if "narrative" in parsed:  # the narrative is the submission's own field
+        changes["narrative"] = parsed.pop("narrative")
     data = copy.deepcopy(submission.data) | parsed
     updated = Submission.objects.filter(
         pk=submission.pk, version=version, status__in=EDITABLE
-    ).update(data=data, version=F("version") + 1)
+    ).update(data=data, version=F("version") + 1, **changes)
     if not updated:
         raise ValidationError(STALE, code="stale")

@@ -4,7 +4,7 @@ registry (:mod:`unionvol.sheets`); the figures come from :mod:`service.figures`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -18,6 +18,7 @@ from unionvol.forms import DEFAULT_TEXT_LIMIT, TextLimitMixin, text_limit, text_
 from unionvol.sheets import (
     NARRATIVE_TOO_LONG,
     AggregateRow,
+    EditableFiguresMixin,
     OfficialSheet,
     Period,
     ReadResult,
@@ -30,7 +31,7 @@ from unionvol.sheets import (
     register_sheet,
     unit_date_header,
 )
-from unionvol.xlsx import MONEY, Column, SafeSheet, SafeWorkbook, Span
+from unionvol.xlsx import MONEY, Column, SafeSheet, SafeWorkbook, Span, split_text
 
 PROGRESS_LIMIT = 500
 TYPICAL_LIMIT = 2000
@@ -54,11 +55,8 @@ DISPATCH_LABELS = {
     "progress": "志愿服务进展情况（500字以内，主要做法、特色内容等）",
 }
 DISPATCH_TITLE = "全省教育系统工会助力脱贫攻坚教职工志愿服务活动情况调度表"
-EMPTY_BLOCK: dict[str, Any] = dict.fromkeys(DISPATCH_LABELS, "") | {
-    "team_size": 0,
-    "person_times": 0,
-    "beneficiaries": 0,
-}
+# A union without a counted project gets one empty block to fill in (blank, not 0).
+EMPTY_BLOCK: dict[str, Any] = dict.fromkeys(DISPATCH_LABELS, "")
 # The dispatch figures a clerk may correct (with a reason) and the message when none given.
 DISPATCH_FIGURES = ("team_size", "person_times", "beneficiaries")
 REASON_LIMIT = 200
@@ -287,13 +285,16 @@ class DispatchSheet(OfficialSheet):
         def c(value: Any, cols: int = 1, *, text: bool = False) -> Span:
             return Span(value, cols=cols, text=text)
 
+        def n(value: Any, cols: int = 2) -> Span:  # a figure, centred in its box
+            return Span(value, cols=cols, style="uv_center")
+
         sheet.spans([h(L["team"]), c(block.get("team"), 5)], height=24)
         sheet.spans(
             [
                 h(L["project"]),
                 c(block.get("project"), 2),
                 h(L["team_size"]),
-                c(block.get("team_size"), 2),
+                n(block.get("team_size")),
             ],
             height=30,
         )
@@ -302,7 +303,7 @@ class DispatchSheet(OfficialSheet):
                 h(L["period"]),
                 c(block.get("period"), 2),
                 h(L["person_times"]),
-                c(block.get("person_times"), 2),
+                n(block.get("person_times")),
             ],
             height=24,
         )
@@ -323,7 +324,7 @@ class DispatchSheet(OfficialSheet):
                 h(L["paired_unit"]),
                 c(block.get("paired_unit"), 2),
                 h(L["beneficiaries"]),
-                c(block.get("beneficiaries"), 2),
+                n(block.get("beneficiaries")),
             ],
             height=30,
         )
@@ -353,6 +354,7 @@ class DispatchSheet(OfficialSheet):
         sheet = workbook.add_sheet(_("情况调度表（汇总）"), self._columns())
         sheet.title(self.title, height=48)
         unit_date_header(sheet, parent.name)
+        sheet.repeat_rows(1, 2)  # the title and 填表单位/填表日期 on every printed page
         totals = {"blocks": 0, "team_size": 0, "person_times": 0, "beneficiaries": 0}
         reported = 0
         for i, entry in enumerate(rows):
@@ -371,7 +373,7 @@ class DispatchSheet(OfficialSheet):
                     totals[key] += int(block.get(key) or 0)
         sheet.page_break()
         header = [
-            _("合计"),
+            _("汇总"),
             _("填报单位数"),
             _("志愿服务项目数"),
             DISPATCH_LABELS["team_size"],
@@ -466,12 +468,14 @@ class PlanSheet(TableSheet):
     narrative_label = "全年志愿服务活动计划安排"
     narrative_limit = PLAN_LIMIT
     columns = [
-        ("team", "分队名称", 24),
-        ("members", "队员人数", 10),
-        ("description", "服务内容", 30),
+        ("team", "分队名称", 34),
+        ("members", "队员人数", 12),
+        ("description", "服务内容", 70),
     ]
     sum_keys = ("members",)
+    integer_keys = ("members",)
     landscape = True
+    rows_key = "teams"
 
     has_own_records = True
 
@@ -491,14 +495,11 @@ class PlanSheet(TableSheet):
             ]
         }
 
-    def rows_of(self, data: dict[str, Any]) -> Iterable[dict[str, Any]]:
-        return data.get("teams") or []
-
     def footer(self, sheet: SafeSheet, union: Any, data: dict[str, Any]) -> None:
         sheet.spans(
             [
-                Span(self.narrative_label, style="uv_header"),
-                Span(data.get("narrative", ""), cols=sheet.width - 1),
+                Span(self.narrative_label, cols=2, style="uv_header"),
+                Span(data.get("narrative", ""), cols=sheet.width - 2),
             ],
             height=120,
         )
@@ -526,20 +527,20 @@ class PlanSheet(TableSheet):
 
 
 FIGURE_COLUMNS: list[tuple[str, str, float]] = [
-    ("teams", "志愿服务队数", 10),
+    ("teams", "志愿服务队数", 13),
     ("members", "队员人数", 10),
-    ("projects", "志愿服务项目数", 10),
+    ("projects", "志愿服务项目数", 15),
     ("activities", "活动次数", 10),
     ("person_times", "参与人次", 10),
     ("project_person_times", "参与项目总人次", 12),
-    ("hours", "服务时长（小时）", 12),
+    ("hours", "服务时长（小时）", 18),
     ("beneficiaries", "服务对象人数", 12),
-    ("funds", "物质或资金支持（元）", 14),
+    ("funds", "物质或资金支持（元）", 22),
 ]
 
 
 @register_sheet
-class SummarySheet(TableSheet):
+class SummarySheet(EditableFiguresMixin, TableSheet):
     """活动总结 / 全年总结: the period's figures (service.figures, the same as in the
     情况调度表 and the dashboard) and the union's narrative."""
 
@@ -553,22 +554,46 @@ class SummarySheet(TableSheet):
     formats = {"funds": MONEY}
     landscape = True
     union_total = False
+    figure_container = "service"
+    integer_keys = tuple(k for k, _l, _w in FIGURE_COLUMNS if k not in ("hours", "funds"))
+    rows_key = "service"
+    single_row = True
 
     def prefill(self, union: Any, period: Period, *, own: bool = False) -> dict[str, Any]:
         fig = service_figures([union.path], campaign=period.campaign, until=period.until)[
             union.path
         ]
-        return {"figures": {key: plain(getattr(fig, key)) for key, _l, _w in FIGURE_COLUMNS}}
-
-    def rows_of(self, data: dict[str, Any]) -> Iterable[dict[str, Any]]:
-        figures = data.get("figures") or {}
-        return [figures] if figures else []
+        figures = {key: plain(getattr(fig, key)) for key, _l, _w in FIGURE_COLUMNS}
+        return self.with_records({"service": figures})
 
     def validate(self, data: dict[str, Any], *, narrative: str = "", photos: int = 0) -> list[str]:
         errors = super().validate(data, narrative=narrative, photos=photos)
         if not narrative.strip():
             errors.append(_("请填写活动总结。"))
         return errors
+
+    def write_aggregate(
+        self,
+        workbook: SafeWorkbook,
+        parent: Any,
+        rows: Sequence[AggregateRow],
+        *,
+        full_ids: bool = False,
+    ) -> SafeSheet:
+        sheet = super().write_aggregate(workbook, parent, rows, full_ids=full_ids)
+        # Each union's 活动总结 follows the table, under its name.
+        for union, data in rows:
+            if not (data.get("narrative") or "").strip():
+                continue  # nothing written: no empty box
+            for i, piece in enumerate(split_text(data.get("narrative") or "", 100)):
+                sheet.spans(
+                    [
+                        Span(union.name if i == 0 else None, cols=2, style="uv_header"),
+                        Span(piece, cols=sheet.width - 2),
+                    ],
+                    height=40,
+                )
+        return sheet
 
     def write(
         self, workbook: SafeWorkbook, union: Any, data: dict[str, Any], *, full_ids: bool = False
@@ -611,14 +636,19 @@ class TypicalSheet(OfficialSheet):
             errors.append(_("请填写典型材料正文。"))
         return errors
 
+    WIDTHS = (22, 40, 40)
+
     def _union_part(self, sheet: SafeSheet, union: Any, data: dict[str, Any]) -> None:
-        sheet.spans(
-            [
-                Span(_("典型材料（2000字以内）"), style="uv_header"),
-                Span(data.get("narrative", ""), cols=2),
-            ],
-            height=60,
-        )
+        # A row holds at most 409 pt: a long text is cut into rows (at paragraph ends
+        # where possible) under one label, so it prints whole and never over the title.
+        text = data.get("narrative", "") or ""
+        pieces = split_text(text, self.WIDTHS[1] + self.WIDTHS[2]) or [""]
+        top = sheet.rows_written + 1
+        for i, piece in enumerate(pieces):
+            label = _("典型材料（2000字以内）") if i == 0 else None
+            sheet.spans([Span(label, style="uv_header"), Span(piece, cols=2)], height=60)
+        if len(pieces) > 1:
+            sheet.merge(top, 1, sheet.rows_written, 1)
         files = list(data.get("photo_files") or [])
         sheet.spans(
             [
@@ -626,16 +656,22 @@ class TypicalSheet(OfficialSheet):
                 Span(_("%(n)s 张") % {"n": data.get("photos", len(files))}, cols=2),
             ]
         )
-        for source in files:
+        for i, source in enumerate(files):
+            if i % 2 == 0:
+                sheet.page_break()  # two photos a page, never one cut by a page end
             top = sheet.rows_written + 1
             for _i in range(self.PHOTO_ROWS):
-                sheet.append([None, None, None], height=20)
-            sheet.image(source, top, 2, sheet.rows_written, 3)
+                sheet.append([None, None, None], height=28)
+            if hasattr(source, "open"):  # a stored file: opened here, closed here
+                with source.open("rb") as handle:
+                    sheet.image(handle, top, 2, sheet.rows_written, 3)
+            else:
+                sheet.image(source, top, 2, sheet.rows_written, 3)
 
     def write(
         self, workbook: SafeWorkbook, union: Any, data: dict[str, Any], *, full_ids: bool = False
     ) -> SafeSheet:
-        sheet = workbook.add_sheet(_("典型材料"), [Column("", 18), Column("", 40), Column("", 40)])
+        sheet = workbook.add_sheet(_("典型材料"), [Column("", w) for w in self.WIDTHS])
         sheet.title(self.title)
         unit_date_header(sheet, union.name)
         self._union_part(sheet, union, data)
@@ -649,9 +685,7 @@ class TypicalSheet(OfficialSheet):
         *,
         full_ids: bool = False,
     ) -> SafeSheet:
-        sheet = workbook.add_sheet(
-            _("典型材料（汇总）"), [Column("", 18), Column("", 40), Column("", 40)]
-        )
+        sheet = workbook.add_sheet(_("典型材料（汇总）"), [Column("", w) for w in self.WIDTHS])
         sheet.title(self.title)
         unit_date_header(sheet, parent.name)
         photos = 0

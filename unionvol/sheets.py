@@ -69,6 +69,10 @@ NARRATIVE_TOO_LONG = gettext_lazy("%(label)s不能超过 %(limit)s 字（现有 
 PHOTOS_RANGE = gettext_lazy("请附 %(min)s—%(max)s 张活动图片（现有 %(count)s 张）。")
 NOT_READABLE = gettext_lazy("“%(title)s”不支持从 Excel 导入。")
 UNKNOWN_SHEET = gettext_lazy("未知的表格：%(name)s")
+NO_HEADER = gettext_lazy("文件中没有找到“%(title)s”的表头（“%(label)s”）。")
+MISSING_COLUMNS = gettext_lazy("缺少栏目：%(cols)s。")
+NO_ROWS = gettext_lazy("“%(title)s”中没有数据行。")
+BAD_NUMBER = gettext_lazy("第%(row)s行：“%(label)s”必须是%(kind)s（现为“%(value)s”）。")
 
 
 @dataclass(frozen=True)
@@ -322,6 +326,20 @@ def parse_number(value: Any) -> float | int | None:
     return plain(number)  # type: ignore[no-any-return]
 
 
+def read_limit(worksheet: Any, limit: int) -> int:
+    """The last row to read: the sheet's own (reading further would create cells in a
+    workbook opened for writing), at most ``limit``."""
+    declared = getattr(worksheet, "max_row", None)
+    return min(declared, limit) if declared else limit
+
+
+def _strip_year(label: str) -> str:
+    """ "2019年春节…" and "2018年度…" match "春节…" / "上年度…"."""
+    import re
+
+    return re.sub(r"^(\d{4}年度?|上年度|上年)", "", label)
+
+
 def columns_of(spec: Sequence[tuple[str, str, float]]) -> list[Column]:
     return [Column(label, width) for _key, label, width in spec]
 
@@ -332,7 +350,7 @@ def columns_of(spec: Sequence[tuple[str, str, float]]) -> list[Column]:
 def unit_date_header(sheet: SafeSheet, union_label: str) -> None:
     """填表单位 / 填表日期 (the 情况调度表's header line)."""
     width = sheet.width
-    half = max(width // 2, 1)
+    half = max((width + 1) // 2, 1)
     sheet.meta(
         [(_("填表单位:") + union_label, half), (_("填表日期:") + today_text(), width - half)]
     )
@@ -348,14 +366,101 @@ class TableSheet(OfficialSheet):
     text_keys: ClassVar[tuple[str, ...]] = ()  # written as text (ID and phone numbers)
     landscape: ClassVar[bool] = False
     aggregate_label: ClassVar[str] = "工会"
+    aggregate_width: ClassVar[float] = 26
     union_total: ClassVar[bool] = True  # a 合计 row under one union's rows too
+    readable = True
+    rows_key: ClassVar[str] = "rows"  # where the rows live in the data
+    single_row: ClassVar[bool] = False  # the data holds one row (a union's figures)
+    integer_keys: ClassVar[tuple[str, ...]] = ()
+    max_read_rows: ClassVar[int] = 2000
     template_name = "sheets/table.html"
 
     def rows_of(self, data: dict[str, Any]) -> Iterable[dict[str, Any]]:
-        return data.get("rows") or []
+        if self.single_row:
+            row = data.get(self.rows_key)
+            return [row] if row else []
+        return data.get(self.rows_key) or []
 
     def labels(self) -> dict[str, str]:
         return {key: label for key, label, _w in self.columns}
+
+    # --- read back --------------------------------------------------------------------
+    def read(self, worksheet: Any) -> ReadResult:
+        """The table as filled offline: the header row (序号 and the columns, matched on
+        their labels, a year in a label allowed), one row per 序号 until 合计, and the
+        narrative in the row labelled with it. Every cell is checked; errors name the
+        row and the column."""
+        result = ReadResult(labels=[(k, label) for k, label, _w in self.columns])
+        rows = list(
+            worksheet.iter_rows(values_only=True, max_row=read_limit(worksheet, self.max_read_rows))
+        )
+        header_at = next((i for i, r in enumerate(rows) if r and norm_label(r[0]) == "序号"), None)
+        if header_at is None:
+            result.errors.append(str(NO_HEADER) % {"title": self.sheet_title(), "label": _("序号")})
+            return result
+        header = [norm_label(c) for c in rows[header_at]]
+        positions: dict[str, int] = {}
+        for key, label, _w in self.columns:
+            wanted = _strip_year(norm_label(label))
+            for i, cell in enumerate(header):
+                if i and i not in positions.values() and _strip_year(cell) == wanted:
+                    positions[key] = i
+                    break
+        missing = [label for key, label, _w in self.columns if key not in positions]
+        if missing:
+            result.errors.append(str(MISSING_COLUMNS) % {"cols": "、".join(missing)})
+            return result
+        parsed: list[dict[str, Any]] = []
+        narrative: str | None = None
+        for number, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
+            first = norm_label(row[0] if row else "")
+            if self.narrative_label and first == norm_label(self.narrative_label):
+                narrative = next((str(v) for v in row[1:] if v not in (None, "")), "")
+                continue
+            if not first.isdigit():
+                continue  # 合计, notes, blank rows
+            values: dict[str, Any] = {}
+            for key, label, _w in self.columns:
+                raw = row[positions[key]] if positions[key] < len(row) else None
+                values[key] = self._read_cell(key, label, raw, number, result.errors)
+            parsed.append(values)
+        if not parsed and not narrative:
+            result.errors.append(str(NO_ROWS) % {"title": self.sheet_title()})
+        if narrative is not None and self.narrative_limit and len(narrative) > self.narrative_limit:
+            result.errors.append(
+                str(NARRATIVE_TOO_LONG)
+                % {
+                    "label": self.narrative_label,
+                    "limit": self.narrative_limit,
+                    "count": len(narrative),
+                }
+            )
+        if self.single_row:
+            result.data = {self.rows_key: parsed[0] if parsed else {}}
+        else:
+            result.data = {self.rows_key: parsed}
+        if narrative is not None:
+            result.data["narrative"] = narrative
+        result.rows = parsed
+        return result
+
+    def _read_cell(self, key: str, label: str, raw: Any, number: int, errors: list[str]) -> Any:
+        from unionvol.forms import DEFAULT_TEXT_LIMIT, text_too_long
+
+        if key in self.sum_keys or key in self.integer_keys or key in self.formats:
+            value = parse_number(raw)
+            if value is None or (key in self.integer_keys and value != int(value)):
+                kind = _("非负整数") if key in self.integer_keys else _("非负数")
+                errors.append(
+                    str(BAD_NUMBER) % {"row": number, "label": label, "kind": kind, "value": raw}
+                )
+                return 0
+            return value
+        text = "" if raw is None else str(raw).strip()
+        too_long = text_too_long(text, DEFAULT_TEXT_LIMIT, label)
+        if too_long:
+            errors.append(_("第%(row)s行：%(message)s") % {"row": number, "message": too_long})
+        return text
 
     def columns_for(self, data: dict[str, Any]) -> list[tuple[str, str, float]]:
         """The columns as labelled for this data (a year in a label, say)."""
@@ -373,7 +478,7 @@ class TableSheet(OfficialSheet):
     def _columns(self, data: dict[str, Any], aggregate: bool) -> list[Column]:
         cols = [Column(_("序号"), 7, center=True)]
         if aggregate:
-            cols.append(Column(self.aggregate_label, 26))
+            cols.append(Column(self.aggregate_label, self.aggregate_width))
         for key, label, width in self.columns_for(data):
             cols.append(
                 Column(
@@ -463,7 +568,9 @@ class TableSheet(OfficialSheet):
         from django.template.loader import render_to_string
 
         headers, body = self.table(data)
+        differences = getattr(self, "differences", None)
         context = {
+            "differences": differences(data) if differences else [],
             "sheet": self,
             "title": self.title_for(data),
             "headers": headers,
@@ -472,3 +579,108 @@ class TableSheet(OfficialSheet):
             "submission": submission,
         }
         return render_to_string(self.template_name, context, request=request)
+
+
+# --- figures a clerk may correct, with a reason ----------------------------------------------
+
+REASON_LIMIT = 200
+FIGURE_REASON_REQUIRED = gettext_lazy("%(figures)s与系统记录不同，请填写原因。")
+
+
+class EditableFiguresMixin:
+    """A sheet whose figures (``data[figure_container]``) are prefilled from the records,
+    editable by the clerk and, where they differ from the records (kept in
+    ``data["records"]``), need a short reason (``data["reason"]``). The reviewer sees both.
+
+    Mixed into a :class:`TableSheet` subclass that sets ``figure_container`` and
+    ``integer_keys`` (every other editable figure is a decimal)."""
+
+    figure_container: ClassVar[str] = "figures"
+    integer_keys: ClassVar[tuple[str, ...]] = ()
+
+    def editable_keys(self) -> list[tuple[str, str]]:
+        return list(self.labels().items())  # type: ignore[attr-defined]
+
+    def with_records(self, data: dict[str, Any]) -> dict[str, Any]:
+        figures = data.get(self.figure_container) or {}
+        return data | {"records": {k: figures.get(k, 0) for k, _l in self.editable_keys()}}
+
+    def differences(self, data: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+        """(label, the records' figure, the reported figure) where they differ."""
+        records = data.get("records") or {}
+        figures = data.get(self.figure_container) or {}
+        return [
+            (label, records.get(key), figures.get(key))
+            for key, label in self.editable_keys()
+            if key in records
+            and Decimal(str(figures.get(key) or 0)) != Decimal(str(records.get(key) or 0))
+        ]
+
+    def differing(self, data: dict[str, Any]) -> list[str]:
+        return [label for label, _r, _v in self.differences(data)]
+
+    def form_class(self, data: dict[str, Any]) -> type[forms.Form]:
+        base: type[forms.Form] = super().form_class(data)  # type: ignore[misc]
+        records = data.get("records") or {}
+        keys = self.editable_keys()
+        integer_keys = self.integer_keys
+
+        class FiguresForm(base):  # type: ignore[valid-type,misc]
+            def clean(self) -> dict[str, Any]:
+                cleaned = super().clean() or {}
+                differs = [
+                    label
+                    for key, label in keys
+                    if key in records
+                    and cleaned.get(key) is not None
+                    and Decimal(str(cleaned[key])) != Decimal(str(records.get(key) or 0))
+                ]
+                if differs and not (cleaned.get("reason") or "").strip():
+                    self.add_error(
+                        "reason", FIGURE_REASON_REQUIRED % {"figures": "、".join(differs)}
+                    )
+                return cleaned
+
+        for key, label in keys:
+            help_text = _("系统记录：%(n)s") % {"n": records.get(key, 0)} if key in records else ""
+            field: forms.Field
+            if key in integer_keys:
+                field = forms.IntegerField(
+                    label=label, required=False, min_value=0, max_value=100_000_000
+                )
+            else:
+                field = forms.DecimalField(
+                    label=label, required=False, min_value=0, max_digits=14, decimal_places=4
+                )
+            field.help_text = help_text
+            FiguresForm.base_fields[key] = field
+        FiguresForm.base_fields["reason"] = forms.CharField(
+            label=_("与系统记录不同的原因"), required=False, max_length=REASON_LIMIT
+        )
+        return FiguresForm
+
+    def initial(self, data: dict[str, Any], narrative: str) -> dict[str, Any]:
+        initial: dict[str, Any] = super().initial(data, narrative)  # type: ignore[misc]
+        figures = data.get(self.figure_container) or {}
+        initial.update({k: figures.get(k) for k, _l in self.editable_keys()})
+        initial["reason"] = data.get("reason", "")
+        return initial
+
+    def apply(self, data: dict[str, Any], cleaned: dict[str, Any]) -> dict[str, Any]:
+        figures = dict(data.get(self.figure_container) or {})
+        for key, _l in self.editable_keys():
+            if cleaned.get(key) is not None:
+                figures[key] = plain(cleaned[key])
+        data[self.figure_container] = figures
+        if "reason" in cleaned:
+            data["reason"] = (cleaned.get("reason") or "").strip()
+        return data
+
+    def validate(self, data: dict[str, Any], *, narrative: str = "", photos: int = 0) -> list[str]:
+        errors: list[str] = super().validate(  # type: ignore[misc]
+            data, narrative=narrative, photos=photos
+        )
+        differs = self.differing(data)
+        if differs and not (data.get("reason") or "").strip():
+            errors.append(str(FIGURE_REASON_REQUIRED % {"figures": "、".join(differs)}))
+        return errors

@@ -25,7 +25,6 @@ from unionvol.sheets import (
     TableSheet,
     records_q,
     register_sheet,
-    unit_date_header,
 )
 from unionvol.xlsx import Column, SafeSheet, SafeWorkbook, Span
 from volunteers.figures import volunteer_figures
@@ -105,7 +104,7 @@ ROSTER_COLUMNS = [
     ("id_number", "身份证号码", 21),
     ("workplace", "工作单位", 28),
     ("political_status", "政治面貌", 12),
-    ("identity", "身份", 11),
+    ("identity", "身份", 13),
     ("specialties", "特长", 18),
 ]
 STATUS_COLUMN = ("status", "状态", 9)
@@ -272,7 +271,7 @@ class RosterSheet(OfficialSheet):
                     Span(
                         f"区市县、产业工会：{union.name}（{len(volunteers)}人）",
                         cols=sheet.width,
-                        style="uv_meta",
+                        style="uv_header",
                     )
                 ],
                 height=22,
@@ -303,14 +302,15 @@ def _contact(union: Any) -> dict[str, str]:
 @register_sheet
 class QuotaSheet(TableSheet):
     """工会服务帮扶志愿者名额分配表 (seed 001 附件1): 序号, 区市县、产业工会, 人数, 备注,
-    then 合计. Aggregated, the same rows grouped under each subordinate union, with the
-    approved volunteers counted (volunteers.figures) beside each quota."""
+    then 合计. Aggregated, the same table over the subordinates' allocations."""
 
     identifier = "quota"
     short_title = "名额分配表"
     title = QUOTA_TITLE
     columns = [("union", "区市县、产业工会", 30), ("quota", "人数", 12), ("note", "备注", 24)]
     sum_keys = ("quota",)
+    integer_keys = ("quota",)
+    rows_key = "quotas"
 
     def prefill(self, union: Any, period: Period, *, own: bool = False) -> dict[str, Any]:
         allocations = [
@@ -349,9 +349,6 @@ class QuotaSheet(TableSheet):
             ]
         }
 
-    def rows_of(self, data: dict[str, Any]) -> Iterable[dict[str, Any]]:
-        return data.get("quotas") or []
-
     def header_line(self, sheet: SafeSheet, union: Any, data: dict[str, Any]) -> None:
         return None  # the notice's table has no header line
 
@@ -371,19 +368,19 @@ class QuotaSheet(TableSheet):
         *,
         full_ids: bool = False,
     ) -> SafeSheet:
+        # The notice's own table (序号, 区市县、产业工会, 人数, 备注, 合计) over the
+        # subordinates' allocations, each once.
         cols = [
             Column("序号", 7, center=True),
             Column("区市县、产业工会", 30, center=True),
-            Column("人数", 10, center=True),
-            Column(_("已通过"), 10, center=True),
+            Column("人数", 12, center=True),
             Column("备注", 24),
         ]
         sheet = workbook.add_sheet(_("名额分配表（汇总）"), cols)
         sheet.title(QUOTA_TITLE)
-        unit_date_header(sheet, parent.name)
         sheet.header()
         seen: set[str] = set()
-        n = quota = approved = 0
+        n = quota = 0
         for _union, data in rows:
             for row in data.get("quotas") or []:
                 if row["union"] in seen:  # a target above several subordinates: once
@@ -391,11 +388,8 @@ class QuotaSheet(TableSheet):
                 seen.add(row["union"])
                 n += 1
                 quota += int(row.get("quota") or 0)
-                approved += int(row.get("approved") or 0)
-                sheet.row(
-                    [n, row["union"], row.get("quota"), row.get("approved", 0), row.get("note")]
-                )
-        sheet.row([_("合计"), None, quota, approved, None], style="uv_total")
+                sheet.row([n, row["union"], row.get("quota"), row.get("note")])
+        sheet.row([_("合计"), None, quota, None], style="uv_total")
         sheet.merge(sheet.rows_written, 1, sheet.rows_written, 2)
         return sheet
 
@@ -493,7 +487,7 @@ class RegistrationSheet(OfficialSheet):
         number = v.get("id_number", "")
         if full_ids and v.get("volunteer_id") in photos:
             number = normalize_id_number(photos[v["volunteer_id"]].id_number)
-        sheet.title(REGISTRATION_TITLE, height=40)
+        sheet.title(REGISTRATION_TITLE, height=44)
         top = sheet.rows_written + 1
         sheet.spans(
             [
@@ -505,7 +499,7 @@ class RegistrationSheet(OfficialSheet):
                 c(v.get("political_status")),
                 Span("照片" if not v.get("has_photo") else None, style="uv_header"),
             ],
-            height=34,
+            height=40,
         )
         sheet.spans(
             [
@@ -515,7 +509,7 @@ class RegistrationSheet(OfficialSheet):
                 c(v.get("phone"), 3, text=True),
                 Span(None),
             ],
-            height=34,
+            height=40,
         )
         sheet.spans(
             [
@@ -527,7 +521,7 @@ class RegistrationSheet(OfficialSheet):
                 c(v.get("health")),
                 Span(None),
             ],
-            height=34,
+            height=40,
         )
         sheet.spans(
             [
@@ -537,7 +531,7 @@ class RegistrationSheet(OfficialSheet):
                 c(v.get("specialties"), 3),
                 Span(None),
             ],
-            height=34,
+            height=40,
         )
         bottom = sheet.rows_written
         sheet.merge(top, 7, bottom, 7)
@@ -545,10 +539,20 @@ class RegistrationSheet(OfficialSheet):
         if volunteer is not None and volunteer.photo:
             with volunteer.photo.open("rb") as handle:
                 sheet.image(handle, top, 7, bottom, 7)
-        # The free-text boxes grow with their text (estimated from the merged width);
-        # the page budget keeps one volunteer on one printed page.
-        sheet.spans([h("工作简历"), c(v.get("resume"), 6)], height=150)
-        sheet.spans([h("本人申请"), c(f"{v.get('application', '')}\n\n签字：", 6)], height=110)
+        # The free-text boxes share what is left of the printed page (so each form fills
+        # its page) and grow with their text (estimated from the merged width).
+        room = max(sheet.page_height() - (44 + 4 * 40) - 30 - 12, 300)
+        sheet.spans([h("工作简历"), c(v.get("resume"), 6)], height=room * 0.36)
+        top_application = sheet.rows_written + 1
+        sheet.spans([h("本人申请"), c(v.get("application", ""), 6)], height=room * 0.30)
+        sheet.spans(
+            [
+                Span(None, style="uv_header"),
+                Span("签字：　　　　　　　　年　　月　　日", 6, "uv_right"),
+            ],
+            height=30,
+        )
+        sheet.merge(top_application, 1, sheet.rows_written, 1)
         opinions = v.get("opinions") or {}
         sheet.spans(
             [
@@ -559,7 +563,7 @@ class RegistrationSheet(OfficialSheet):
                 h(OPINION_LABELS["city"]),
                 c(opinions.get("city", ""), 2),
             ],
-            height=140,
+            height=room * 0.34,
         )
 
     def _write_all(
@@ -569,9 +573,8 @@ class RegistrationSheet(OfficialSheet):
         records = {
             v.pk: v for v in Volunteer.objects.filter(pk__in=ids).only("pk", "id_number", "photo")
         }
-        # As many pages tall as there are volunteers, a break before each: every
-        # volunteer's form is scaled onto exactly one printed page.
-        sheet.ws.page_setup.fitToHeight = max(len(volunteers), 1)
+        if len(volunteers) <= 1:
+            sheet.ws.page_setup.fitToHeight = 1  # one form: squeezed onto one page if need be
         for i, v in enumerate(volunteers or [{}]):
             if i:
                 sheet.page_break()  # one volunteer, one printed page
