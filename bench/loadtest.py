@@ -38,7 +38,7 @@ class Session:
         url = urllib.parse.urlsplit(base)
         self.host, self.port = url.hostname or "127.0.0.1", url.port or 80
         self.cookies: dict[str, str] = {}
-        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
 
     def request(
         self, method: str, path: str, body: dict[str, str] | None = None
@@ -133,7 +133,12 @@ def twin(session: Session, base: str) -> Session:
 def hammer(session: Session, path: str, page: str, record: callable, stop: threading.Event) -> None:  # type: ignore[valid-type]
     while not stop.is_set():
         started = time.perf_counter()
-        status, _, _ = session.request("GET", path)
+        try:
+            status, _, _ = session.request("GET", path)
+        except (http.client.HTTPException, OSError):  # a timeout: an error, and go on
+            status = 599
+            session.conn.close()
+            session.conn = http.client.HTTPConnection(session.host, session.port, timeout=60)
         record(page, time.perf_counter() - started, status)
 
 
