@@ -20,6 +20,8 @@ import argparse
 import os
 import sys
 import time
+from datetime import date
+from datetime import time as dtime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -27,11 +29,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unionvol.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
-
-from datetime import date, time as dtime  # noqa: E402
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
