@@ -103,13 +103,14 @@ def test_the_page_and_the_list_cost_the_same_queries_for_5_or_80_addressees(
     for _ in range(3 if n > 5 else 1):
         make_team(tree.grassroots_a, campaign=campaign)
     client = client_as(make_member(tree.city, Role.ADMIN))
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(13):
         assert client.get(f"/campaigns/{campaign.pk}/").status_code == 200
-    with django_assert_max_num_queries(9):
+    # 10 on PostgreSQL: past one page its planner is asked before a small list is counted
+    with django_assert_max_num_queries(10):
         html = client.get(f"/campaigns/{campaign.pk}/addressees/").content.decode()
     if n > 50:
         following = unescape(NEXT.search(html).group(1))  # type: ignore[union-attr]
-        with django_assert_max_num_queries(9):
+        with django_assert_max_num_queries(10):
             client.get(f"/campaigns/{campaign.pk}/addressees/?{following}")
 
 
