@@ -15,9 +15,10 @@ class ServiceConfig(AppConfig):
     )
 
     def ready(self) -> None:
-        from service import home, panels  # noqa: F401 - registers home items, panels, roster filter
+        from service import home, panels, rollups  # noqa: F401 - home items, panels, roster filter
         from service.models import ActivityPhoto
         from unionvol.files import register_private_file
 
+        rollups.connect()
         # An activity's photos: for whoever may open the activity.
         register_private_file(ActivityPhoto, "image")

@@ -16,11 +16,12 @@ class VolunteersConfig(AppConfig):
     def ready(self) -> None:
         from unionvol.files import register_private_file
         from unionvol.home import register
-        from volunteers import jobs, panels  # noqa: F401 - the quota table on the campaign page
+        from volunteers import jobs, panels, rollups  # noqa: F401 - panels: the quota table
         from volunteers.home import awaiting
         from volunteers.models import Volunteer
 
         register(awaiting)
+        rollups.connect()
         jobs.register()
         # A volunteer's photo: for whoever may open the volunteer's page.
         register_private_file(Volunteer, "photo")
