@@ -347,6 +347,7 @@ class Certificate(models.Model):
 
 # --- rollups (see unionvol.rollups) ---------------------------------------------------
 
+
 class ServiceRollup(models.Model):
     """One union's own service figures for one campaign (its teams, not its subtree's),
     counted inside the campaign's period as ``service.figures`` counts them; kept

@@ -156,11 +156,11 @@ class RollupTable:
         if union_ids is None:
             computed = self.compute(campaign, None)
             locked = list(rows.select_for_update().order_by("union_id"))
-            gone = [r.pk for r in locked if r.union_id not in computed]  # type: ignore[attr-defined]
-            locked = [r for r in locked if r.union_id in computed]  # type: ignore[attr-defined]
+            gone = [r.pk for r in locked if r.union_id not in computed]
+            locked = [r for r in locked if r.union_id in computed]
             if gone:
                 rows.filter(pk__in=gone).delete()
-            have = {r.union_id for r in locked}  # type: ignore[attr-defined]
+            have = {r.union_id for r in locked}
             new = [
                 self.model(union_id=u, campaign_id=campaign_id)
                 for u in sorted(computed)
@@ -179,7 +179,7 @@ class RollupTable:
             new = []
         empty = Computed(values=dict.fromkeys(self.fields, 0))
         for row in [*locked, *new]:
-            cell = computed.get(row.union_id, empty)  # type: ignore[attr-defined]
+            cell = computed.get(row.union_id, empty)
             for name in self.fields:
                 setattr(row, name, cell.values.get(name) or 0)
         if locked:
@@ -231,7 +231,8 @@ class RollupTable:
             for name in self.fields:
                 a, b = _plain(h.values.get(name)), _plain(w.values.get(name))
                 if a != b:
-                    lines.append(f"{where} {name}: stored {a}, records {b}")
+                    shown = _shown(self.model, name, a), _shown(self.model, name, b)
+                    lines.append(f"{where} {name}: stored {shown[0]}, records {shown[1]}")
             keys = {k for k, v in w.details.items() if _nonzero(v)}
             keys |= {k for k, v in h.details.items() if _nonzero(v)}
             for key in sorted(keys):
@@ -239,13 +240,27 @@ class RollupTable:
                     a = _plain(h.details.get(key, {}).get(name))
                     b = _plain(w.details.get(key, {}).get(name))
                     if a != b:
-                        lines.append(f"{where} {self.detail_key}={key} {name}: stored {a}, records {b}")
+                        assert self.detail_model is not None
+                        shown = (
+                            _shown(self.detail_model, name, a),
+                            _shown(self.detail_model, name, b),
+                        )
+                        lines.append(
+                            f"{where} {self.detail_key}={key} {name}: "
+                            f"stored {shown[0]}, records {shown[1]}"
+                        )
         return lines
 
 
 def _plain(value: Any) -> Decimal:
     """Figures compared as exact decimals (0 for none)."""
     return Decimal(str(value or 0))
+
+
+def _shown(model: type[models.Model], name: str, value: Decimal) -> str:
+    """A figure as its column holds it (``6.0`` hours, ``42.00`` points, ``3`` people)."""
+    places = getattr(model._meta.get_field(name), "decimal_places", None) or 0
+    return str(value.quantize(Decimal(1).scaleb(-places)))
 
 
 def _nonzero(values: dict[str, Any]) -> bool:
@@ -257,7 +272,7 @@ def _lock_row(model: type[models.Model], pk: int, mode: str) -> None:
     if connection.vendor != "postgresql":
         return
     table = connection.ops.quote_name(model._meta.db_table)
-    column = connection.ops.quote_name(model._meta.pk.column)
+    column = connection.ops.quote_name(model._meta.pk.column or "id")
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT 1 FROM {table} WHERE {column} = %s FOR {mode}", [pk])  # noqa: S608
 

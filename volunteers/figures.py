@@ -48,7 +48,9 @@ def source(campaign: Any) -> Source:
 
 def _figures(rows: dict[str, dict[str, Any]], paths: list[str]) -> dict[str, VolunteerFigures]:
     return {
-        p: VolunteerFigures(registered=rows[p]["registered"] or 0, approved=rows[p]["approved"] or 0)
+        p: VolunteerFigures(
+            registered=rows[p]["registered"] or 0, approved=rows[p]["approved"] or 0
+        )
         if p in rows
         else VolunteerFigures()
         for p in paths

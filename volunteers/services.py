@@ -19,6 +19,7 @@ from campaigns.models import Campaign
 from unions.models import Role, Union
 from unionvol.capabilities import Capability
 from unionvol.idnumbers import gender_of, normalize_id_number
+from unionvol.rollups import batched
 from unionvol.scoping import has_capability, is_operator, membership_of, union_of
 from volunteers.models import (
     ApprovalDecision,
@@ -182,7 +183,7 @@ def _save_new(volunteer: Volunteer, specialties: Iterable[Any]) -> None:
     volunteer.specialties.set(list(specialties))
 
 
-@transaction.atomic
+@batched
 def volunteer_register(
     *,
     union: Union,
@@ -250,7 +251,7 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-@transaction.atomic
+@batched
 def public_apply(*, union: Union, campaign: Any, data: dict[str, Any]) -> None:
     """The public form's registration; it answers the same whether or not the ID number
     is registered. A number already registered is kept as a :class:`RepeatedApplication`
@@ -299,7 +300,7 @@ def repeated_application_resolve(*, application: RepeatedApplication, by: Any) -
     )
 
 
-@transaction.atomic
+@batched
 def volunteer_update(
     *, volunteer: Volunteer, data: dict[str, Any], by: Any, version: int
 ) -> Volunteer:
@@ -348,7 +349,7 @@ def volunteer_update(
     return current
 
 
-@transaction.atomic
+@batched
 def volunteer_resubmit(*, volunteer: Volunteer, by: Any) -> Volunteer:
     """After a return: a new approval round from the first level."""
     _check_can_edit(by, volunteer.union)
@@ -392,7 +393,7 @@ def _check_can_decide(by: Any, step: ApprovalStep, volunteer: Volunteer) -> None
         )
 
 
-@transaction.atomic
+@batched
 def approval_decide(
     *, volunteer: Volunteer, by: Any, decision: str, opinion: str = ""
 ) -> ApprovalStep:

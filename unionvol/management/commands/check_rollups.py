@@ -16,7 +16,7 @@ SHOWN = 50  # differences printed in full; the rest are counted
 
 
 class Command(SystemCommand):
-    help = "核对汇总数据：按原始记录重新计算每个工会每个活动的统计数，列出不一致之处（--fix 重建）。"
+    help = "核对汇总数据：按记录重算每个工会每个活动的统计数并列出不一致（--fix 重建）。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
