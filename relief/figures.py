@@ -103,10 +103,11 @@ def relief_cells(campaign: Any, union_ids: Collection[int] | None) -> dict[int, 
     grants = approved_grants(campaign)
     if union_ids is not None:
         grants = grants.filter(file__union_id__in=list(union_ids))
-    for row in grants.values("file__union_id", "file_id").order_by().annotate(net=Sum("amount")):
+    nets = grants.values("file__union_id", "file_id").order_by().annotate(net=Sum("amount"))
+    for row in nets.iterator(chunk_size=5000):
         _add_net(cells[row["file__union_id"]], row["net"])
     for source in sources(campaign):
-        for key, values in source.by_union(union_ids).items():
+        for key, values in source.by_union(union_ids):
             _fill(cells[key[0]], values)
     return {u: {n: getattr(fig, n) for n in FIGURES} for u, fig in cells.items()}
 

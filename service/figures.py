@@ -242,7 +242,7 @@ def service_cells(campaign: Any, union_ids: Collection[int] | None) -> dict[int,
     cells: dict[int, ServiceCell] = defaultdict(ServiceCell)
     dues = sorted(set(campaign.milestones.values_list("due_date", flat=True)))
     for source in sources(campaign):
-        for key, row in source.by_union(union_ids, dated=True).items():
+        for key, row in source.by_union(union_ids, dated=True):
             cell = cells[key[0]]
             period = None
             if source.date:

@@ -8,7 +8,7 @@ union itself: what a rollup cell (``unionvol.rollups``) holds.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -58,15 +58,17 @@ def plain(value: Any) -> Any:
 
 def grouped_by_union(
     qs: QuerySet[Any], lookup: str, union_ids: Collection[int] | None, *by: str, **aggregates: Any
-) -> dict[tuple[Any, ...], dict[str, Any]]:
-    """``{(union_id, *by): {alias: value}}``: the rows each union owns itself (not its
+) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """``((union_id, *by), {alias: value})`` rows: the rows each union owns itself (not its
     subtree), grouped by that union and by the fields ``by`` (e.g. a date); what one
-    rollup cell holds. ``union_ids=None`` for every union."""
+    rollup cell holds. ``union_ids=None`` for every union. Streamed: a rebuild of a
+    whole campaign reads one row per union and day without holding them all."""
     field = f"{lookup}_id"
     if union_ids is not None:
         qs = qs.filter(**{f"{field}__in": list(union_ids)})
     rows = qs.values(field, *by).order_by().annotate(**aggregates)
-    return {tuple(r[k] for k in (field, *by)): r for r in rows}
+    for row in rows.iterator(chunk_size=5000):
+        yield tuple(row[k] for k in (field, *by)), row
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ class Source:
 
     def by_union(
         self, union_ids: Collection[int] | None, *, dated: bool = False
-    ) -> dict[tuple[Any, ...], dict[str, Any]]:
+    ) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
         by = (self.date,) if dated and self.date else ()
-        rows = grouped_by_union(self.qs, self.union, union_ids, *by, **self._aggregates())
-        return {key: self._strip(row) for key, row in rows.items()}
+        for key, row in grouped_by_union(self.qs, self.union, union_ids, *by, **self._aggregates()):
+            yield key, self._strip(row)

@@ -111,9 +111,10 @@ class RollupTable:
     def rebuild(self, campaign_ids: Iterable[int | None] | None = None) -> int:
         """Recompute every cell of these campaigns (None: all); the number of cells kept."""
         kept = 0
-        with system_scope(), transaction.atomic():
+        with system_scope():
             for campaign_id in self.campaign_ids() if campaign_ids is None else campaign_ids:
-                kept += self._sync(campaign_id, None)
+                with transaction.atomic():  # one campaign's writers wait, not every campaign's
+                    kept += self._sync(campaign_id, None)
         return kept
 
     def differences(self, campaign_ids: Iterable[int | None] | None = None) -> list[str]:

@@ -79,7 +79,7 @@ def volunteer_figures_from_records(
 
 def volunteer_cells(campaign: Any, union_ids: Collection[int] | None) -> dict[int, dict[str, Any]]:
     """Each union's own figures and counts by status: what its rollup row holds."""
-    return {key[0]: row for key, row in source(campaign).by_union(union_ids).items()}
+    return {key[0]: row for key, row in source(campaign).by_union(union_ids)}
 
 
 def returned_count(user: Any) -> int:
