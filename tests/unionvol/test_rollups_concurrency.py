@@ -17,12 +17,14 @@ import pytest
 from django.db import connection, transaction
 
 from campaigns import services as campaign_services
+from tests.unionvol import test_rollups
 from tests.unionvol.test_rollups import World, activity_logged, hours_corrected
 from unionvol.scoping import system_scope
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-HOLD = 0.5  # seconds the first writer keeps its transaction open
+HOLD = 2.0  # seconds the first writer keeps its transaction open
+world = test_rollups.world  # the fixture: a campaign with records in grassroots_a
 
 
 def _at_once(first: Callable[[], None], second: Callable[[], None]) -> None:
