@@ -104,7 +104,7 @@ def relief_cells(campaign: Any, union_ids: Collection[int] | None) -> dict[int, 
     if union_ids is not None:
         grants = grants.filter(file__union_id__in=list(union_ids))
     nets = grants.values("file__union_id", "file_id").order_by().annotate(net=Sum("amount"))
-    for row in nets.iterator(chunk_size=5000):
+    for row in nets.iterator(chunk_size=5000) if union_ids is None else nets:
         _add_net(cells[row["file__union_id"]], row["net"])
     for source in sources(campaign):
         for key, values in source.by_union(union_ids):
