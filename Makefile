@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := unionvol.settings
 TEST_WORKERS ?= 2
 
-.PHONY: venv install demo serve test journeys test-fast lint typecheck format messages check-deploy bench loadtest backup restore clean
+.PHONY: venv install demo serve test journeys sheets test-fast lint typecheck format messages check-deploy bench loadtest backup restore clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,15 @@ test: $(STAMP) messages
 ## journeys: the browser journeys, refreshing their screenshots in docs/journeys/
 journeys: $(STAMP)
 	UNIONVOL_TESTING=1 UNIONVOL_JOURNEY_SHOTS=docs/journeys $(PY) -m pytest tests/browser/test_journeys.py -p no:xdist -q
+
+## sheets: every official sheet of the demo, per union and aggregated, printed by LibreOffice
+## to PNG in docs/sheets/ (a throw-away SQLite database; needs libreoffice-calc-nogui poppler-utils)
+sheets: $(STAMP)
+	@tmp=$$(mktemp -d /tmp/unionvol-sheets-XXXXXX); trap 'rm -rf "$$tmp"' EXIT; \
+	export DEBUG=1 DATABASE_URL="sqlite:///$$tmp/demo.sqlite3" MEDIA_ROOT="$$tmp/media"; \
+	$(PY) manage.py migrate --noinput -v0 && \
+	$(PY) manage.py load_demo >/dev/null && \
+	$(PY) manage.py render_sheets --out docs/sheets $(SHEETS_ARGS)
 
 test-fast: $(STAMP)
 	UNIONVOL_TESTING=1 $(PY) -m pytest -m "not browser" -x -q $(PYTEST_ARGS)

@@ -34,6 +34,8 @@ from django.core.management import call_command  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
 from unions.models import Union, UnionKind  # noqa: E402
+from unionvol.sheets import get_sheet  # noqa: E402
+from unionvol.xlsx import SafeWorkbook  # noqa: E402
 from volunteers.models import Specialty, Volunteer, VolunteerStatus  # noqa: E402
 from volunteers.sheets import ROSTER_LABELS, RosterSheet  # noqa: E402
 
@@ -135,8 +137,9 @@ def ours(union: Union, limit: int, out: Path, *, trace: bool = False) -> tuple[f
         tracemalloc.start()
     start = time.perf_counter()
     qs = Volunteer.objects.within(union).filter(status=VolunteerStatus.APPROVED, pk__lte=limit)
-    sheet = RosterSheet(union=union, volunteers=qs, full_ids=False)
-    wb = sheet.workbook()
+    roster = get_sheet(RosterSheet.identifier)
+    wb = SafeWorkbook()
+    roster.write(wb, union, roster.live(union, qs, with_status=False), full_ids=False)
     wb.save(out)
     elapsed = time.perf_counter() - start
     peak = 0

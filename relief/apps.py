@@ -12,7 +12,11 @@ class ReliefConfig(AppConfig):
     nav = (NavEntry(_("帮扶关爱"), "relief:index", capability=Capability.EDIT, order=40),)
 
     def ready(self) -> None:
-        from relief import home, rollups  # noqa: F401 - registers the awaiting-items provider
+        from relief import (
+            home,  # noqa: F401 - registers the awaiting-items provider
+            rollups,
+            sheets,  # noqa: F401 - registers the app's official sheets
+        )
         from relief.models import MicroWish
         from unionvol.files import register_private_file
 

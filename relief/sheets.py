@@ -1,121 +1,233 @@
-"""送温暖活动统计表 (seed 004, identifier ``warmth_stats``), written through SafeWorkbook.
+"""送温暖活动统计表 (seed 004, identifier ``warmth_stats``): the one class, registered in
+the kernel's registry, that the relief page, a submission, ``export_sheet`` and the
+whole-campaign workbook all write with.
 
 Layout of the seed's attachment: the title "{year}年教育工会春节送温暖活动统计表", the
-header line 工会（盖章） / 填表人：, then the columns 序号; {year}年春节送温暖帮困受助人数;
-帮困金额（万元）; 一日捐筹措资金; 慰问走访人数; {year-1}年度帮困总人数; {year-1}年度帮困总金额.
-The aggregated form for an upper union adds a 工会 column (one row per child union,
-the union's own row, and 合计).
+line 工会（盖章） / 填表人, then 序号; {year}年春节送温暖帮困受助人数; 帮困金额（万元）;
+一日捐筹措资金（元）; 慰问走访人数; {year-1}年度帮困总人数; {year-1}年度帮困总金额（元）.
+Aggregated for an upper union: a 工会 column, one row per subordinate union (and the
+union's own, 本级), then 合计. The figures are :func:`relief.selectors.warmth_stats`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from campaigns.models import SheetKind
+from relief import selectors as relief_selectors
 from relief.selectors import WarmthRow, WarmthStats
-from unionvol.xlsx import Column, SafeWorkbook
+from unionvol.sheets import (
+    AggregateEntry,
+    AggregateRow,
+    EditableFiguresMixin,
+    Period,
+    ReadResult,
+    TableSheet,
+    norm_label,
+    parse_number,
+    plain,
+    read_limit,
+    register_sheet,
+)
+from unionvol.xlsx import MONEY, SafeSheet, SafeWorkbook
 
-CENT = Decimal("0.01")
-IDENTIFIER = SheetKind.WARMTH_STATS.value  # "warmth_stats"
-
-
-def title_of(stats: WarmthStats) -> str:
-    return _("%(year)s年教育工会春节送温暖活动统计表") % {"year": stats.year}
-
-
-def labels_of(stats: WarmthStats) -> list[str]:
-    year = stats.year
-    labels = [
-        _("序号"),
-        _("%(year)s年春节送温暖帮困受助人数") % {"year": year},
-        _("帮困金额（万元）"),
-        _("一日捐筹措资金"),
-        _("慰问走访人数"),
-        _("%(year)s年度帮困总人数") % {"year": year - 1},
-        _("%(year)s年度帮困总金额") % {"year": year - 1},
-    ]
-    if stats.aggregated:
-        labels.insert(1, _("工会"))
-    return labels
-
-
-def values_of(stats: WarmthStats, index: int | str, row: WarmthRow) -> list[Any]:
-    values: list[Any] = [
-        index,
-        row.aided,
-        row.amount_wan,
-        row.donations.quantize(CENT),
-        row.visits,
-        row.prev_people,
-        row.prev_amount.quantize(CENT),
-    ]
-    if stats.aggregated:
-        values.insert(1, row.label)
-    return values
-
-
-def table_of(stats: WarmthStats) -> list[list[Any]]:
-    """The body rows as shown on the page and written to the sheet."""
-    body = [values_of(stats, i, row) for i, row in enumerate(stats.rows, start=1)]
-    if stats.total is not None:
-        total = values_of(stats, _("合计"), stats.total)
-        if stats.aggregated:
-            total[1] = ""
-        body.append(total)
-    return body
-
-
-MONEY_FORMAT = "#,##0.00"
+WARMTH_KEYS = ("aided", "amount_wan", "donations", "visits", "prev_people", "prev_amount")
 WAN_FORMAT = "#,##0.00##"
+# A filled sheet's headers carry years ("2019年…", "2018年度…"): match on the rest.
+WARMTH_MATCH = {
+    "aided": "帮困受助人数",
+    "prev_people": "帮困总人数",
+    "prev_amount": "帮困总金额",
+    "amount_wan": "帮困金额",
+    "donations": "一日捐",
+    "visits": "慰问走访人数",
+}
+MAX_ROWS = 2000
 
 
-def write_warmth_stats(stats: WarmthStats, *, filler: str = "") -> SafeWorkbook:
-    labels = labels_of(stats)
-    widths = [7, 30, 14, 16, 12, 20, 20]
-    formats = [None, None, WAN_FORMAT, MONEY_FORMAT, None, None, MONEY_FORMAT]
-    if stats.aggregated:
-        widths.insert(1, 30)
-        formats.insert(1, None)
+def stats_of(row: WarmthRow) -> dict[str, Any]:
+    return {
+        "aided": row.aided,
+        "amount_wan": plain(row.amount_wan),
+        "donations": plain(row.donations.quantize(Decimal("0.01"))),
+        "visits": row.visits,
+        "prev_people": row.prev_people,
+        "prev_amount": plain(row.prev_amount.quantize(Decimal("0.01"))),
+    }
+
+
+@register_sheet
+class WarmthStatsSheet(EditableFiguresMixin, TableSheet):
+    """送温暖活动统计表."""
+
+    identifier = "warmth_stats"
+    short_title = "送温暖活动统计表"
+    title = "教育工会春节送温暖活动统计表"
+    readable = True
+    landscape = True
     columns = [
-        Column(label, width=width, center=True) for label, width in zip(labels, widths, strict=True)
+        ("aided", "春节送温暖帮困受助人数", 27),
+        ("amount_wan", "帮困金额（万元）", 18),
+        ("donations", "一日捐筹措资金（元）", 22),
+        ("visits", "慰问走访人数", 14),
+        ("prev_people", "上年度帮困总人数", 19),
+        ("prev_amount", "上年度帮困总金额（元）", 24),
     ]
-    if stats.aggregated:
-        columns[1] = Column(labels[1], width=30)
-    wb = SafeWorkbook()
-    sheet = wb.add_sheet(_("送温暖活动统计表"), columns, landscape=True)
-    sheet.title(title_of(stats))
-    half = max(len(columns) // 2, 1)
-    sheet.meta(
-        [
-            (_("工会（盖章）：%(union)s") % {"union": stats.union.name}, half),
-            (_("填表人：%(name)s") % {"name": filler}, len(columns) - half),
-        ]
-    )
-    sheet.header()
-    for values in table_of(stats):
-        is_total = values[0] == _("合计")
-        cells = []
-        for column, value, number_format in zip(columns, values, formats, strict=True):
-            style = "uv_total" if is_total else ("uv_center" if column.center else "uv_cell")
-            cell = sheet.cell(value, style)
-            if number_format and value is not None:
-                cell.number_format = number_format
-            cells.append(cell)
-        sheet.append(cells, height=22)
-    sheet.meta(
-        [
-            (
-                _("注：帮困金额单位为万元；一日捐筹措资金、帮困总金额单位为元。活动：%(doc)s")
-                % {"doc": stats.campaign.doc_number},
-                len(columns),
+    sum_keys = WARMTH_KEYS
+    union_total = False
+    aggregate_width = 34
+    figure_container = "stats"
+    integer_keys = ("aided", "visits", "prev_people")
+    rows_key = "stats"
+    single_row = True
+    formats = {"amount_wan": WAN_FORMAT, "donations": MONEY, "prev_amount": MONEY}
+
+    # --- data -------------------------------------------------------------------------
+    has_own_records = True
+
+    def prefill(self, union: Any, period: Period, *, own: bool = False) -> dict[str, Any]:
+        # ``own``: the aggregated form's first row is the union's own (本级) figures.
+        stats = relief_selectors.warmth_stats(
+            user=None, union=union, campaign=period.campaign, aggregate=own
+        )
+        return self.with_records({"year": stats.year, "stats": stats_of(stats.rows[0])})
+
+    def is_empty(self, data: dict[str, Any]) -> bool:
+        return not any((data.get("stats") or {}).values())
+
+    def from_stats(self, stats: WarmthStats) -> tuple[dict[str, Any], list[AggregateEntry]]:
+        """What the relief page shows (for any user's scope), as this sheet's data: the
+        union's row, or (aggregated) one entry per row of the page."""
+        data = {"year": stats.year, "stats": stats_of(stats.rows[0]) if stats.rows else {}}
+        entries = [
+            AggregateEntry(
+                SimpleNamespace(name=row.label), {"year": stats.year, "stats": stats_of(row)}
             )
+            for row in stats.rows
         ]
-    )
-    return wb
+        return data, entries
 
+    def labels(self) -> dict[str, str]:
+        return {key: label for key, label, _w in self.columns}
 
-def filename_of(stats: WarmthStats) -> str:
-    return f"{title_of(stats)}-{stats.union.name}"
+    def columns_for(self, data: dict[str, Any]) -> list[tuple[str, str, float]]:
+        year = data.get("year")
+        if not year:
+            return list(self.columns)
+        named = {
+            "aided": f"{year}年春节送温暖帮困受助人数",
+            "prev_people": f"{year - 1}年度帮困总人数",
+            "prev_amount": f"{year - 1}年度帮困总金额（元）",
+        }
+        return [(k, named.get(k, label), w) for k, label, w in self.columns]
+
+    def title_for(self, data: dict[str, Any]) -> str:
+        year = data.get("year")
+        return f"{year}年{self.title}" if year else str(self.title)
+
+    def header_line(self, sheet: SafeSheet, union: Any, data: dict[str, Any]) -> None:
+        half = max(sheet.width // 2, 1)
+        sheet.meta(
+            [
+                (_("工会（盖章）：%(union)s") % {"union": union.name}, half),
+                (_("填表人：%(name)s") % {"name": data.get("filler", "")}, sheet.width - half),
+            ]
+        )
+
+    def footer(self, sheet: SafeSheet, union: Any, data: dict[str, Any]) -> None:
+        sheet.meta(
+            [(_("注：帮困金额单位为万元；一日捐筹措资金、帮困总金额单位为元。"), sheet.width)]
+        )
+
+    def write(
+        self, workbook: SafeWorkbook, union: Any, data: dict[str, Any], *, full_ids: bool = False
+    ) -> SafeSheet:
+        # One union: its row, no 合计 (it would repeat the row).
+        cols = self._columns(data, aggregate=False)
+        sheet = workbook.add_sheet(self.sheet_title(), cols, landscape=True)
+        sheet.title(self.title_for(data))
+        self.header_line(sheet, union, data)
+        sheet.header()
+        keys = [k for k, _l, _w in self.columns]
+        for i, row in enumerate(self.rows_of(data), start=1):
+            sheet.row([i] + [row.get(k, "") for k in keys], height=22)
+        self.footer(sheet, union, data)
+        return sheet
+
+    def write_aggregate(
+        self,
+        workbook: SafeWorkbook,
+        parent: Any,
+        rows: Sequence[AggregateRow],
+        *,
+        full_ids: bool = False,
+    ) -> SafeSheet:
+        sheet = super().write_aggregate(workbook, parent, rows, full_ids=full_ids)
+        first = rows[0][1] if rows else {}
+        self.footer(sheet, parent, first)
+        return sheet
+
+    def filename_for(self, union: Any, data: dict[str, Any]) -> str:
+        return f"{self.title_for(data)}-{union.name}.xlsx"
+
+    # --- read back ----------------------------------------------------------------------
+    def read(self, worksheet: Any) -> ReadResult:
+        import re
+
+        result = ReadResult(labels=list(self.labels().items()))
+        rows = list(worksheet.iter_rows(values_only=True, max_row=read_limit(worksheet, MAX_ROWS)))
+        header_at = next((i for i, r in enumerate(rows) if r and norm_label(r[0]) == "序号"), None)
+        if header_at is None:
+            result.errors.append(_("文件中没有找到统计表的表头（“序号”）。"))
+            return result
+        header = [norm_label(c) for c in rows[header_at]]
+        positions: dict[str, int] = {}
+        for key, needle in WARMTH_MATCH.items():
+            for i, h in enumerate(header):
+                if needle in h and i not in positions.values():
+                    positions[key] = i
+                    break
+        missing = [label for key, label, _w in self.columns if key not in positions]
+        if missing:
+            result.errors.append(_("缺少栏目：%(cols)s。") % {"cols": "、".join(missing)})
+            return result
+        year = None
+        aided_label = header[positions["aided"]]
+        if match := re.match(r"(\d{4})年", aided_label):
+            year = int(match.group(1))
+        else:
+            for r in rows[:header_at]:
+                if r and (match := re.match(r"(\d{4})年", norm_label(r[0]))):
+                    year = int(match.group(1))
+                    break
+        data_rows = [r for r in rows[header_at + 1 :] if r and any(v not in (None, "") for v in r)]
+        data_rows = [
+            r for r in data_rows if norm_label(r[0]) not in ("合计",) and norm_label(r[0]).isdigit()
+        ]
+        if not data_rows:
+            result.errors.append(_("统计表中没有数据行。"))
+            return result
+        values: dict[str, Any] = {}
+        number = header_at + 2
+        row = data_rows[0]
+        labels = {k: label for k, label, _w in self.columns_for({"year": year})}
+        for key, _label, _w in self.columns:
+            raw = row[positions[key]] if positions[key] < len(row) else None
+            parsed = parse_number(raw)
+            if parsed is None or (
+                key in ("aided", "visits", "prev_people") and parsed != int(parsed)
+            ):
+                result.errors.append(
+                    _("第%(row)s行：“%(label)s”必须是非负数（现为“%(value)s”）。")
+                    % {"row": number, "label": labels[key], "value": raw}
+                )
+                parsed = 0
+            values[key] = parsed
+        result.data = {"stats": values} | ({"year": year} if year else {})
+        result.rows = [values]
+        result.labels = [(k, labels[k]) for k in WARMTH_KEYS]
+        return result

@@ -15,7 +15,7 @@ from typing import Any
 from django.utils import timezone
 
 from campaigns.demo import current_round_campaigns
-from reports.models import Submission, SubmissionStatus
+from reports.models import Submission, SubmissionStatus, SubmissionVersion
 from reports.services import ensure_submissions
 
 RETURN_COMMENT = "请补充各服务队的参与人次和服务对象人数。"
@@ -58,6 +58,17 @@ def load_current_round(today: Any = None) -> dict[str, int]:
 
 def _reported(sub: Submission, day: Any, status: str) -> None:
     late = max((day - sub.milestone.due_date).days, 0)
+    # What was submitted is a version: the aggregates and the matrix read the same.
+    SubmissionVersion.objects.get_or_create(
+        submission=sub,
+        number=1,
+        defaults={
+            "snapshot": sub.data | {"narrative": sub.narrative},
+            "narrative": sub.narrative,
+            "submitted_at": _at(day),
+            "days_late": late,
+        },
+    )
     Submission.objects.filter(pk=sub.pk).update(
         status=status,
         submitted_at=_at(day),

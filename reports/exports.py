@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from reports.registry import get_sheet
-from reports.selectors import STATE_LABELS, completeness_matrix, latest_snapshots
+from reports.figures import figures_for
+from reports.models import SubmissionPhoto
+from reports.selectors import STATE_LABELS, completeness_matrix, latest_reports
 from unions.models import Union
+from unionvol.sheets import AggregateEntry, Period, get_sheet
 from unionvol.xlsx import Column, SafeWorkbook
 
 Progress = Callable[[int], None]
@@ -26,21 +29,63 @@ def milestone_for(campaign: Any, form_id: str) -> Any:
     return campaign.milestones.filter(form=form_id).order_by("-due_date").first()
 
 
+def period_of(campaign: Any, milestone: Any | None) -> Period:
+    return Period.of_milestone(milestone) if milestone is not None else Period.of_campaign(campaign)
+
+
+def prefill(form_id: str, union: Any, period: Period) -> dict[str, Any]:
+    """A sheet's data from the records, with the figures panel of every report."""
+    data = get_sheet(form_id).prefill(union, period)
+    figures = figures_for(union, campaign=period.campaign, until=period.until)
+    return data | {"figures": figures.as_json()}
+
+
+def _with_photos(data: dict[str, Any], submission_ids: list[int]) -> dict[str, Any]:
+    """The submission's photos, for the sheets that embed them (never stored in data)."""
+    if not submission_ids:
+        return data
+    photos = [p.image for p in SubmissionPhoto.objects.filter(submission_id__in=submission_ids)]
+    return data | {"photo_files": photos} if photos else data
+
+
 def data_for(form_id: str, union: Any, campaign: Any, milestone: Any | None) -> dict[str, Any]:
     """What the union reported for the milestone, or live figures when nothing was."""
-    form = get_sheet(form_id)
-    if milestone is not None:
-        snap = latest_snapshots(milestone, [union.pk]).get(union.pk)
-        if snap is not None:
-            return snap
-        return form.prefill(union, milestone)
-    return form.prefill_campaign(union, campaign)
+    return entries_for(form_id, [union], campaign, milestone)[0].data
+
+
+def entries_for(
+    form_id: str, unions: list[Any], campaign: Any, milestone: Any | None
+) -> list[AggregateEntry]:
+    period = period_of(campaign, milestone)
+    reports = latest_reports(milestone, [u.pk for u in unions]) if milestone else {}
+    sheet = get_sheet(form_id)
+    subs: dict[int, int] = {}
+    if sheet.max_photos and milestone is not None:
+        from reports.models import Submission
+
+        subs = dict(
+            Submission.objects.filter(milestone=milestone, union__in=unions).values_list(
+                "union_id", "pk"
+            )
+        )
+    entries = []
+    for union in unions:
+        found = reports.get(union.pk)
+        if found is not None:
+            data, submitted = found
+        else:
+            data, submitted = prefill(form_id, union, period), False
+        if union.pk in subs:
+            data = _with_photos(data, [subs[union.pk]])
+        entries.append(AggregateEntry(union, data, submitted))
+    return entries
 
 
 def aggregate_rows(
     form_id: str, parent: Any, campaign: Any, milestone: Any | None
-) -> list[tuple[Any, dict[str, Any]]]:
-    """One entry per subordinate union: the addressed unions below ``parent`` (or its children)."""
+) -> list[AggregateEntry]:
+    """One entry per subordinate union: the addressed unions below ``parent`` (or its
+    children), in the tree's order."""
     from campaigns.models import CampaignAddressee
 
     unions = [
@@ -53,31 +98,37 @@ def aggregate_rows(
     ]
     if not unions:
         unions = list(Union.objects.get_children(parent))
-    form = get_sheet(form_id)
-    snaps = latest_snapshots(milestone, [u.pk for u in unions]) if milestone else {}
-    rows = []
-    for union in unions:
-        data = snaps.get(union.pk)
-        if data is None:
-            data = (
-                form.prefill(union, milestone)
-                if milestone
-                else form.prefill_campaign(union, campaign)
+    entries = entries_for(form_id, unions, campaign, milestone)
+    sheet = get_sheet(form_id)
+    if sheet.has_own_records:
+        # The upper union's own records (本级: its own teams, projects, volunteers) first.
+        own = sheet.prefill(parent, period_of(campaign, milestone), own=True)
+        if not sheet.is_empty(own):
+            label = SimpleNamespace(
+                pk=parent.pk, name=_("%(name)s（本级）") % {"name": parent.name}
             )
-        rows.append((union, data))
-    return rows
+            entries.insert(0, AggregateEntry(label, own, submitted=False))
+    return entries
 
 
 def form_workbook(
-    form_id: str, *, union: Any, campaign: Any, aggregate: bool = False, milestone: Any = None
+    form_id: str,
+    *,
+    union: Any,
+    campaign: Any,
+    aggregate: bool = False,
+    milestone: Any = None,
+    full_ids: bool = False,
 ) -> SafeWorkbook:
-    form = get_sheet(form_id)
+    """One sheet, the union's or (``aggregate``) its subordinates', through its class."""
+    sheet = get_sheet(form_id)
     milestone = milestone or milestone_for(campaign, form_id)
     wb = SafeWorkbook()
     if aggregate:
-        form.write_aggregate(wb, union, aggregate_rows(form_id, union, campaign, milestone))
+        rows = aggregate_rows(form_id, union, campaign, milestone)
+        sheet.write_aggregate(wb, union, rows, full_ids=full_ids)
     else:
-        form.write_xlsx(wb, union, data_for(form_id, union, campaign, milestone))
+        sheet.write(wb, union, data_for(form_id, union, campaign, milestone), full_ids=full_ids)
     return wb
 
 
@@ -111,7 +162,7 @@ def write_matrix(wb: SafeWorkbook, *, campaign: Any, user: Any) -> None:
 
 
 def campaign_workbook(
-    *, campaign: Any, union: Any, user: Any, progress: Progress = _noop
+    *, campaign: Any, union: Any, user: Any, progress: Progress = _noop, full_ids: bool = False
 ) -> SafeWorkbook:
     """One sheet per milestone's form (aggregated over ``union``'s subordinates) + the matrix."""
     wb = SafeWorkbook()
@@ -119,7 +170,7 @@ def campaign_workbook(
     for i, milestone in enumerate(milestones, start=1):
         form = get_sheet(milestone.form)
         sheet = form.write_aggregate(
-            wb, union, aggregate_rows(milestone.form, union, campaign, milestone)
+            wb, union, aggregate_rows(milestone.form, union, campaign, milestone), full_ids=full_ids
         )
         title = f"{milestone.due_date:%m-%d}{form.sheet_title()}"
         sheet.ws.title = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31]
@@ -127,36 +178,3 @@ def campaign_workbook(
     write_matrix(wb, campaign=campaign, user=user)
     progress(100)
     return wb
-
-
-def volunteers_sheet(form_id: str, *, user: Any, union: Any, campaign: Any) -> Any:
-    """花名册 / 名额分配表 of one union through the volunteers app (full-ID rules, audit)."""
-    from django.core.exceptions import ValidationError
-
-    from volunteers.exports import build_sheet
-
-    try:
-        sheet, wb = build_sheet(form_id, user=user, union=union, campaign=campaign)
-    except ValidationError:
-        return None
-    return wb.response(sheet.filename())
-
-
-def relief_sheet(*, user: Any, union: Any, campaign: Any) -> Any:
-    """送温暖活动统计表 of one union through the relief app (its scope rules), audited."""
-    from relief.selectors import warmth_stats
-    from relief.sheets import filename_of, write_warmth_stats
-    from unionvol.audit import audit
-    from unionvol.models import AuditAction
-
-    stats = warmth_stats(user=user, union=union, campaign=campaign)
-    wb = write_warmth_stats(stats, filler=user.get_full_name() or user.username)
-    audit(
-        user=user,
-        action=AuditAction.EXPORT,
-        target=campaign,
-        rows=wb.rows_written,
-        form="warmth_stats",
-        union=union.pk,
-    )
-    return wb.response(filename_of(stats))

@@ -6,8 +6,8 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reports.registry import REGISTRY
 from unionvol.forms import TextLimitMixin
+from unionvol.sheets import SHEETS
 from unionvol.uploads import IMAGE, XLSX, limit_text
 
 
@@ -30,7 +30,7 @@ class ImportForm(TextLimitMixin, forms.Form):
 
 
 def form_choices() -> list[tuple[str, str]]:
-    return [(key, str(form.title)) for key, form in REGISTRY.items()]
+    return [(key, str(form.title)) for key, form in SHEETS.items()]
 
 
 class ExportForm(TextLimitMixin, forms.Form):

@@ -1,4 +1,5 @@
-"""Excel in: a filled 情况调度表 or 统计表 uploaded into a submission.
+"""Excel in: a filled official sheet uploaded into a submission, read by its own class
+(``OfficialSheet.read``: the 情况调度表 and the 统计表 today).
 
 Every row is checked first; errors carry the row number; nothing is written unless
 all rows are valid, and then only after the user confirms the preview.
@@ -16,184 +17,89 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from reports.models import Submission
-from reports.registry import DISPATCH_LABELS, PROGRESS_LIMIT, WarmthStatsSheet, get_sheet
 from reports.services import EDITABLE, STALE, _check_editable
-from service.models import ServiceProject, ServiceTeam
-from unionvol.forms import DEFAULT_TEXT_LIMIT, text_limit, text_too_long
+from unionvol.sheets import ReadResult, get_sheet
 from unionvol.uploads import open_xlsx
 
-# A statistics sheet's headers carry years ("2019年…", "2018年度…"): match on the rest.
-WARMTH_MATCH = {
-    "aided": "帮困受助人数",
-    "prev_people": "帮困总人数",
-    "prev_amount": "帮困总金额",
-    "amount_wan": "帮困金额",
-    "donations": "一日捐",
-    "visits": "慰问走访人数",
-}
-NUMERIC_DISPATCH = ("team_size", "person_times", "beneficiaries")
-# The longest text each item of a 情况调度表 block may hold: what the project's own
-# fields hold (支持情况 also carries the amount, "…（1200.00元）").
-DISPATCH_TEXT_LIMITS = {
-    "team": text_limit(ServiceTeam, "name"),
-    "project": text_limit(ServiceProject, "name"),
-    "period": 40,
-    "support": text_limit(ServiceProject, "support_items") + 30,
-    "leader_name": text_limit(ServiceProject, "leader_name"),
-    "leader_position": text_limit(ServiceProject, "leader_position"),
-    "leader_phone": text_limit(ServiceProject, "leader_phone"),
-    "paired_unit": text_limit(ServiceProject, "paired_unit"),
-    "progress": PROGRESS_LIMIT,
-}
-MAX_ROWS = 2000
+
+@dataclass
+class PreviewRow:
+    """One figure or text of the file beside what the submission holds now."""
+
+    item: str  # e.g. the project's name, or the union
+    label: str
+    before: Any
+    after: Any
+
+    @property
+    def changed(self) -> bool:
+        return str(self.before if self.before is not None else "") != str(
+            self.after if self.after is not None else ""
+        )
 
 
 @dataclass
 class ParseResult:
     data: dict[str, Any] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
-    rows: list[dict[str, Any]] = field(default_factory=list)  # for the preview
+    preview: list[PreviewRow] = field(default_factory=list)
+
+    @property
+    def changes(self) -> int:
+        return sum(1 for row in self.preview if row.changed)
 
 
-def _norm(value: Any) -> str:
-    return (
-        "".join(str(value or "").split()).replace("(", "（").replace(")", "）").replace(",", "，")
-    )
+def _items(sheet: Any, data: dict[str, Any]) -> list[dict[str, Any]]:
+    if "blocks" in data:
+        return list(data.get("blocks") or [])
+    rows_of = getattr(sheet, "rows_of", None)
+    return list(rows_of(data)) if rows_of else []
 
 
-_DISPATCH_BY_LABEL = {_norm(label): key for key, label in DISPATCH_LABELS.items()}
-
-
-def _int(value: Any) -> int | None:
-    if value in (None, ""):
-        return 0
-    try:
-        number = float(str(value).strip())
-    except ValueError:
-        return None
-    if number < 0 or not number.is_integer():
-        return None
-    return int(number)
-
-
-def _number(value: Any) -> float | None:
-    if value in (None, ""):
-        return 0
-    try:
-        number = float(str(value).strip())
-    except ValueError:
-        return None
-    return number if number >= 0 else None
-
-
-def parse_dispatch(ws: Any) -> ParseResult:
-    result = ParseResult()
-    blocks: list[dict[str, Any]] = []
-    for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
-        if number > MAX_ROWS:
-            result.errors.append(_("行数过多（上限 %(max)s 行）。") % {"max": MAX_ROWS})
-            break
-        cells = list(row)
-        for i, cell in enumerate(cells):
-            key = _DISPATCH_BY_LABEL.get(_norm(cell))
-            if key is None:
-                continue
-            value = next((v for v in cells[i + 1 :] if v not in (None, "")), "")
-            if _DISPATCH_BY_LABEL.get(_norm(value)):
-                value = ""
-            if key == "team":
-                blocks.append({})
-            if not blocks:
-                blocks.append({})
-            if key in NUMERIC_DISPATCH:
-                parsed = _int(value)
-                if parsed is None:
-                    result.errors.append(
-                        _("第%(row)s行：“%(label)s”必须是非负整数（现为“%(value)s”）。")
-                        % {"row": number, "label": DISPATCH_LABELS[key], "value": value}
-                    )
-                    parsed = 0
-                blocks[-1][key] = parsed
-            else:
-                text = str(value).strip()
-                label = "进展情况" if key == "progress" else DISPATCH_LABELS[key]
-                limit = DISPATCH_TEXT_LIMITS.get(key, DEFAULT_TEXT_LIMIT)
-                too_long = text_too_long(text, limit, label)
-                if too_long:
-                    result.errors.append(
-                        _("第%(row)s行：%(message)s") % {"row": number, "message": too_long}
-                    )
-                blocks[-1][key] = text
-    if not blocks:
-        result.errors.append(_("文件中没有找到情况调度表的栏目（如“志愿服务队名称”）。"))
-    for block in blocks:
-        for key in DISPATCH_LABELS:
-            block.setdefault(key, 0 if key in NUMERIC_DISPATCH else "")
-    result.data = {"blocks": blocks}
-    result.rows = blocks
-    return result
-
-
-def parse_stats(ws: Any, form: WarmthStatsSheet) -> ParseResult:
-    result = ParseResult()
-    rows = list(ws.iter_rows(values_only=True, max_row=MAX_ROWS))
-    header_at = next((i for i, r in enumerate(rows) if r and _norm(r[0]) in ("序号",)), None)
-    if header_at is None:
-        result.errors.append(_("文件中没有找到统计表的表头（“序号”）。"))
-        return result
-    header = [_norm(c) for c in rows[header_at]]
-    positions: dict[str, int] = {}
-    for key, needle in WARMTH_MATCH.items():
-        for i, h in enumerate(header):
-            if needle in h and i not in positions.values():
-                positions[key] = i
-                break
-    missing = [label for key, label, _w in form.columns if key not in positions]
-    if missing:
-        result.errors.append(_("缺少栏目：%(cols)s。") % {"cols": "、".join(missing)})
-        return result
-    data_rows = [r for r in rows[header_at + 1 :] if r and any(v not in (None, "") for v in r)]
-    data_rows = [r for r in data_rows if _norm(r[0]) not in ("合计",)]
-    if not data_rows:
-        result.errors.append(_("统计表中没有数据行。"))
-        return result
-    values: dict[str, float] = {}
-    number = header_at + 2
-    row = data_rows[0]
-    for key, label, _w in form.columns:
-        raw = row[positions[key]] if positions[key] < len(row) else None
-        parsed = _number(raw)
-        if parsed is None:
-            result.errors.append(
-                _("第%(row)s行：“%(label)s”必须是非负数（现为“%(value)s”）。")
-                % {"row": number, "label": label, "value": raw}
-            )
-            parsed = 0
-        values[key] = int(parsed) if float(parsed).is_integer() else parsed
-    result.data = {"stats": values}
-    result.rows = [values]
-    return result
+def preview_of(
+    sheet: Any, current: dict[str, Any], narrative: str, read: ReadResult
+) -> list[PreviewRow]:
+    """Every labelled value read, beside the submission's value (before → after)."""
+    before_items = _items(sheet, current)
+    rows: list[PreviewRow] = []
+    for i, after in enumerate(read.rows or _items(sheet, read.data)):
+        before = before_items[i] if i < len(before_items) else {}
+        name = str(after.get("project") or after.get("team") or after.get("union") or (i + 1))
+        for key, label in read.labels:
+            rows.append(PreviewRow(name, label, before.get(key), after.get(key)))
+    if "year" in read.data:
+        rows.append(PreviewRow("", _("年度"), current.get("year"), read.data["year"]))
+    if "narrative" in read.data:
+        label = sheet.narrative_label or _("文字材料")
+        rows.append(PreviewRow("", label, narrative, read.data["narrative"]))
+    return rows
 
 
 def parse_upload(*, submission: Submission, upload: Any) -> ParseResult:
-    form_id = submission.milestone.form
-    if form_id not in ("dispatch", "warmth_stats"):
-        return ParseResult(errors=[_("该报表不支持导入 Excel，只支持情况调度表和统计表。")])
+    sheet = get_sheet(submission.milestone.form)
+    if not sheet.readable:
+        return ParseResult(
+            errors=[_("“%(title)s”不支持导入 Excel。") % {"title": sheet.sheet_title()}]
+        )
     try:
         wb = open_xlsx(upload)
     except ValidationError as exc:
         return ParseResult(errors=[str(m) for m in exc.messages])
     try:
-        ws = wb.worksheets[0]
-        if form_id == "dispatch":
-            return parse_dispatch(ws)
-        form = get_sheet(form_id)
-        assert isinstance(form, WarmthStatsSheet)
-        return parse_stats(ws, form)
+        read = sheet.read(wb.worksheets[0])
     except ValidationError as exc:  # the row limit or the parse deadline, met while reading
         return ParseResult(errors=[str(m) for m in exc.messages])
     finally:
         wb.close()
+    if read.errors:
+        return ParseResult(errors=read.errors)
+    data = read.data
+    merge = getattr(sheet, "merge_read", None)
+    if merge is not None:
+        data = {k: v for k, v in merge(submission.data, read.data).items() if k in read.data}
+    return ParseResult(
+        data=data, preview=preview_of(sheet, submission.data, submission.narrative, read)
+    )
 
 
 @transaction.atomic
@@ -201,9 +107,13 @@ def apply_import(
     *, submission: Submission, user: Any, parsed: dict[str, Any], version: int
 ) -> None:
     _check_editable(user, submission)
+    parsed = dict(parsed)
+    changes: dict[str, Any] = {}
+    if "narrative" in parsed:  # the narrative is the submission's own field
+        changes["narrative"] = parsed.pop("narrative")
     data = copy.deepcopy(submission.data) | parsed
     updated = Submission.objects.filter(
         pk=submission.pk, version=version, status__in=EDITABLE
-    ).update(data=data, version=F("version") + 1)
+    ).update(data=data, version=F("version") + 1, **changes)
     if not updated:
         raise ValidationError(STALE, code="stale")

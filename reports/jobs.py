@@ -12,6 +12,8 @@ from reports import exports
 from unions.models import Union
 from unionvol.jobs import Progress, register_job_kind
 from unionvol.models import ExportJob
+from unionvol.sheets import get_sheet
+from volunteers.privacy import may_see_full_ids
 
 KIND_CAMPAIGN = "campaign"
 KIND_AGGREGATE = "aggregate"
@@ -27,21 +29,28 @@ def _campaign_and_union(job: ExportJob) -> tuple[Campaign, Union]:
 def build_campaign(job: ExportJob, progress: Progress) -> tuple[Any, str]:
     campaign, union = _campaign_and_union(job)
     wb = exports.campaign_workbook(
-        campaign=campaign, union=union, user=job.requested_by, progress=progress
+        campaign=campaign,
+        union=union,
+        user=job.requested_by,
+        progress=progress,
+        full_ids=may_see_full_ids(job.requested_by),
     )
     return wb, f"{campaign.doc_number}-汇总"
 
 
 def build_aggregate(job: ExportJob, progress: Progress) -> tuple[Any, str]:
-    from reports.registry import get_sheet
-
     campaign, union = _campaign_and_union(job)
     milestone = None
     if job.params.get("milestone_id"):
         milestone = Milestone.objects.get(pk=job.params["milestone_id"], campaign=campaign)
     form_id = job.params["form"]
     wb = exports.form_workbook(
-        form_id, union=union, campaign=campaign, aggregate=True, milestone=milestone
+        form_id,
+        union=union,
+        campaign=campaign,
+        aggregate=True,
+        milestone=milestone,
+        full_ids=may_see_full_ids(job.requested_by),
     )
     return wb, f"{get_sheet(form_id).sheet_title()}-{union.name}-汇总"
 

@@ -254,11 +254,16 @@ def campaign_totals(*, campaign: Any, root: Any) -> Totals:
 
 def latest_snapshots(milestone: Any, union_ids: list[int]) -> dict[int, dict[str, Any]]:
     """What each union reported for the milestone: the last submitted version, else its draft."""
-    result: dict[int, dict[str, Any]] = {}
+    return {uid: data for uid, (data, _sent) in latest_reports(milestone, union_ids).items()}
+
+
+def latest_reports(milestone: Any, union_ids: list[int]) -> dict[int, tuple[dict[str, Any], bool]]:
+    """Per union: (the last submitted version's snapshot, True), else (its draft, False)."""
+    result: dict[int, tuple[dict[str, Any], bool]] = {}
     for sub in Submission.objects.filter(milestone=milestone, union_id__in=union_ids).only(
         "pk", "union_id", "data", "narrative"
     ):
-        result[sub.union_id] = sub.data | {"narrative": sub.narrative}
+        result[sub.union_id] = (sub.data | {"narrative": sub.narrative}, False)
     versions = SubmissionVersion.objects.filter(
         submission__milestone=milestone, submission__union_id__in=union_ids
     ).values("submission__union_id", "snapshot", "number")
@@ -267,7 +272,7 @@ def latest_snapshots(milestone: Any, union_ids: list[int]) -> dict[int, dict[str
         uid = v["submission__union_id"]
         if v["number"] >= best.get(uid, 0):
             best[uid] = v["number"]
-            result[uid] = v["snapshot"]
+            result[uid] = (v["snapshot"], True)
     return result
 
 

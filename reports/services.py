@@ -21,9 +21,9 @@ from reports.models import (
     SubmissionStatus,
     SubmissionVersion,
 )
-from reports.registry import get_sheet
 from unionvol.capabilities import Capability
 from unionvol.scoping import has_capability, is_operator, union_of
+from unionvol.sheets import Period, get_sheet
 from unionvol.uploads import clean_image
 
 EDITABLE = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
@@ -43,7 +43,9 @@ def submission_form(submission: Submission) -> Any:
 
 
 def prefill_data(*, union: Any, milestone: Any) -> dict[str, Any]:
-    return get_sheet(milestone.form).prefill(union, milestone)
+    from reports.exports import prefill
+
+    return prefill(milestone.form, union, Period.of_milestone(milestone))
 
 
 def is_open(milestone: Any, today: date | None = None) -> bool:
@@ -188,8 +190,7 @@ def submission_save(
 def submission_refresh(*, submission: Submission, user: Any, version: int) -> Submission:
     """Take the figures from the records again, keeping what was typed."""
     _check_editable(user, submission)
-    form = submission_form(submission)
-    fresh = form.prefill(submission.union, submission.milestone)
+    fresh = prefill_data(union=submission.union, milestone=submission.milestone)
     typed = {
         b.get("project_id"): b.get("progress", "")
         for b in submission.data.get("blocks") or []

@@ -21,13 +21,14 @@ from reports import exports, imports, jobs, selectors, services
 from reports.charts import bar_chart
 from reports.forms import ExportForm, ImportForm, PhotoForm, ReviewForm
 from reports.models import Submission, SubmissionPhoto
-from reports.registry import get_sheet
 from unions.models import Union
 from unionvol.audit import audit
 from unionvol.jobs import export_filename, job_create, run_job
 from unionvol.models import AuditAction, ExportJob
 from unionvol.params import int_param
 from unionvol.scoping import Capability, ScopedViewMixin, has_capability, union_of
+from unionvol.sheets import get_sheet
+from volunteers.privacy import may_see_full_ids
 
 
 class PostOnlyMixin:
@@ -136,6 +137,7 @@ class SubmissionView(ScopedViewMixin, DetailView):
             ctx["data"] = shown.snapshot
         else:
             ctx["data"] = sub.data | {"narrative": sub.narrative}
+        ctx["sheet_html"] = form.render(ctx["data"], submission=sub, request=self.request)
         ctx["figures"] = selectors.figure_items(ctx["data"].get("figures") or {})
         ctx["versions"] = sub.versions.select_related("submitted_by").order_by("-number")
         ctx["reviews"] = sub.reviews.select_related(
@@ -289,9 +291,16 @@ class SubmissionXlsxView(ScopedViewMixin, DetailView):
             sub.milestone.form, sub.union, sub.milestone.campaign, sub.milestone
         )
         wb = exports.SafeWorkbook()
-        form.write_xlsx(wb, sub.union, data)
+        full = may_see_full_ids(request.user) and form.has_id_numbers
+        form.write(wb, sub.union, data, full_ids=full)
         label = f"{form.sheet_title()}-{sub.union.name}"
-        audit(user=request.user, action=AuditAction.EXPORT, target=sub, rows=wb.rows_written)
+        audit(
+            user=request.user,
+            action=AuditAction.EXPORT,
+            target=sub,
+            rows=wb.rows_written,
+            full_ids=full,
+        )
         return wb.response(export_filename(label))
 
 
@@ -450,18 +459,11 @@ class CampaignExportView(ScopedViewMixin, DetailView):
         union = form.cleaned_data["union"]
         form_id = form.cleaned_data["form"]
         milestone = form.cleaned_data.get("milestone")
-        if kind == "form" and form_id == "warmth_stats":
-            delegated = exports.relief_sheet(user=request.user, union=union, campaign=campaign)
-            if delegated is not None:
-                return delegated
-        if kind == "form" and form_id in ("roster", "quota"):
-            delegated = exports.volunteers_sheet(
-                form_id, user=request.user, union=union, campaign=campaign
-            )
-            if delegated is not None:  # the volunteers app's own sheet (audited there)
-                return delegated
+        full = may_see_full_ids(request.user) and get_sheet(form_id).has_id_numbers
         if kind == "form":
-            wb = exports.form_workbook(form_id, union=union, campaign=campaign, milestone=milestone)
+            wb = exports.form_workbook(
+                form_id, union=union, campaign=campaign, milestone=milestone, full_ids=full
+            )
             label = f"{get_sheet(form_id).sheet_title()}-{union.name}"
             audit(
                 user=request.user,
@@ -470,6 +472,7 @@ class CampaignExportView(ScopedViewMixin, DetailView):
                 rows=wb.rows_written,
                 form=form_id,
                 union=union.pk,
+                full_ids=full,
             )
             return wb.response(export_filename(label))
         params: dict[str, Any] = {"campaign_id": campaign.pk, "union_id": union.pk}

@@ -15,7 +15,12 @@ class ServiceConfig(AppConfig):
     )
 
     def ready(self) -> None:
-        from service import home, panels, rollups  # noqa: F401 - home items, panels, roster filter
+        from service import (  # noqa: F401 - registers home items, panels, roster filter
+            home,
+            panels,
+            rollups,
+            sheets,
+        )
         from service.models import ActivityPhoto
         from unionvol.files import register_private_file
 

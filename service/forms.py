@@ -20,6 +20,7 @@ from service.services import (
     TEAM_FIELDS,
     TIME_ORDER,
     activity_duration_hours,
+    duplicate_member,
 )
 from unionvol.formhelpers import DATE, TIME, helper
 from unionvol.forms import TextLimitMixin
@@ -55,15 +56,74 @@ class TeamForm(VersionedFormMixin, TextLimitMixin, forms.ModelForm):
         pass
 
 
+NOT_A_CANDIDATE = _(
+    "「%(name)s」不在可选的志愿者中：只能选择本工会及下级工会审核已通过的志愿者"
+    "（该志愿者的登记可能刚被退回或重新审批）。"
+)
+NOT_A_MEMBER = _("「%(name)s」不是该服务队的队员（可能刚被移出），不能记为参加人员。")
+
+
+def _named_choice_error(exc: ValidationError, message: Any) -> ValidationError:
+    """An invalid choice that is a volunteer the user may see, named with why; any other
+    stays Django's error (the request's scope hides other unions' volunteers)."""
+    from volunteers.models import Volunteer
+
+    if exc.code != "invalid_choice":
+        return exc
+    value = (exc.params or {}).get("value")
+    person = Volunteer.objects.filter(pk=value).first() if str(value).isdigit() else None
+    if person is None:
+        return exc
+    return ValidationError(message, code="invalid_choice", params={"name": person.name})
+
+
+class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A volunteer: a choice no longer offered says who it was."""
+
+    def __init__(self, *args: Any, not_offered: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.not_offered = not_offered
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except ValidationError as exc:
+            raise _named_choice_error(exc, self.not_offered) from exc
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Volunteers: each choice no longer offered says who it was."""
+
+    def __init__(self, *args: Any, not_offered: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.not_offered = not_offered
+
+    def _check_values(self, value: Any) -> Any:
+        try:
+            return super()._check_values(value)
+        except ValidationError as exc:
+            raise _named_choice_error(exc, self.not_offered) from exc
+
+
 class TeamMembersForm(VersionedFormMixin, TextLimitMixin, forms.Form):
     """The whole member list of one team (pass the team as ``versioned=``)."""
 
-    captain = forms.ModelChoiceField(queryset=None, label=_("队长"), required=False)
-    cadres = forms.ModelMultipleChoiceField(
-        queryset=None, label=_("工会干部"), required=False, widget=forms.CheckboxSelectMultiple
+    captain = PersonChoiceField(
+        queryset=None, label=_("队长"), required=False, not_offered=NOT_A_CANDIDATE
     )
-    volunteers = forms.ModelMultipleChoiceField(
-        queryset=None, label=_("志愿者"), required=False, widget=forms.CheckboxSelectMultiple
+    cadres = PeopleChoiceField(
+        queryset=None,
+        label=_("工会干部"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        not_offered=NOT_A_CANDIDATE,
+    )
+    volunteers = PeopleChoiceField(
+        queryset=None,
+        label=_("志愿者"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        not_offered=NOT_A_CANDIDATE,
     )
 
     def __init__(self, *args: Any, candidates: Any, members: list[Any], **kwargs: Any) -> None:
@@ -82,16 +142,15 @@ class TeamMembersForm(VersionedFormMixin, TextLimitMixin, forms.Form):
         self.helper = helper(_("保存队员"))
 
     def clean(self) -> dict[str, Any]:
-        from service.services import DUPLICATE_MEMBER
-
         data = super().clean()
-        seen: set[int] = set()
-        people = [data.get("captain")] if data.get("captain") else []
-        people += list(data.get("cadres") or []) + list(data.get("volunteers") or [])
-        for v in people:
+        seen: dict[int, TeamRole] = {}
+        people = [(data["captain"], TeamRole.CAPTAIN)] if data.get("captain") else []
+        people += [(v, TeamRole.CADRE) for v in data.get("cadres") or []]
+        people += [(v, TeamRole.VOLUNTEER) for v in data.get("volunteers") or []]
+        for v, role in people:
             if v.pk in seen:
-                raise ValidationError(DUPLICATE_MEMBER)
-            seen.add(v.pk)
+                raise duplicate_member(v, seen[v.pk], role)
+            seen[v.pk] = role
         return data
 
 
@@ -131,11 +190,12 @@ class ProjectForm(VersionedFormMixin, TextLimitMixin, forms.ModelForm):
 
 
 class ActivityForm(VersionedFormMixin, TextLimitMixin, forms.ModelForm):
-    participants = forms.ModelMultipleChoiceField(
+    participants = PeopleChoiceField(
         queryset=None,
         label=_("参加人员"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        not_offered=NOT_A_MEMBER,
     )
     hours = forms.DecimalField(
         label=_("每人服务时长（小时）"),

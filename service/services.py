@@ -41,15 +41,17 @@ from unionvol.scoping import is_operator, union_of
 TIME_ORDER = _("结束时间必须晚于开始时间。")
 TEAM_PARENT_MISMATCH = _("上级服务队必须属于同一活动通知。")
 CAMPAIGN_NOT_OPEN = _("只能在已发布的活动通知下组建服务队。")
-DUPLICATE_MEMBER = _("同一名志愿者在一个服务队中只能担任一个职务。")
+DUPLICATE_MEMBER = _(
+    "「%(name)s」既被选为%(first)s，又被选为%(second)s：同一名志愿者在一个服务队中只能担任一个职务。"
+)
 ONE_CAPTAIN = _("每个服务队只能有一名队长。")
-VOLUNTEER_NOT_APPROVED = _("只能选择审核已通过的志愿者。")
+VOLUNTEER_NOT_APPROVED = _("「%(name)s」的登记尚未审核通过：只能选择审核已通过的志愿者。")
 APPROVER_IS_PROPOSER = _("项目须由上级工会审批，申报单位不能审批自己的项目。")
 APPROVER_SAME_USER = _("申报人不能审批自己申报的项目。")
 PROJECT_TEAM_MISMATCH = _("所选项目不属于该服务队。")
 PROJECT_NOT_ACTIVE = _("项目尚未批准或已结项，不能记录活动。")
 CATEGORY_MISMATCH = _("活动类别必须是该活动通知规定的类别。")
-PARTICIPANT_NOT_MEMBER = _("参加人员必须是该服务队的队员。")
+PARTICIPANT_NOT_MEMBER = _("「%(name)s」不是该服务队的队员：参加人员必须是该服务队的队员。")
 TOO_MANY_PHOTOS = _("每条活动最多上传 %(max)s 张图片。")
 NO_SERVICE = _("所选期间内没有服务记录，无法出具证明。")
 
@@ -57,6 +59,20 @@ MAX_PHOTOS = 3
 
 
 # --- teams -----------------------------------------------------------------------------------
+
+
+def duplicate_member(volunteer: Any, first: TeamRole, second: TeamRole) -> ValidationError:
+    """One person chosen for two roles of a team: the error says who, and as what."""
+    return ValidationError(
+        DUPLICATE_MEMBER,
+        code="duplicate_member",
+        params={
+            "name": volunteer.name,
+            "first": TeamRole(first).label,
+            "second": TeamRole(second).label,
+        },
+    )
+
 
 TEAM_FIELDS = ("name", "parent", "description")
 
@@ -114,9 +130,11 @@ def team_set_members(
     for people, role in roles:
         for v in people:
             if v.pk in wanted:
-                raise ValidationError(DUPLICATE_MEMBER)
+                raise duplicate_member(v, wanted[v.pk][1], role)
             if v.status != "approved":
-                raise ValidationError(VOLUNTEER_NOT_APPROVED)
+                raise ValidationError(
+                    VOLUNTEER_NOT_APPROVED, code="not_approved", params={"name": v.name}
+                )
             wanted[v.pk] = (v, role)
     claim(team, version)
     current = {m.volunteer_id: m for m in team.members.all()}
@@ -267,7 +285,13 @@ def _set_participants(activity: Activity, participants: dict[Any, Decimal]) -> N
     member_ids = set(activity.team.members.values_list("volunteer_id", flat=True))
     for volunteer in participants:
         if volunteer.pk not in member_ids:
-            raise ValidationError({"participants": PARTICIPANT_NOT_MEMBER})
+            raise ValidationError(
+                {
+                    "participants": ValidationError(
+                        PARTICIPANT_NOT_MEMBER, code="not_member", params={"name": volunteer.name}
+                    )
+                }
+            )
     wanted = {v.pk: hours for v, hours in participants.items()}
     activity.participations.exclude(volunteer_id__in=wanted).delete()
     existing = {p.volunteer_id: p for p in activity.participations.all()}

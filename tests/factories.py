@@ -127,12 +127,19 @@ def _volunteer_for(union: Union) -> Any:
     return make_volunteer(union)
 
 
+def _apply_link_for(union: Union) -> Any:
+    from volunteers.services import apply_link_for
+
+    return apply_link_for(union=union)
+
+
 def _register_core() -> None:
     from campaigns.models import Campaign
-    from volunteers.models import Volunteer
+    from volunteers.models import ApplyLink, Volunteer
 
     OBJECT_FACTORIES[Campaign] = _campaign_for
     OBJECT_FACTORIES[Volunteer] = _volunteer_for
+    OBJECT_FACTORIES[ApplyLink] = _apply_link_for
 
 
 _register_core()

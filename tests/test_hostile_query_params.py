@@ -20,6 +20,7 @@ URLS = [
     "/service/projects/new/?team={v}",
     "/relief/grants/?campaign={v}",
     "/volunteers/export/roster/?union={v}&campaign={v}",
+    "/volunteers/apply-link/?union={v}&campaign={v}",
 ]
 VALUES = ["99999", "-3", "%C2%B2", "99999999999999999999999", "abc"]
 

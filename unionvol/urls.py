@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
 from unionvol import files, views
+from volunteers.views import public as volunteers_public
 
 
 class UnionvolAdminSite(OTPAdminSite):  # type: ignore[misc]  # django-otp has no types
@@ -56,6 +57,8 @@ urlpatterns = [
         views.ExportJobDownloadView.as_view(),
         name="export_download",
     ),
+    # The short address of a union's application form, printed as a QR code.
+    path("j/<str:code>/", volunteers_public.apply_by_link, name="apply_short"),
     path("unions/", include("unions.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("service/", include("service.urls")),

@@ -16,7 +16,12 @@ class VolunteersConfig(AppConfig):
     def ready(self) -> None:
         from unionvol.files import register_private_file
         from unionvol.home import register
-        from volunteers import jobs, panels, rollups  # noqa: F401 - panels: the quota table
+        from volunteers import (  # noqa: F401 - the quota table on the campaign page
+            jobs,
+            panels,
+            rollups,
+            sheets,
+        )
         from volunteers.home import awaiting
         from volunteers.models import Volunteer
 

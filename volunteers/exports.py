@@ -7,9 +7,11 @@ full numbers is :func:`volunteers.privacy.may_see_full_ids`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
@@ -17,16 +19,30 @@ from unions.models import Union
 from unionvol.audit import audit
 from unionvol.models import AuditAction
 from unionvol.scoping import union_of
+from unionvol.sheets import get_sheet
 from unionvol.xlsx import SafeWorkbook
 from volunteers.models import Volunteer, VolunteerStatus
 from volunteers.privacy import may_see_full_ids
-from volunteers.selectors import approval_trail, quota_table
-from volunteers.sheets import QuotaSheet, RegistrationSheet, RosterSheet, Sheet
+from volunteers.selectors import quota_table
+from volunteers.sheets import QuotaSheet, RegistrationSheet, RosterSheet, campaign_roster
 
 UNKNOWN_SHEET = _("未知的表格：%(name)s")
 NEEDS_UNION = _("请指定工会。")
 NEEDS_CAMPAIGN = _("请指定通知。")
 NEEDS_VOLUNTEER = _("请指定志愿者。")
+
+
+@dataclass
+class BuiltSheet:
+    """What :func:`build_sheet` wrote: the file's name, its rows, whether numbers are full."""
+
+    identifier: str
+    name: str
+    rows: int
+    full_ids: bool
+
+    def filename(self) -> str:
+        return f"{self.name}-{timezone.localdate():%Y%m%d}.xlsx"
 
 
 def roster_volunteers(*, user: Any, union: Union, statuses: Any = None) -> Any:
@@ -45,45 +61,56 @@ def build_sheet(
     campaign: Campaign | None = None,
     volunteer: Volunteer | None = None,
     volunteers: Any = None,
-) -> tuple[Sheet, SafeWorkbook]:
-    """Write the sheet and record the export. The caller has already scoped
+    with_status: bool = False,
+) -> tuple[BuiltSheet, SafeWorkbook]:
+    """Write one of the volunteers app's official sheets (its registered class) straight
+    from the records and record the export. The caller has already scoped
     ``union``/``campaign``/``volunteer`` (they came from ``visible_to``)."""
     full = may_see_full_ids(user)
-    sheet: Sheet
+    wb = SafeWorkbook()
+    target: Any
     if identifier == RosterSheet.identifier:
         if union is None:
             union = union_of(user) if user is not None else None
         if union is None:
             raise ValidationError(NEEDS_UNION)
         if volunteers is None:
-            volunteers = roster_volunteers(
-                user=user, union=union, statuses=[VolunteerStatus.APPROVED]
+            volunteers = (
+                campaign_roster(union, campaign)
+                if campaign is not None
+                else roster_volunteers(user=user, union=union, statuses=[VolunteerStatus.APPROVED])
             )
-            if campaign is not None:
-                volunteers = volunteers.filter(campaign=campaign)
-        sheet = RosterSheet(union=union, volunteers=volunteers, full_ids=full)
-        target: Any = union
+        roster = get_sheet(RosterSheet.identifier)
+        assert isinstance(roster, RosterSheet)
+        data = roster.live(union, volunteers, with_status=with_status)
+        roster.write(wb, union, data, full_ids=full)
+        built = BuiltSheet(identifier, f"{roster.title}-{union.display_name}", data["count"], full)
+        target = union
     elif identifier == QuotaSheet.identifier:
         if campaign is None:
             raise ValidationError(NEEDS_CAMPAIGN)
-        sheet = QuotaSheet(table=quota_table(campaign=campaign, user=user))
+        quota = get_sheet(QuotaSheet.identifier)
+        assert isinstance(quota, QuotaSheet)
+        data = quota.of_table(quota_table(campaign=campaign, user=user))
+        quota.write(wb, campaign.issuer, data)
+        built = BuiltSheet(identifier, quota.title, len(data["quotas"]), False)
         target = campaign
     elif identifier == RegistrationSheet.identifier:
         if volunteer is None:
             raise ValidationError(NEEDS_VOLUNTEER)
-        sheet = RegistrationSheet(
-            volunteer=volunteer, trail=approval_trail(volunteer=volunteer), full_ids=full
-        )
+        form = get_sheet(RegistrationSheet.identifier)
+        assert isinstance(form, RegistrationSheet)
+        form.write(wb, volunteer.union, form.of_volunteer(volunteer), full_ids=full)
+        built = BuiltSheet(identifier, f"{form.title}-{volunteer.name}", 1, full)
         target = volunteer
     else:
         raise ValidationError(UNKNOWN_SHEET, params={"name": identifier})
-    wb = sheet.workbook()
     audit(
         user=user,
         action=AuditAction.EXPORT,
         target=target,
-        rows=sheet.rows,
-        full_ids=sheet.full_ids,
+        rows=built.rows,
+        full_ids=built.full_ids,
         sheet=identifier,
     )
-    return sheet, wb
+    return built, wb

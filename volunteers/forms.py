@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from crispy_forms.bootstrap import InlineCheckboxes
@@ -14,11 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import Campaign, CampaignStatus
 from unions.models import Union
 from unions.selectors import union_choices
-from unionvol.forms import IdNumberField, PhoneField, TextLimitMixin
+from unionvol.forms import IdNumberField, NormalisedCharField, PhoneField, TextLimitMixin
+from unionvol.idnumbers import normalize_id_number
 from unionvol.uploads import IMAGE, XLSX, clean_image, limit_text
 from volunteers.models import ApprovalDecision, Gender, Specialty, Volunteer
 from volunteers.privacy import IDENTITY_CHANGE_HELP, KEEP_ID_HELP
-from volunteers.selectors import recruiting_campaigns
+from volunteers.selectors import normalize_reference, recruiting_campaigns
 from volunteers.services import identity_change_restarts
 
 MODEL_FIELDS = [
@@ -310,7 +312,9 @@ class PublicApplyForm(TextLimitMixin, forms.Form):
         error_messages={"required": CONSENT_REQUIRED},
     )
 
-    def __init__(self, *args: Any, union_matches: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, union_matches: Any = None, fixed_union: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         model_fields = _model_fields()
         fields: dict[str, forms.Field] = {
@@ -334,7 +338,12 @@ class PublicApplyForm(TextLimitMixin, forms.Form):
         self.fields = fields
         # Only the matches of the search (or the union already chosen) are listed;
         # validation still accepts any active union.
-        if union_matches is not None:
+        if fixed_union is not None:
+            # A short link names the union: the page says which, the form carries it.
+            self.fields["union"].queryset = Union.objects.filter(pk=fixed_union.pk)
+            self.fields["union"].widget = forms.HiddenInput()
+            self.initial["union"] = fixed_union.pk
+        elif union_matches is not None:
             self.fields["union"].widget.choices = [
                 ("", "---------"),
                 *[(u.pk, u.name) for u in union_matches],
@@ -348,6 +357,55 @@ class PublicApplyForm(TextLimitMixin, forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if k not in ("union", "consent")}
 
     add_service_error = VolunteerForm.add_service_error
+
+
+REFERENCE_FORMAT = _("报名编号的格式为「UV-年份-六位字母或数字」，例如 UV-2026-AB3C7K。")
+TAIL_FORMAT = _("请填写身份证号码的最后四位（数字，最后一位可以是X）。")
+_TAIL_RE = re.compile(r"^[0-9]{3}[0-9X]$")
+_REFERENCE_RE = re.compile(r"^UV-[0-9]{4}-[A-Z0-9]{6}$")
+
+
+class ReferenceField(NormalisedCharField):
+    normalise = staticmethod(normalize_reference)
+    default_attrs = {"autocomplete": "off", "spellcheck": "false"}
+
+
+class IdTailField(NormalisedCharField):
+    normalise = staticmethod(normalize_id_number)
+    default_attrs = {"autocomplete": "off", "spellcheck": "false", "size": "6"}
+
+
+class ApplicationStatusForm(TextLimitMixin, forms.Form):
+    """报名进度查询: the 报名编号 and the last four characters of the ID number."""
+
+    reference = ReferenceField(
+        label=_("报名编号"),
+        max_length=30,
+        help_text=_("报名成功后页面上显示的编号，例如 UV-2026-AB3C7K。"),
+    )
+    id_tail = IdTailField(
+        label=_("身份证号码后四位"),
+        max_length=10,
+        help_text=_("最后一位是X的，填写X。"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.add_input(Submit("submit", _("查询")))
+
+    def clean_reference(self) -> str:
+        value = self.cleaned_data["reference"]
+        if not _REFERENCE_RE.match(value):
+            raise ValidationError(REFERENCE_FORMAT, code="format")
+        return str(value)
+
+    def clean_id_tail(self) -> str:
+        value = self.cleaned_data["id_tail"]
+        if not _TAIL_RE.match(value):
+            raise ValidationError(TAIL_FORMAT, code="format")
+        return str(value)
 
 
 class QuotaRowForm(TextLimitMixin, forms.Form):

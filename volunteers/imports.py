@@ -99,6 +99,7 @@ class RowError:
     row: int
     column: str  # "D（身份证号码）" or "" for the whole row
     message: str
+    name: str = ""  # the row's 姓名: every error says whose row it is
 
 
 @dataclass
@@ -162,8 +163,12 @@ class ImportReport:
             for r in self.updates
         ]
         out += [
-            _("第%(row)s行 %(column)s 错误：%(message)s")
-            % {"row": e.row, "column": e.column, "message": e.message}
+            (
+                _("第%(row)s行（%(name)s） %(column)s 错误：%(message)s")
+                if e.name
+                else _("第%(row)s行 %(column)s 错误：%(message)s")
+            )
+            % {"row": e.row, "name": e.name, "column": e.column, "message": e.message}
             for e in self.errors
         ]
         return out
@@ -343,6 +348,8 @@ def read_roster(
                 % {"limit": TEXT_LIMITS["specialties"]},
             )
 
+        for row_error in report.errors[errors_before:]:
+            row_error.name = name[: TEXT_LIMITS["name"]]
         if len(report.errors) == errors_before:
             parsed.append(
                 ImportRow(number, id_number, values, sorted(set(specialties)), mapped=mapped)
@@ -387,6 +394,7 @@ def _match_existing(
                     row.row,
                     "",
                     _("该身份证号码已经登记过，不能重复登记。如有疑问请联系所在工会。"),
+                    name=row.name,
                 )
             )
             continue
@@ -401,7 +409,7 @@ def _match_existing(
         if volunteer.name != row.values["name"] and identity_change_restarts(volunteer):
             # Another name is another person to the approvals: that goes through the
             # edit page, which sends the registration back to the first level.
-            report.errors.append(RowError(row.row, "", str(IMPORT_RENAMES_APPROVED)))
+            report.errors.append(RowError(row.row, "", str(IMPORT_RENAMES_APPROVED), name=row.name))
             continue
         (report.updates if row.changes else report.unchanged).append(row)
 

@@ -18,11 +18,19 @@ def build_roster(job: ExportJob, progress: Progress) -> tuple[Any, str]:
     """The roster sheet of the requester's view (its sheet audits the export, with full_ids)."""
     user = job.requested_by
     union = Union.objects.visible_to(user).get(pk=job.params["union_id"])
-    volunteers = roster_volunteers(user=user, union=union, statuses=[VolunteerStatus.APPROVED])
+    status = job.params.get("status") or ""
+    statuses: Any = [VolunteerStatus.APPROVED]
+    if status == "all":
+        statuses = None
+    elif status in VolunteerStatus.values:
+        statuses = [status]
+    volunteers = roster_volunteers(user=user, union=union, statuses=statuses)
     if job.params.get("campaign_id"):
         campaign = Campaign.objects.visible_to(user).get(pk=job.params["campaign_id"])
         volunteers = volunteers.filter(campaign=campaign)
-    sheet, wb = build_sheet("roster", user=user, union=union, volunteers=volunteers)
+    sheet, wb = build_sheet(
+        "roster", user=user, union=union, volunteers=volunteers, with_status=bool(status)
+    )
     return wb, sheet.filename().removesuffix(".xlsx")
 
 

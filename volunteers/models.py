@@ -163,6 +163,11 @@ class Volunteer(models.Model):
         verbose_name=_("录入人"),
     )
     self_applied = models.BooleanField(_("网上自主报名"), default=False)
+    # 报名编号 of a public application (UV-2026-XXXXXX): with the ID number's last four
+    # characters the applicant checks the status; random, so no one derives another's.
+    reference = models.CharField(
+        _("报名编号"), max_length=20, unique=True, null=True, blank=True, editable=False
+    )
     consent_at = models.DateTimeField(_("同意个人信息处理时间"), null=True, blank=True)
     # Each submission (and each resubmission after a return) opens a new approval round.
     approval_round = models.PositiveSmallIntegerField(_("审批轮次"), default=1, editable=False)
@@ -343,6 +348,12 @@ class RepeatedApplication(models.Model):
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     workplace = models.CharField(_("工作单位"), max_length=100, blank=True)
     data = models.JSONField(_("其他填写内容"), default=dict, blank=True)
+    # The applicant's 报名编号 and the last four characters of the number typed: the
+    # status check answers a repeated application as it answers any other.
+    reference = models.CharField(
+        _("报名编号"), max_length=20, unique=True, null=True, blank=True, editable=False
+    )
+    id_tail = models.CharField(_("身份证号码后四位"), max_length=4, blank=True, editable=False)
     applied_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     resolved_by = models.ForeignKey(
@@ -366,6 +377,53 @@ class RepeatedApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.applied_at:%Y-%m-%d}"
+
+
+class ApplyLink(models.Model):
+    """The short public address (``/j/<code>/``) of a union's application form, for one
+    recruiting campaign or none; printed as a QR code. Created the first time a union's
+    page shows it and never changed, so a printed poster keeps working."""
+
+    scope_lookup: ClassVar[str] = "union"
+
+    code = models.CharField(_("短链接代码"), max_length=16, unique=True)
+    union = models.ForeignKey(
+        "unions.Union", on_delete=models.PROTECT, related_name="+", verbose_name=_("报名工会")
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("招募通知"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = ScopedManager.from_queryset(ScopedQuerySet)()
+
+    class Meta:
+        verbose_name = _("网上报名链接")
+        verbose_name_plural = _("网上报名链接")
+        ordering = ["union", "campaign", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["union", "campaign"],
+                condition=Q(campaign__isnull=False),
+                name="apply_link_union_campaign",
+            ),
+            models.UniqueConstraint(
+                fields=["union"],
+                condition=Q(campaign__isnull=True),
+                name="apply_link_union_general",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("apply_short", args=[self.code])
 
 
 class VolunteerRollup(models.Model):

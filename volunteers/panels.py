@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, CampaignStatus
 from unionvol.panels import register_panel
-from unionvol.scoping import Capability, has_capability
+from unionvol.scoping import Capability, has_capability, is_operator, union_of
 from volunteers.selectors import visible_quota_allocations
 
 
@@ -27,6 +27,22 @@ def register_action(request: HttpRequest, campaign: Campaign) -> dict[str, Any] 
         "label": _("登记志愿者"),
         "url": f"{reverse('volunteers:create')}?campaign={campaign.pk}",
     }
+
+
+@register_panel("campaign_actions", template="", order=25)
+def apply_link_action(request: HttpRequest, campaign: Campaign) -> dict[str, Any] | None:
+    """网上报名二维码: the short link and QR code of the user's union for this notice."""
+    own = union_of(request.user)
+    if not (
+        campaign.recruits_volunteers
+        and campaign.status == CampaignStatus.PUBLISHED
+        and (is_operator(request.user) or (own is not None and own.is_within(campaign.issuer)))
+    ):
+        return None
+    url = f"{reverse('volunteers:apply_link')}?campaign={campaign.pk}"
+    if own is None:  # the operator picks the union on the page
+        url = reverse("volunteers:apply_link")
+    return {"label": _("网上报名二维码"), "url": url}
 
 
 @register_panel("campaign_side", template="volunteers/_campaign_quota.html", order=10)

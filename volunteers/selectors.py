@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import hmac
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Prefetch, QuerySet
+from django.utils import timezone
 
 from campaigns.models import Campaign
 from unions.models import Role, Union, UnionKind
+from unionvol.idnumbers import normalize_id_number
 from unionvol.scoping import is_operator, membership_of, union_of
 from volunteers.models import (
     ApprovalDecision,
@@ -41,9 +46,9 @@ def recruiting_campaigns(*, user: Any) -> QuerySet[Campaign]:
     )
 
 
-def recruiting_campaign_for(*, union: Union) -> Campaign | None:
-    """For a public application: the newest published recruiting campaign issued by the
-    union or an ancestor of it."""
+def open_recruiting_campaigns_for(*, union: Union) -> QuerySet[Campaign]:
+    """Published recruiting campaigns issued by the union or an ancestor of it, newest
+    first: those a public application to ``union`` can belong to."""
     return (
         Campaign.objects.filter(
             recruits_volunteers=True,
@@ -52,8 +57,167 @@ def recruiting_campaign_for(*, union: Union) -> Campaign | None:
         )
         .select_related("issuer")
         .order_by("-issue_date", "-pk")
+    )
+
+
+def recruiting_campaign_for(*, union: Union) -> Campaign | None:
+    """For a public application: the newest published recruiting campaign issued by the
+    union or an ancestor of it."""
+    return open_recruiting_campaigns_for(union=union).first()
+
+
+def public_campaign_for(*, union: Union, campaign: Campaign | None) -> Campaign | None:
+    """The campaign an application through a short link joins: the link's own while it
+    recruits, else (a general link, or a notice since closed) the newest open one."""
+    if campaign is not None and (
+        campaign.status == "published"
+        and campaign.recruits_volunteers
+        and union.is_within(campaign.issuer)
+    ):
+        return campaign
+    return recruiting_campaign_for(union=union)
+
+
+def link_campaigns(*, union: Union, user: Any) -> QuerySet[Campaign]:
+    """The notices a union's short links may name: open, recruiting, above the union,
+    and readable by the user."""
+    readable = Campaign.objects.visible_to(user).values("pk")
+    return open_recruiting_campaigns_for(union=union).filter(pk__in=readable)
+
+
+# --- the public status check ------------------------------------------------------------
+_REFERENCE_RE = re.compile(r"^(?:UV)?-?(\d{4})-?([A-Z0-9]{6})$")
+
+
+def normalize_reference(value: str) -> str:
+    """'uv-2026-ab３c12 ' → 'UV-2026-AB3C12'; the prefix and hyphens may be left out."""
+    folded = normalize_id_number(value)
+    match = _REFERENCE_RE.match(folded)
+    return f"UV-{match.group(1)}-{match.group(2)}" if match else folded
+
+
+def mask_name(name: str) -> str:
+    """'张三' → '张*', '欧阳娜娜' → '欧***': the status page shows no more of the name."""
+    name = name.strip()
+    return f"{name[:1]}{'*' * max(len(name) - 1, 1)}" if name else ""
+
+
+@dataclass(frozen=True)
+class ApplicationStatus:
+    """What the public status check shows: the state of an application, nothing personal
+    beyond the masked name."""
+
+    reference: str
+    masked_name: str
+    union: str
+    applied_on: date
+    status: str  # a VolunteerStatus value
+    waiting_at: str = ""  # the union whose reviewers have it now (pending)
+    level: int = 0
+    levels: int = 0
+    reason: str = ""  # the returning level's opinion (returned)
+    decided_on: date | None = None
+
+    @property
+    def label(self) -> str:
+        return str(VolunteerStatus(self.status).label)
+
+
+def _chain_length(union: Union, campaign: Campaign | None) -> int:
+    from volunteers.services import approval_chain
+
+    try:
+        return len(approval_chain(union=union, campaign=campaign))
+    except ValidationError:
+        return len(approval_chain(union=union))
+
+
+def _tail_matches(stored: str, tail: str) -> bool:
+    return len(stored) == 4 and hmac.compare_digest(stored.encode(), tail.encode())
+
+
+def application_status(*, reference: str, id_tail: str) -> ApplicationStatus | None:
+    """The status of the application with this 报名编号, if ``id_tail`` is the last four
+    characters of its ID number; ``None`` otherwise (a wrong number and a wrong tail are
+    not told apart). A repeated application reads as one waiting at its union."""
+    reference = normalize_reference(reference)
+    tail = normalize_id_number(id_tail)
+    if len(tail) != 4 or not reference.startswith("UV-"):
+        return None
+    found = _application(reference)
+    if found is None or not _tail_matches(found[1], tail):
+        return None
+    return found[0]
+
+
+def verified_application_status(*, reference: str) -> ApplicationStatus | None:
+    """The status of an application whose tail was checked on the previous request."""
+    found = _application(reference)
+    return found[0] if found else None
+
+
+def _application(reference: str) -> tuple[ApplicationStatus, str] | None:
+    """(status, the ID number's last four characters) of the 报名编号, if any."""
+    volunteer = (
+        Volunteer.objects.select_related("union", "campaign__issuer")
+        .filter(reference=reference)
         .first()
     )
+    if volunteer is not None:
+        return _volunteer_status(volunteer), volunteer.id_number[-4:]
+    repeated = (
+        RepeatedApplication.objects.select_related("union", "campaign__issuer")
+        .filter(reference=reference)
+        .first()
+    )
+    if repeated is None:
+        return None
+    status = ApplicationStatus(
+        reference=reference,
+        masked_name=mask_name(repeated.name),
+        union=repeated.union.name,
+        applied_on=timezone.localdate(repeated.applied_at),
+        status=VolunteerStatus.PENDING,
+        waiting_at=repeated.union.name,
+        level=1,
+        levels=_chain_length(repeated.union, repeated.campaign),
+    )
+    return status, repeated.id_tail
+
+
+def _volunteer_status(volunteer: Volunteer) -> ApplicationStatus:
+    base: dict[str, Any] = {
+        "reference": volunteer.reference or "",
+        "masked_name": mask_name(volunteer.name),
+        "union": volunteer.union.name,
+        "applied_on": timezone.localdate(volunteer.registered_at),
+        "status": volunteer.status,
+    }
+    steps = ApprovalStep.objects.select_related("union").filter(
+        volunteer=volunteer, round=volunteer.approval_round
+    )
+    if volunteer.status == VolunteerStatus.PENDING:
+        step = steps.filter(decision=ApprovalDecision.PENDING).order_by("level").first()
+        if step is not None:
+            base.update(
+                waiting_at=step.union.name,
+                level=step.level,
+                levels=_chain_length(volunteer.union, volunteer.campaign),
+            )
+    elif volunteer.status == VolunteerStatus.RETURNED:
+        step = steps.filter(decision=ApprovalDecision.RETURNED).order_by("-level").first()
+        if step is not None:
+            base.update(reason=step.opinion, decided_on=_date(step.decided_at))
+    elif volunteer.status == VolunteerStatus.APPROVED:
+        base["decided_on"] = _date(volunteer.approved_at)
+    elif volunteer.status == VolunteerStatus.REJECTED:
+        step = steps.filter(decision=ApprovalDecision.REJECTED).order_by("-level").first()
+        base["decided_on"] = _date(step.decided_at) if step else None
+    return ApplicationStatus(**base)
+
+
+def _date(moment: Any) -> date | None:
+    return timezone.localdate(moment) if moment else None
 
 
 # --- approval -------------------------------------------------------------------

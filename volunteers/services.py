@@ -7,6 +7,7 @@ written in that case.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -22,6 +23,7 @@ from unionvol.idnumbers import gender_of, normalize_id_number
 from unionvol.rollups import batched
 from unionvol.scoping import has_capability, is_operator, membership_of, union_of
 from volunteers.models import (
+    ApplyLink,
     ApprovalDecision,
     ApprovalStep,
     Gender,
@@ -183,6 +185,57 @@ def _save_new(volunteer: Volunteer, specialties: Iterable[Any]) -> None:
     volunteer.specialties.set(list(specialties))
 
 
+# --- public applications: 报名编号 and short links ----------------------------------------
+# Capitals and digits without the look-alikes (0/O, 1/I): read aloud or typed from a photo.
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+REFERENCE_LENGTH = 6
+# Lower case without the look-alikes (0/o, 1/l/i): the poster's short address is typed too.
+LINK_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+LINK_LENGTH = 7
+
+
+def _reference_taken(reference: str) -> bool:
+    # The whole table, whatever the scope: a number is unique across all unions.
+    return (
+        Volunteer._base_manager.filter(reference=reference).exists()
+        or RepeatedApplication._base_manager.filter(reference=reference).exists()
+    )
+
+
+def new_reference() -> str:
+    """A fresh 报名编号 ``UV-<year>-XXXXXX``: random (one applicant's number says nothing
+    of anyone else's) and unused in both the volunteers and the repeated applications."""
+    year = timezone.localdate().year
+    while True:
+        body = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+        reference = f"UV-{year}-{body}"
+        if not _reference_taken(reference):
+            return reference
+
+
+def _new_link_code() -> str:
+    while True:
+        code = "".join(secrets.choice(LINK_ALPHABET) for _ in range(LINK_LENGTH))
+        if not ApplyLink._base_manager.filter(code=code).exists():
+            return code
+
+
+def apply_link_for(*, union: Union, campaign: Any = None) -> ApplyLink:
+    """The union's short application address for ``campaign`` (or for none), created the
+    first time it is asked for and the same ever after."""
+    _check_campaign(union=union, campaign=campaign)
+    existing = ApplyLink._base_manager.filter(union=union, campaign=campaign).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return ApplyLink._base_manager.create(
+                union=union, campaign=campaign, code=_new_link_code()
+            )
+    except IntegrityError:  # created by a concurrent request in between
+        return ApplyLink._base_manager.get(union=union, campaign=campaign)
+
+
 @batched
 def volunteer_register(
     *,
@@ -207,6 +260,7 @@ def volunteer_register(
     _apply(volunteer, data)
     if self_applied:
         volunteer.consent_at = timezone.now()
+        volunteer.reference = new_reference()
     _validate(volunteer, typed_gender=data.get("gender") or "", by=by, require_phone=True)
     chain = approval_chain(union=union, campaign=campaign)
     _save_new(volunteer, data.get("specialties") or [])
@@ -252,13 +306,15 @@ def _jsonable(value: Any) -> Any:
 
 
 @batched
-def public_apply(*, union: Union, campaign: Any, data: dict[str, Any]) -> None:
-    """The public form's registration; it answers the same whether or not the ID number
-    is registered. A number already registered is kept as a :class:`RepeatedApplication`
-    for the reviewers of ``union``; every other error is the applicant's to correct."""
+def public_apply(*, union: Union, campaign: Any, data: dict[str, Any]) -> str:
+    """The public form's registration; returns the applicant's 报名编号.
+
+    It answers the same whether or not the ID number is registered. A number already
+    registered is kept as a :class:`RepeatedApplication` for the reviewers of ``union``
+    (with a 报名编号 of its own); every other error is the applicant's to correct."""
     try:
         with transaction.atomic():
-            volunteer_register(
+            volunteer = volunteer_register(
                 union=union, campaign=campaign, data=data, by=None, self_applied=True
             )
     except DuplicateIdNumber:
@@ -270,7 +326,7 @@ def public_apply(*, union: Union, campaign: Any, data: dict[str, Any]) -> None:
             if key not in ("id_number", "name", "phone", "workplace", "photo")
             and value not in (None, "", [])
         }
-        RepeatedApplication.objects.create(
+        repeated = RepeatedApplication.objects.create(
             union=union,
             existing=existing,
             campaign=campaign,
@@ -278,7 +334,11 @@ def public_apply(*, union: Union, campaign: Any, data: dict[str, Any]) -> None:
             phone=data.get("phone") or "",
             workplace=data.get("workplace") or "",
             data=rest,
+            reference=new_reference(),
+            id_tail=number[-4:],
         )
+        return repeated.reference or ""
+    return volunteer.reference or ""
 
 
 NOT_YOURS = _("该重复报名不由您所在的工会处理。")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from volunteers.views import imports, inbox, public, quotas, roster, volunteer
+from volunteers.views import imports, inbox, links, public, quotas, roster, volunteer
 
 app_name = "volunteers"
 
@@ -15,6 +15,15 @@ urlpatterns = [
     path("apply/", public.apply, name="apply"),
     path("apply/done/", public.apply_done, name="apply_done"),
     path("apply/unions/", public.union_search, name="apply_unions"),
+    path("apply/status/", public.apply_status, name="apply_status"),
+    path("apply-link/", links.ApplyLinkView.as_view(), name="apply_link"),
+    path("apply-link/<int:pk>/qr.svg", links.ApplyLinkQrView.as_view(), name="apply_link_svg"),
+    path(
+        "apply-link/<int:pk>/qr.png",
+        links.ApplyLinkQrView.as_view(kind="png"),
+        name="apply_link_png",
+    ),
+    path("apply-link/<int:pk>/print/", links.ApplyLinkPrintView.as_view(), name="apply_link_print"),
     path("quotas/<int:pk>/", quotas.QuotaView.as_view(), name="quotas"),
     path("quotas/<int:pk>/edit/", quotas.QuotaEditView.as_view(), name="quotas_edit"),
     path("quotas/<int:pk>/xlsx/", quotas.QuotaSheetView.as_view(), name="quotas_xlsx"),

@@ -15,7 +15,7 @@ from relief.forms import (
 from relief.models import (
     ReliefGrant,
 )
-from relief.sheets import IDENTIFIER, filename_of, labels_of, table_of, title_of, write_warmth_stats
+from relief.sheets import WarmthStatsSheet
 from relief.views.common import (
     ReliefMixin,
     relief_crumbs,
@@ -29,6 +29,8 @@ from unionvol.scoping import (
     require_capability,
     union_of,
 )
+from unionvol.sheets import get_sheet
+from unionvol.xlsx import SafeWorkbook
 
 
 class WarmthStatsView(ReliefMixin, TemplateView):
@@ -68,28 +70,43 @@ class WarmthStatsView(ReliefMixin, TemplateView):
         _form, stats = self.build()
         if stats is None:
             raise Http404
-        filler = request.user.get_full_name() or request.user.username
-        workbook = write_warmth_stats(stats, filler=filler)
+        sheet = _warmth_sheet()
+        data, entries = sheet.from_stats(stats)
+        data["filler"] = request.user.get_full_name() or request.user.username
+        workbook = SafeWorkbook()
+        if stats.aggregated:
+            sheet.write_aggregate(workbook, stats.union, entries)
+        else:
+            sheet.write(workbook, stats.union, data)
         audit(
             user=request.user,
             action=AuditAction.EXPORT,
-            what=IDENTIFIER,
+            what=sheet.identifier,
             rows=len(stats.rows),
             union_id=stats.union.pk,
             campaign_id=stats.campaign.pk,
         )
-        return workbook.response(filename_of(stats))
+        return workbook.response(sheet.filename_for(stats.union, data))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         form, stats = self.build()
         ctx.update(form=form, stats=stats, breadcrumbs=relief_crumbs((_("送温暖活动统计表"), None)))
         if stats is not None:
+            sheet = _warmth_sheet()
+            data, entries = sheet.from_stats(stats)
+            labels, table = sheet.table(data, entries if stats.aggregated else None)
             ctx.update(
-                sheet_title=title_of(stats),
-                labels=labels_of(stats),
-                table=table_of(stats),
+                sheet_title=sheet.title_for(data),
+                labels=labels,
+                table=table,
                 query=self.request.GET.urlencode(),
                 can_export=has_capability(self.request.user, Capability.EXPORT),
             )
         return ctx
+
+
+def _warmth_sheet() -> WarmthStatsSheet:
+    sheet = get_sheet("warmth_stats")
+    assert isinstance(sheet, WarmthStatsSheet)
+    return sheet

@@ -7,6 +7,10 @@
    a figure with a reason, submits; the issuer's reviewer returns it, the clerk
    resubmits, the reviewer accepts, and the dashboard counts it.
 3. An admin downloads the 花名册 and the file holds the approved volunteer.
+4. The public application: a clerk finds the QR code on the recruiting notice and prints
+   the poster; a citizen scans it on a phone, applies, gets a 报名编号, goes Back without
+   applying twice, and checks the status with the number and the ID number's last four
+   characters (apply-*.png at 1366 px and 390 px).
 
 Only the login page is opened by address: every later page is reached by a click on the
 page before, so a dead end fails the journey. Each step leaves a full-page screenshot at
@@ -527,4 +531,132 @@ def test_admin_downloads_the_roster(
     # The page stays where it was: the download is not a dead end either.
     assert heading(admin) == "志愿者花名册"
     j.shot(admin, "downloaded")
+    assert j.csp_violations == []
+
+
+# --- 4. the public application ----------------------------------------------------------
+PHONE_VIEWPORT = {"width": 390, "height": 844}
+
+
+def shot_both(j: Journey, page: Any, step: str) -> None:
+    """The page at 1366 px and at 390 px (a phone), back at the width it had."""
+    size = page.viewport_size
+    for label, viewport in (("1366", VIEWPORT), ("390", PHONE_VIEWPORT)):
+        page.set_viewport_size(viewport)
+        j.shot(page, f"{step}-{label}")
+    page.set_viewport_size(size)
+
+
+@pytest.fixture
+def recruiting_union(tree: Any, settings: Any, live_server: Any) -> Any:
+    """The city recruits through district A; the links the pages print are the live
+    server's own, as SITE_URL makes them in production."""
+    settings.SITE_URL = live_server.url
+    campaign = make_campaign(
+        tree.city,
+        doc_number="测工发〔2026〕8号",
+        title=HELPER_CORPS_TITLE,
+        kind=CampaignKind.HELPER_CORPS,
+        recruits_volunteers=True,
+    )
+    CampaignAddressee.objects.create(campaign=campaign, union=tree.district_a)
+    for order, specialty in enumerate(SPECIALTIES):
+        Specialty.objects.create(name=specialty, order=order)
+    make_member(tree.grassroots_a, Role.CLERK, username="gr_clerk", first_name="李文")
+    make_member(tree.grassroots_a, Role.REVIEWER, username="gr_reviewer", first_name="赵敏")
+    return campaign
+
+
+def test_citizen_scans_applies_and_checks_the_status(
+    journey: Any, recruiting_union: Any, tree: Any, browser: Any
+) -> None:
+    campaign = recruiting_union
+    j: Journey = journey("apply")
+
+    # The union's clerk finds the QR code on the recruiting notice and prints a poster.
+    clerk = j.log_in("gr_clerk")
+    follow(clerk, nav(clerk, "活动通知"))
+    follow(clerk, link(clerk, HELPER_CORPS_TITLE))
+    follow(clerk, link(clerk, "网上报名二维码"))
+    assert heading(clerk) == "网上报名二维码"
+    short_url = clerk.locator("#short-url").inner_text().strip()
+    assert re.fullmatch(rf"{re.escape(j.base)}/j/[2-9a-z]{{7}}/", short_url), short_url
+    assert clerk.locator("#qr-image").evaluate("img => img.naturalWidth") > 200
+    shot_both(j, clerk, "clerk-qr")
+    follow(clerk, link(clerk, "打印海报"))
+    assert short_url in clerk.locator("#poster-url").inner_text()
+    assert clerk.locator(".apply-qr").evaluate("img => img.naturalWidth") > 200
+    shot_both(j, clerk, "poster")
+
+    # A citizen scans it with a phone: the form of that union and notice, no search.
+    context = browser.new_context(locale="zh-CN", viewport=PHONE_VIEWPORT)
+    j.contexts.append(context)
+    citizen = context.new_page()
+    citizen.set_default_timeout(10_000)
+    citizen.on(
+        "console",
+        lambda msg: (
+            j.csp_violations.append(msg.text) if "Content Security Policy" in msg.text else None
+        ),
+    )
+    citizen.goto(short_url)
+    card = citizen.locator("#apply-union").inner_text()
+    assert tree.grassroots_a.name in card
+    assert HELPER_CORPS_TITLE in card
+    assert citizen.locator("#union-search").count() == 0
+    shot_both(j, citizen, "form")
+    number = make_id_number(77)
+    data = form_data(id_number=number)
+    citizen.fill("#id_name", "陈小红")
+    citizen.fill("#id_id_number", " ".join([number[:6], number[6:14], number[14:]]))
+    citizen.fill("#id_phone", data["phone"])
+    citizen.fill("#id_workplace", data["workplace"])
+    citizen.get_by_label("法律咨询", exact=True).check()
+    citizen.fill("#id_application", data["application"])
+    citizen.locator("#id_consent").check()
+    follow(citizen, citizen.locator("input[type=submit][name=submit]"))
+    assert citizen.url.endswith("/volunteers/apply/done/")
+    reference = citizen.locator("#reference").inner_text().strip()
+    volunteer = Volunteer.objects.get(id_number=number)
+    assert volunteer.reference == reference
+    assert (volunteer.union, volunteer.campaign) == (tree.grassroots_a, campaign)
+    shot_both(j, citizen, "done")
+
+    # Back and forward again: no second application, the number is not shown twice.
+    citizen.go_back()
+    citizen.wait_for_load_state()
+    assert citizen.locator("#id_name").input_value() in ("", "陈小红")
+    citizen.go_forward()
+    citizen.wait_for_load_state()
+    assert reference not in citizen.locator("main").inner_text()
+    assert Volunteer.objects.filter(self_applied=True).count() == 1
+
+    # The status, by 报名编号 and the last four characters of the ID number.
+    follow(citizen, link(citizen, "查询审核进度"))
+    assert heading(citizen) == "报名进度查询"
+    citizen.fill("#id_reference", reference.lower())
+    citizen.fill("#id_id_tail", "0000" if not number.endswith("0000") else "1111")
+    follow(citizen, citizen.get_by_role("button", name="查询"))
+    assert "报名编号或身份证号码后四位不正确" in citizen.locator("main").inner_text()
+    shot_both(j, citizen, "status-wrong")
+    citizen.fill("#id_id_tail", number[-4:])
+    follow(citizen, citizen.get_by_role("button", name="查询"))
+    status = citizen.locator("#application-status").inner_text()
+    assert "审核中" in status
+    assert "待「甲区某企业工会」审核（第 1 级，共 3 级）" in status
+    assert "陈**" in status
+    assert "陈小红" not in citizen.content()
+    shot_both(j, citizen, "status-pending")
+
+    # The union's reviewer agrees; the citizen sees the next level.
+    volunteer_services.approval_decide(
+        volunteer=volunteer,
+        by=volunteer.union.memberships.get(role=Role.REVIEWER).user,
+        decision=ApprovalDecision.APPROVED,
+    )
+    follow(citizen, link(citizen, "查询其他报名"))
+    citizen.fill("#id_reference", reference)
+    citizen.fill("#id_id_tail", number[-4:])
+    follow(citizen, citizen.get_by_role("button", name="查询"))
+    assert "第 2 级，共 3 级" in citizen.locator("#application-status").inner_text()
     assert j.csp_violations == []

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from reports.models import Submission
-from reports.registry import REASON_REQUIRED
+from service.sheets import REASON_REQUIRED
 from tests.reports.helpers import make_records
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +65,51 @@ def test_a_corrected_figure_needs_a_reason_and_the_reviewer_sees_both(
     review = client_as(issuer_reviewer).get(f"/reports/submissions/{sub.pk}/").content.decode()
     assert "另有5人次的活动尚未录入系统。" in review
     assert f"系统记录 {records['person_times']}" in review
+
+
+def test_the_statistics_sheet_figures_are_editable_with_a_reason(
+    client_as: Any, clerk_a: Any, issuer_reviewer: Any, campaign: Any, tree: Any
+) -> None:
+    from datetime import timedelta
+
+    from campaigns.models import Milestone
+    from reports import services
+    from tests.relief.factories import make_donation
+
+    make_donation(tree.grassroots_a, campaign=campaign)
+    milestone = Milestone.objects.create(
+        campaign=campaign,
+        title="统计表",
+        form="warmth_stats",
+        due_date=campaign.issue_date + timedelta(days=400),
+    )
+    services.ensure_submissions(milestone=milestone, unions=[tree.district_a])
+    sub = Submission.objects.get(union=tree.district_a, milestone=milestone)
+    records = sub.data["records"]
+    client = client_as(clerk_a)
+    page = client.get(f"/reports/submissions/{sub.pk}/").content.decode()
+    assert 'name="donations"' in page
+    assert 'name="aided"' in page
+    assert f"系统记录：{records['visits']}" in page
+
+    def post(**fields: Any) -> Any:
+        sub.refresh_from_db()
+        data = {"action": "save", "version": sub.version}
+        data |= {k: str(v) for k, v in sub.data["stats"].items()}
+        data |= {k: str(v) for k, v in fields.items()}
+        return client.post(f"/reports/submissions/{sub.pk}/", data)
+
+    response = post(visits=records["visits"] + 4)
+    assert response.status_code == 200
+    assert "慰问走访人数与系统记录不同，请填写原因。" in response.content.decode()
+    sub.refresh_from_db()
+    assert sub.data["stats"]["visits"] == records["visits"]
+
+    response = post(visits=records["visits"] + 4, reason="四户走访尚未录入。")
+    assert response.status_code == 302
+    sub.refresh_from_db()
+    assert sub.data["stats"]["visits"] == records["visits"] + 4
+    assert sub.data["records"]["visits"] == records["visits"]
+    review = client_as(issuer_reviewer).get(f"/reports/submissions/{sub.pk}/").content.decode()
+    assert "与系统记录不同的数字" in review
+    assert "四户走访尚未录入。" in review

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 
 from campaigns.models import Campaign
 from reports.models import Submission, SubmissionStatus
-from reports.registry import DISPATCH_LABELS, DISPATCH_TITLE
+from service.sheets import DISPATCH_LABELS, DISPATCH_TITLE
 from tests.reports.test_exports import _texts, read
 from unionvol.models import ExportJob, ExportStatus
 

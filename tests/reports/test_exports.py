@@ -12,11 +12,13 @@ from openpyxl import load_workbook
 
 from reports import jobs, services
 from reports.models import Submission
-from reports.registry import DISPATCH_LABELS, DISPATCH_TITLE, REGISTRY
+from service.sheets import DISPATCH_LABELS, DISPATCH_TITLE
 from tests.factories import drain
 from tests.reports.helpers import make_records
 from unionvol.jobs import job_create, run_job
 from unionvol.models import AuditEvent, ExportJob, ExportStatus
+from unionvol.sheets import SHEETS as REGISTRY
+from unionvol.sheets import Period
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +107,7 @@ def test_aggregate_and_campaign_workbooks_through_jobs(
     wb = load_workbook(read(download))
     texts = _texts(wb)
     assert "填报单位：甲区总工会" in texts
-    assert "填报单位：乙区总工会" in texts
+    assert "填报单位：乙区总工会（未报送，以下为系统记录）" in texts
     assert "合计" in texts
     assert "进展良好" in texts
     # As printed: each union starts a page (a break before the second union and the 合计),
@@ -238,7 +240,7 @@ def test_export_sheet_list(capsys: Any) -> None:
 def test_every_form_renders_its_prefill_as_html(campaign: Any, tree: Any) -> None:
     make_records(tree.grassroots_a, campaign)
     for form in REGISTRY.values():
-        html = form.render(form.prefill_campaign(tree.district_a, campaign))
+        html = form.render(form.prefill(tree.district_a, Period.of_campaign(campaign)))
         assert str(form.title) in html or form.identifier == "registration"
 
 

@@ -16,11 +16,12 @@ from django.core.management import call_command
 from campaigns.models import Campaign
 from relief.figures import relief_figures, relief_figures_from_records
 from relief.selectors import warmth_stats
-from reports.registry import _dispatch_blocks
 from reports.selectors import campaign_totals
 from service.figures import service_figures, service_figures_from_records
+from service.sheets import dispatch_blocks
 from unions.models import Union
 from unionvol.rollups import rollup_differences
+from unionvol.sheets import Period, get_sheet
 from volunteers.figures import volunteer_figures_from_records
 
 pytestmark = pytest.mark.django_db
@@ -70,18 +71,61 @@ def test_dashboard_and_sheets_agree_with_the_figures_of_each_app(demo: None) -> 
             assert row == expected, (campaign.doc_number, union.name)
             assert totals.total == _expected(parent, campaign), (campaign.doc_number, parent.name)
 
-            blocks = _dispatch_blocks(union, campaign, None)
+            blocks = dispatch_blocks(union, Period(campaign=campaign))
             service = service_figures([union.path], campaign=campaign)[union.path]
             assert len(blocks) == service.projects
             assert sum(b["person_times"] for b in blocks) == service.project_person_times
             assert sum(b["beneficiaries"] for b in blocks) == service.beneficiaries
+
+            period = Period.of_campaign(campaign)
+            summary = get_sheet("summary").prefill(union, period)["service"]
+            whole = service_figures([union.path], campaign=campaign, until=period.until)
+            for key, value in summary.items():
+                assert Decimal(str(value)) == Decimal(str(getattr(whole[union.path], key))), key
 
             stats = warmth_stats(user=None, union=union, campaign=campaign).rows[0]
             relief = relief_figures([union.path], campaign=campaign)[union.path]
             assert stats.aided == relief.aided
             assert Decimal(stats.amount) == relief.amount
             assert stats.visits == relief.visits
+            sheet = get_sheet("warmth_stats").prefill(union, period)["stats"]
+            assert sheet["aided"] == relief.aided
+            assert Decimal(str(sheet["amount_wan"])) * 10000 == relief.amount
+            assert sheet["visits"] == relief.visits
             checked += 1
             nonzero += any(expected.values())
     assert checked == len(campaigns) * len(unions)
     assert nonzero >= 5  # the demo has real records to compare, not only zeros
+
+
+def test_aggregated_sheets_add_up_to_the_issuers_figures(demo: None) -> None:
+    """Each demo campaign's aggregated 情况调度表 and 活动总结 for its issuer: the 合计 is
+    the issuer's whole subtree as the figures count it (subordinates plus 本级)."""
+    import io as _io
+
+    from openpyxl import load_workbook
+
+    from reports import exports
+
+    for campaign in Campaign.objects.all():
+        issuer = campaign.issuer
+        for milestone in campaign.milestones.filter(form__in=["dispatch", "summary"]):
+            wb = exports.form_workbook(
+                milestone.form, union=issuer, campaign=campaign, aggregate=True, milestone=milestone
+            )
+            buf = _io.BytesIO()
+            wb.save(buf)
+            rows = [list(r) for r in load_workbook(buf).active.iter_rows(values_only=True)]
+            total = next(r for r in reversed(rows) if r[0] == "合计")
+            entries = exports.aggregate_rows(milestone.form, issuer, campaign, milestone)
+            if milestone.form == "dispatch":
+                blocks = [
+                    b for e in entries for b in e.data.get("blocks") or [] if b.get("project")
+                ]
+                assert total[2] == len(blocks), campaign.doc_number
+                assert total[4] == sum(int(b["person_times"]) for b in blocks)
+                assert total[1] == sum(1 for e in entries if e.submitted)
+            else:
+                served = sum(int(e.data["service"]["beneficiaries"]) for e in entries)
+                labels = rows[next(i for i, r in enumerate(rows) if r[0] == "序号")]
+                assert total[labels.index("服务对象人数")] == served

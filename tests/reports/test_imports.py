@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from campaigns.models import Milestone
 from reports import services
 from reports.models import Submission
-from reports.registry import get_sheet
+from unionvol.sheets import get_sheet
 from unionvol.xlsx import SafeWorkbook
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ def _dispatch_file(tree: Any, **block: Any) -> SimpleUploadedFile:
         ]
     }
     wb = SafeWorkbook()
-    get_sheet("dispatch").write_xlsx(wb, tree.district_a, data)
+    get_sheet("dispatch").write(wb, tree.district_a, data)
     out = io.BytesIO()
     wb.save(out)
     return SimpleUploadedFile("调度表.xlsx", out.getvalue(), content_type=XLSX)

@@ -346,7 +346,7 @@ def test_a_holder_sees_the_number_and_birth_date_and_each_view_is_audited(
 
 
 def test_the_sheets_follow_the_same_rule(tree: Any, volunteer: Volunteer) -> None:
-    from reports.registry import _volunteer_rows
+    from unionvol.sheets import Period, get_sheet
     from volunteers.exports import build_sheet
 
     for user, full in ((None, True), (make_member(tree.city, Role.ADMIN), False)):
@@ -356,7 +356,8 @@ def test_the_sheets_follow_the_same_rule(tree: Any, volunteer: Volunteer) -> Non
         text = xlsx_text(buf.getvalue())
         assert (NUMBER in text) is full
         assert sheet.full_ids is full
-    rows = _volunteer_rows(tree.city, volunteer.campaign)
+    data = get_sheet("roster").prefill(tree.city, Period.of_campaign(volunteer.campaign))
+    rows = data["volunteers"]
     assert [r["id_number"] for r in rows] == [mask_id_number(NUMBER)]
 
 

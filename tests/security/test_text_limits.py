@@ -34,7 +34,11 @@ from volunteers.models import Volunteer
 pytestmark = pytest.mark.django_db
 
 APPS = ("unionvol", "unions", "campaigns", "volunteers", "service", "relief", "reports")
-FORM_MODULES = [f"{app}.forms" for app in APPS] + ["reports.registry", "unionvol.admin_xlsx"]
+FORM_MODULES = [f"{app}.forms" for app in APPS] + [
+    "unionvol.sheets",
+    "service.sheets",
+    "unionvol.admin_xlsx",
+]
 # Forms without any text a person types (the admin's import: a file and a format).
 NO_TEXT = {"unionvol.admin_xlsx.SafeImportForm"}
 
@@ -121,7 +125,8 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 
 def built_forms(ctx: dict[str, Any], data: Callable[[forms.BaseForm], dict[str, Any]]) -> Any:
     """Every form of the apps (and of the report registry), bound to ``data(form)``."""
-    from reports.registry import EMPTY_BLOCK, REGISTRY
+    from service.sheets import EMPTY_BLOCK
+    from unionvol.sheets import SHEETS as REGISTRY
 
     for cls in app_form_classes():
         if _name(cls) in NO_TEXT:
@@ -132,7 +137,7 @@ def built_forms(ctx: dict[str, Any], data: Callable[[forms.BaseForm], dict[str, 
     for key, report_form in REGISTRY.items():
         cls = report_form.form_class({"blocks": [dict(EMPTY_BLOCK), dict(EMPTY_BLOCK)]})
         unbound = cls()
-        yield f"reports.registry.{key}", cls(data(unbound))
+        yield f"unionvol.sheets.{key}", cls(data(unbound))
 
 
 def _limit_of(field: forms.Field) -> int | None:
@@ -275,8 +280,8 @@ def test_the_roster_import_refuses_over_long_text_per_row_with_the_limit(tree: A
 
 
 def test_the_dispatch_import_refuses_over_long_text_per_row_with_the_limit(tree: Any) -> None:
-    from reports.imports import parse_dispatch
-    from reports.registry import DISPATCH_LABELS
+    from service.sheets import DISPATCH_LABELS
+    from unionvol.sheets import get_sheet
 
     wb = Workbook()
     ws = wb.active
@@ -285,7 +290,7 @@ def test_the_dispatch_import_refuses_over_long_text_per_row_with_the_limit(tree:
     ws.append([DISPATCH_LABELS["paired_unit"], "社" * 121])
     ws.append([DISPATCH_LABELS["progress"], "进" * 501])
     with translation.override("zh-hans"):
-        errors = parse_dispatch(ws).errors
+        errors = get_sheet("dispatch").read(ws).errors
     assert errors == [
         "第1行：志愿服务队名称不能超过 100 字（现有 101 字）。",
         "第3行：结对志愿服务单位、社区不能超过 120 字（现有 121 字）。",

@@ -43,7 +43,7 @@ def test_import_roster_fails_on_any_error(tree: Any, tmp_path: Path, capsys: Any
     path = write(tmp_path, rows)
     with pytest.raises(CommandError, match="错误"):
         call_command("import_roster", str(path), "--union", "C-A-1")
-    assert "第6行 D（身份证号码） 错误" in capsys.readouterr().out
+    assert "第6行（王五） D（身份证号码） 错误" in capsys.readouterr().out
     assert Volunteer.objects.count() == 0
     with pytest.raises(CommandError, match="工会"):
         call_command("import_roster", str(path), "--union", "NOPE")

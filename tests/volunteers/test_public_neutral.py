@@ -17,11 +17,15 @@ from volunteers.models import RepeatedApplication, Volunteer
 pytestmark = pytest.mark.django_db
 
 CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+REFERENCE = re.compile(r"UV-\d{4}-[A-Z0-9]{6}")
 
 
 def _text(response: Any) -> str:
-    """The page as the applicant reads it (the per-render CSRF mask aside)."""
-    return CSRF_VALUE.sub('name="csrfmiddlewaretoken"', response.content.decode())
+    """The page as the applicant reads it (the per-render CSRF mask and the applicant's
+    own random 报名编号 aside)."""
+    page = CSRF_VALUE.sub('name="csrfmiddlewaretoken"', response.content.decode())
+    assert len(REFERENCE.findall(page)) == 1, "the done page shows one 报名编号"
+    return REFERENCE.sub("UV-REFERENCE", page)
 
 
 def test_a_registered_and_an_unregistered_number_get_the_same_answer(
@@ -32,13 +36,13 @@ def test_a_registered_and_an_unregistered_number_get_the_same_answer(
         "/volunteers/apply/",
         apply_data(tree.grassroots_a, 5, id_number=existing.id_number, name="再次报名的人"),
     )
+    done_after_registered = _text(client.get(registered["Location"]))
     fresh = client.post("/volunteers/apply/", apply_data(tree.grassroots_a, 6, name="新报名的人"))
+    done_after_fresh = _text(client.get(fresh["Location"]))
 
     assert registered.status_code == fresh.status_code == 302
     assert registered["Location"] == fresh["Location"] == "/volunteers/apply/done/"
     assert registered.content == fresh.content
-    done_after_registered = _text(client.get(registered["Location"]))
-    done_after_fresh = _text(client.get(fresh["Location"]))
     assert done_after_registered == done_after_fresh
     assert "报名已提交" in done_after_registered
     for page in (done_after_registered, registered.content.decode()):

@@ -24,7 +24,7 @@ statistics sheets — is written through this class. Usage::
                                     Column("身份证号码", 21, text=True),
                                     Column("金额（元）", 14, number_format=MONEY)],
                          landscape=True)
-    sheet.title("服务帮扶志愿者花名册")
+    sheet.title("志愿者名单")
     sheet.header()                       # repeated on every printed page
     sheet.rows(values_iterable)          # fast streaming, heights included
     sheet.spans([Span("工作简历", style="uv_header"), Span(text, cols=6)])  # B:G merged

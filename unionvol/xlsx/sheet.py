@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from copy import copy
 from datetime import date, datetime
 from io import BytesIO
 from typing import Any
@@ -13,6 +14,7 @@ from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
 from openpyxl.drawing.xdr import XDRPositiveSize2D
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.units import pixels_to_EMU
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 from PIL import Image as PILImage
@@ -52,6 +54,7 @@ class SafeSheet:
         self._recent: dict[int, float] = {}
         self._watch: dict[int, list[_Picture]] = {}
         self._pictures: list[_Picture] = []
+        self._styles: dict[tuple[str, str | None], Any] = {}
         for index, column in enumerate(self.columns, start=1):
             dimension = ws.column_dimensions[get_column_letter(index)]
             dimension.width = column.width
@@ -88,15 +91,25 @@ class SafeSheet:
         if isinstance(value, str):
             # openpyxl would turn "=…" into a formula; a text cell keeps it inert.
             cell.data_type = "s"
-        cell.style = style
         if number_format:
-            cell.number_format = number_format
+            fmt: str | None = number_format
         elif text:
-            cell.number_format = TEXT
+            fmt = TEXT
         elif isinstance(value, date | datetime):
-            cell.number_format = (
-                "yyyy-mm-dd" if not isinstance(value, datetime) else "yyyy-mm-dd hh:mm"
-            )
+            fmt = "yyyy-mm-dd" if not isinstance(value, datetime) else "yyyy-mm-dd hh:mm"
+        else:
+            fmt = None
+        # Named style and number format resolved once per sheet, then copied: assigning
+        # them to every cell of a form (30,000 in an aggregated 情况调度表) costs more than
+        # writing the cell.
+        proto = self._styles.get((style, fmt))
+        if proto is None:
+            cell.style = style
+            if fmt:
+                cell.number_format = fmt
+            self._styles[(style, fmt)] = copy(cell._style)
+        else:
+            cell._style = copy(proto)
         return cell
 
     # --- rows -------------------------------------------------------------------------
@@ -257,8 +270,12 @@ class SafeSheet:
         self._ws.print_title_rows = f"{first}:{last or first}"
 
     def merge(self, row1: int, col1: int, row2: int, col2: int) -> None:
-        ref = f"{get_column_letter(col1)}{row1}:{get_column_letter(col2)}{row2}"
-        self._ws.merged_cells.add(ref)
+        # Straight into the set: ``MultiCellRange.add`` first scans every range merged so
+        # far, which makes a form of thousands of merges (an aggregated 情况调度表 of 200
+        # unions) quadratic. A sheet writes each range once.
+        self._ws.merged_cells.ranges.add(
+            CellRange(min_col=col1, min_row=row1, max_col=col2, max_row=row2)
+        )
         pending = self._pending[2] if self._pending else None
         if row1 == pending or row1 > self.rows_written:
             self._merges.setdefault(row1, []).append((col1, col2, row2 - row1 + 1))

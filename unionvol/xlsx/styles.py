@@ -78,6 +78,12 @@ def _styles() -> list[NamedStyle]:
             alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
         ),
         NamedStyle(
+            name="uv_right",  # a signature line: 签字 / 日期 at the right of a box
+            font=Font(name=_FONT, size=11),
+            border=_BORDER,
+            alignment=Alignment(horizontal="right", vertical="bottom", wrap_text=True),
+        ),
+        NamedStyle(
             name="uv_total",
             font=Font(name=_FONT, size=11, bold=True),
             border=_BORDER,

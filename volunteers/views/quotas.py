@@ -166,9 +166,17 @@ class RosterSheetView(ScopedViewMixin, View):
         campaign = None
         if (campaign_id := int_param(request.GET.get("campaign"))) is not None:
             campaign = Campaign.objects.visible_to(user).filter(pk=campaign_id).first()
-        volunteers = roster_volunteers(user=user, union=union, statuses=[VolunteerStatus.APPROVED])
+        # The approved volunteers, unless a status is asked for (then a 状态 column).
+        status = request.GET.get("status") or ""
+        statuses: Any = [VolunteerStatus.APPROVED]
+        if status == "all":
+            statuses = None
+        elif status in VolunteerStatus.values:
+            statuses = [status]
+        volunteers = roster_volunteers(user=user, union=union, statuses=statuses)
         if campaign is not None:
             volunteers = volunteers.filter(campaign=campaign)
+        with_status = bool(status)
         if volunteers.count() > ROSTER_INLINE_LIMIT:
             # A big roster is built by the export worker (run_export_jobs), not by this web
             # worker; the job page shows progress and offers the file from any app server.
@@ -176,8 +184,14 @@ class RosterSheetView(ScopedViewMixin, View):
                 user=user,
                 kind=KIND_ROSTER,
                 union=union,
-                params={"union_id": union.pk, "campaign_id": campaign.pk if campaign else None},
+                params={
+                    "union_id": union.pk,
+                    "campaign_id": campaign.pk if campaign else None,
+                    "status": status,
+                },
             )
             return redirect(job.get_absolute_url())
-        sheet, wb = build_sheet("roster", user=user, union=union, volunteers=volunteers)
+        sheet, wb = build_sheet(
+            "roster", user=user, union=union, volunteers=volunteers, with_status=with_status
+        )
         return wb.response(sheet.filename())

@@ -1,4 +1,5 @@
-"""Write any registry form to xlsx.
+"""Write any official sheet (``unionvol.sheets`` registry) to xlsx, with full ID numbers
+(the operator's command).
 
 ``export_sheet FORM --campaign DOC [--union X] [--aggregate] -o FILE``; ``--list``.
 """
@@ -10,10 +11,10 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from reports import exports
-from reports.registry import REGISTRY, describe
 from unionvol.audit import audit
 from unionvol.commands import SystemCommand
 from unionvol.models import AuditAction
+from unionvol.sheets import SHEETS, describe
 from unionvol.xlsx import SafeWorkbook
 
 
@@ -24,7 +25,7 @@ class Command(SystemCommand):
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("form", nargs="?", help="报表标识：" + " | ".join(REGISTRY))
+        parser.add_argument("form", nargs="?", help="报表标识：" + " | ".join(SHEETS))
         parser.add_argument("--list", action="store_true", help="列出所有报表")
         parser.add_argument("--campaign", help="活动通知文号，如 鲁教工〔2019〕13号")
         parser.add_argument("--union", help="工会编码或名称（默认发文单位）")
@@ -42,8 +43,8 @@ class Command(SystemCommand):
                 self.stdout.write(f"{key}\t{title}")
             return ""
         form_id = options["form"]
-        if form_id not in REGISTRY:
-            raise CommandError(f"未知的报表「{form_id}」，可选：{', '.join(REGISTRY)}")
+        if form_id not in SHEETS:
+            raise CommandError(f"未知的报表「{form_id}」，可选：{', '.join(SHEETS)}")
         if not options["output"]:
             raise CommandError("请用 -o 指定输出文件。")
         from campaigns.models import Campaign
@@ -78,12 +79,21 @@ class Command(SystemCommand):
             union = found.union
         if options["volunteer"] is not None and form_id not in ("roster", "registration"):
             raise CommandError("--volunteer 只适用于 roster 和 registration。")
-        wb = self._volunteers_sheet(form_id, options, union, campaign)
-        if wb is None:
+        if options["volunteer"] is not None:
+            wb = self._one_volunteer(form_id, options["volunteer"])
+        elif campaign is None and form_id == "roster" and not options["aggregate"]:
+            from volunteers.exports import build_sheet
+
+            _sheet, wb = build_sheet("roster", user=None, union=union)  # every approved one
+        else:
             if campaign is None:
                 raise CommandError("请用 --campaign 指定通知文号。")
             wb = exports.form_workbook(
-                form_id, union=union, campaign=campaign, aggregate=options["aggregate"]
+                form_id,
+                union=union,
+                campaign=campaign,
+                aggregate=options["aggregate"],
+                full_ids=True,
             )
             audit(
                 user=None,
@@ -93,42 +103,25 @@ class Command(SystemCommand):
                 form=form_id,
                 union=union.pk,
                 aggregate=options["aggregate"],
+                full_ids=True,
                 via="export_sheet",
             )
         wb.save(options["output"])
         return f"{form_id}: {wb.rows_written} rows -> {options['output']}"
 
-    def _volunteers_sheet(
-        self, form_id: str, options: dict[str, Any], union: Any, campaign: Any
-    ) -> SafeWorkbook | None:
-        """roster / quota / registration of one union: the volunteers app's own sheets."""
-        if options["aggregate"] or form_id not in ("roster", "quota", "registration"):
-            return None
-        from django.core.exceptions import ValidationError
-
+    def _one_volunteer(self, form_id: str, pk: int) -> SafeWorkbook:
+        """One volunteer's 登记表 or 花名册 row (the volunteers app audits the export)."""
         from volunteers.exports import build_sheet
+        from volunteers.models import Volunteer
 
-        volunteer = None
-        if options["volunteer"] is not None:
-            from volunteers.models import Volunteer
-
-            volunteer = Volunteer.objects.filter(pk=options["volunteer"]).first()
-            if volunteer is None:
-                raise CommandError(f"没有编号为 {options['volunteer']} 的志愿者。")
-            if form_id == "roster":
-                _sheet, wb = build_sheet(
-                    form_id,
-                    user=None,
-                    union=volunteer.union,
-                    volunteers=Volunteer.objects.filter(pk=volunteer.pk),
-                )
-                return wb
-        if form_id == "registration" and volunteer is None:
-            return None  # every volunteer of the union: the registry's blocks
-        try:
-            _sheet, wb = build_sheet(
-                form_id, user=None, union=union, campaign=campaign, volunteer=volunteer
-            )
-        except ValidationError as exc:
-            raise CommandError("; ".join(exc.messages)) from exc
+        volunteer = Volunteer.objects.filter(pk=pk).first()
+        if volunteer is None:
+            raise CommandError(f"没有编号为 {pk} 的志愿者。")
+        _sheet, wb = build_sheet(
+            form_id,
+            user=None,
+            union=volunteer.union,
+            volunteer=volunteer,
+            volunteers=Volunteer.objects.filter(pk=volunteer.pk),
+        )
         return wb
