@@ -10,7 +10,7 @@ are outsiders to it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,3 +83,22 @@ def client_as(client: Any) -> Any:
         return client
 
     return login
+
+
+@pytest.fixture
+def rollups_current() -> Callable[[], None]:
+    """``rollups_current()`` fails the test unless ``manage.py check_rollups`` finds every
+    rollup cell equal to what the records give (see ``unionvol.rollups``)."""
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    def check() -> None:
+        out = io.StringIO()
+        try:
+            call_command("check_rollups", stdout=out)
+        except CommandError as exc:
+            pytest.fail(f"{exc}\n{out.getvalue()}")
+
+    return check

@@ -14,10 +14,12 @@ class ReliefConfig(AppConfig):
     def ready(self) -> None:
         from relief import (
             home,  # noqa: F401 - registers the awaiting-items provider
+            rollups,
             sheets,  # noqa: F401 - registers the app's official sheets
         )
         from relief.models import MicroWish
         from unionvol.files import register_private_file
 
+        rollups.connect()
         # A fulfilled wish's photo: for whoever may open the wish (never the public wall).
         register_private_file(MicroWish, "photo")

@@ -562,3 +562,29 @@ class MicroWish(models.Model):
     @property
     def public_name(self) -> str:
         return anonymise(self.beneficiary_name)
+
+
+class ReliefRollup(models.Model):
+    """One union's own relief figures for one campaign (approved ledger lines net of
+    reversals, donations, visits), as ``relief.figures`` counts them; kept current by
+    ``relief.rollups``. Figures only: no person can be told from them."""
+
+    scope_lookup: ClassVar[str] = "union"
+
+    union = models.ForeignKey("unions.Union", on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
+    aided = models.PositiveIntegerField(default=0)
+    amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    donations = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    donors = models.PositiveIntegerField(default=0)
+    visits = models.PositiveIntegerField(default=0)
+
+    objects = ScopedManager.from_queryset(ScopedQuerySet)()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["union", "campaign"], name="relief_rollup_cell"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.union_id}/{self.campaign_id}"

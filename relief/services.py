@@ -28,6 +28,7 @@ from unions.models import Membership, Union
 from unionvol.capabilities import Capability
 from unionvol.idnumbers import validate_id_number, validate_phone
 from unionvol.locking import save_if_current, update_if
+from unionvol.rollups import batched
 from unionvol.scoping import has_capability
 
 FILE_CONFLICT = _("该档案已被他人修改，请刷新页面后重新填写。")
@@ -175,7 +176,7 @@ def pairing_end(*, pairing: Pairing, end: date, user: Any) -> Pairing:
 GRANT_FIELDS = ("campaign", "fund_type", "amount", "granted_on", "card_tail", "note")
 
 
-@transaction.atomic
+@batched
 def grant_create(*, file: HardshipFile, user: Any, **data: Any) -> ReliefGrant:
     if data.get("amount") is not None and Decimal(data["amount"]) <= 0:
         raise ValidationError({"amount": GRANT_AMOUNT_POSITIVE})
@@ -190,7 +191,7 @@ def grant_create(*, file: HardshipFile, user: Any, **data: Any) -> ReliefGrant:
     return grant
 
 
-@transaction.atomic
+@batched
 def grant_update(*, grant: ReliefGrant, user: Any, version: int | None, **data: Any) -> ReliefGrant:
     """Edit a pending line, over the ``version`` the form was opened at (else STALE)."""
     if grant.status != GrantStatus.PENDING:
@@ -210,7 +211,7 @@ def grant_update(*, grant: ReliefGrant, user: Any, version: int | None, **data: 
     return grant
 
 
-@transaction.atomic
+@batched
 def grant_approve(*, grant: ReliefGrant, user: Any) -> ReliefGrant:
     if not has_capability(user, Capability.REVIEW):
         raise ValidationError(GRANT_NO_REVIEW_RIGHT, code="no_review")
@@ -230,7 +231,7 @@ def grant_approve(*, grant: ReliefGrant, user: Any) -> ReliefGrant:
     return grant
 
 
-@transaction.atomic
+@batched
 def grant_reverse(
     *, grant: ReliefGrant, user: Any, granted_on: date | None = None, note: str = ""
 ) -> ReliefGrant:
@@ -288,7 +289,7 @@ def _apply_visit(visit: Visit, data: dict[str, Any]) -> None:
         visit.visited_name = ""
 
 
-@transaction.atomic
+@batched
 def visit_create(*, union: Union, user: Any, **data: Any) -> Visit:
     visit = Visit(union=union, created_by=user)
     _apply_visit(visit, data)
@@ -297,7 +298,7 @@ def visit_create(*, union: Union, user: Any, **data: Any) -> Visit:
     return visit
 
 
-@transaction.atomic
+@batched
 def visit_update(*, visit: Visit, user: Any, version: int | None, **data: Any) -> Visit:
     """Edit a visit, over the ``version`` the form was opened at (else STALE)."""
     _apply_visit(visit, data)
@@ -309,7 +310,7 @@ def visit_update(*, visit: Visit, user: Any, version: int | None, **data: Any) -
 DONATION_FIELDS = ("union", "campaign", "amount", "donors", "note")
 
 
-@transaction.atomic
+@batched
 def donation_save(*, donation: Any, user: Any, version: int | None = None, **data: Any) -> Any:
     """Create, or edit over the ``version`` the form was opened at (else STALE)."""
     for field in DONATION_FIELDS:

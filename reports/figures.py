@@ -1,9 +1,10 @@
 """The figures a report shows, gathered from the apps that define them.
 
 Nothing is counted here: each figure comes from the app that owns it
-(``volunteers.figures``, ``service.figures``, ``relief.figures``). Every function
-takes the *paths* of the unions it groups by, so one ``GROUP BY`` on a path prefix
-per source answers for all of them at once.
+(``volunteers.figures``, ``service.figures``, ``relief.figures``), which reads it from
+its rollup (``unionvol.rollups``). Every function takes the *paths* of the unions it
+groups by, so one ``GROUP BY`` on a path prefix per app answers for all of them at
+once, over at most one rollup row per union.
 """
 
 from __future__ import annotations
@@ -14,12 +15,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
-from django.db.models.functions import TruncMonth
-
 from relief.figures import relief_figures
-from service.figures import campaign_participations, service_figures
-from unionvol.scoping import subtree_q
+from service.figures import hours_by_month as service_hours_by_month
+from service.figures import service_figures
 from volunteers.figures import volunteer_figures
 
 FIGURE_KEYS = (
@@ -91,15 +89,7 @@ def figures_for(union: Any, *, campaign: Any, until: date | None = None) -> Figu
 
 
 def hours_by_month(union: Any, *, campaign: Any) -> list[tuple[str, float]]:
-    rows = (
-        campaign_participations(campaign)
-        .filter(subtree_q(union, "activity__team__union"))
-        .annotate(month=TruncMonth("activity__date"))
-        .values("month")
-        .order_by("month")
-        .annotate(h=Sum("hours"))
-    )
-    return [(f"{r['month']:%Y-%m}", float(r["h"] or 0)) for r in rows]
+    return service_hours_by_month(union, campaign=campaign)
 
 
 def sum_figures(items: list[dict[str, Any]]) -> dict[str, Any]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, overload
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -91,14 +92,85 @@ class MilestoneColumn:
         return [(STATE_LABELS[k], n) for k, n in self.counts.items() if n]
 
 
+class MatrixRows(Sequence[tuple[Any, list[dict[str, Any]]]]):
+    """The matrix's rows, ``(union, cells)`` in tree order, read a page at a time: its
+    length is one COUNT, a slice reads that slice's unions and their submissions (two
+    queries), so a page of a province's matrix does not load its thousand unions."""
+
+    CHUNK = 500
+
+    def __init__(
+        self,
+        addressees: QuerySet[Any],
+        subs: QuerySet[Submission],
+        columns: list[MilestoneColumn],
+        today: date,
+    ) -> None:
+        self.addressees = addressees.select_related("union").order_by("union__path")
+        self.subs = subs
+        self.columns = columns
+        self.today = today
+        self._count: int | None = None
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = self.addressees.count()
+        return self._count
+
+    def count(self) -> int:  # what Paginator asks
+        return len(self)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[Any, list[dict[str, Any]]]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[Any, list[dict[str, Any]]]]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        unions = [row.union for row in self.addressees[index]]
+        subs = {
+            (s["union_id"], s["milestone_id"]): s
+            for s in self.subs.filter(union_id__in=[u.pk for u in unions]).values(
+                "pk", "union_id", "milestone_id", "status", "days_late", "first_days_late"
+            )
+        }
+        rows = []
+        for union in unions:
+            cells = []
+            for col in self.columns:
+                sub = subs.get((union.pk, col.milestone.pk))
+                state = cell_state(sub, col.milestone.due_date, self.today)
+                cells.append(
+                    {
+                        "state": state,
+                        "label": STATE_LABELS[state],
+                        "css": STATE_CLASSES[state],
+                        "pk": sub["pk"] if sub else None,
+                        "days_late": sub["days_late"] if sub else 0,
+                        # shown on every reported cell: acceptance never hides lateness
+                        "first_days_late": sub["first_days_late"] if sub else 0,
+                    }
+                )
+            rows.append((union, cells))
+        return rows
+
+    def __iter__(self) -> Iterator[tuple[Any, list[dict[str, Any]]]]:
+        for start in range(0, len(self), self.CHUNK):
+            yield from self[start : start + self.CHUNK]
+
+
 @dataclass
 class Matrix:
     columns: list[MilestoneColumn]
-    rows: list[tuple[Any, list[dict[str, Any]]]]
+    rows: MatrixRows
 
 
 def completeness_matrix(*, campaign: Any, user: Any, today: date | None = None) -> Matrix:
-    """Addressed unions (in the user's scope) × milestones: three queries in all."""
+    """Addressed unions (in the user's scope) × milestones. The counts and rates of each
+    milestone are one grouped query over the submissions, whatever the number of
+    unions; the rows are read a page at a time (:class:`MatrixRows`)."""
     from campaigns.models import CampaignAddressee
 
     today = today or timezone.localdate()
@@ -107,49 +179,40 @@ def completeness_matrix(*, campaign: Any, user: Any, today: date | None = None) 
     addressees = CampaignAddressee.objects.filter(campaign=campaign)
     if not is_operator(user):  # the addressees in the user's own subtree
         addressees = addressees.within(own) if own is not None else addressees.none()
-    unions = [row.union for row in addressees.select_related("union").order_by("union__path")]
-    subs = {
-        (s["union_id"], s["milestone_id"]): s
-        for s in submissions_visible(user)
-        .filter(milestone__campaign=campaign)
-        .values(
-            "pk",
-            "union_id",
-            "milestone_id",
-            "status",
-            "days_late",
-            "first_submitted_at",
-            "first_days_late",
+    of_campaign = submissions_visible(user).filter(milestone__campaign=campaign)
+    subs = of_campaign.filter(union_id__in=addressees.values("union_id"))
+    columns = [MilestoneColumn(m, dict.fromkeys(STATE_LABELS, 0)) for m in milestones]
+    rows = MatrixRows(addressees, of_campaign, columns, today)
+    n = len(rows)
+    sent = ~Q(status=SubmissionStatus.DRAFT)
+    first = Q(first_submitted_at__isnull=False)
+    counted = {
+        row["milestone_id"]: row
+        for row in subs.values("milestone_id")
+        .order_by()
+        .annotate(
+            accepted=Count("pk", filter=Q(status=SubmissionStatus.ACCEPTED)),
+            returned=Count("pk", filter=Q(status=SubmissionStatus.RETURNED)),
+            late=Count("pk", filter=Q(status=SubmissionStatus.SUBMITTED, days_late__gt=0)),
+            on_time=Count("pk", filter=Q(status=SubmissionStatus.SUBMITTED, days_late=0)),
+            sent=Count("pk", filter=sent),
+            first_late=Count("pk", filter=first & Q(first_days_late__gt=0)),
+            first_on_time=Count("pk", filter=first & Q(first_days_late=0)),
         )
     }
-    columns = [MilestoneColumn(m, dict.fromkeys(STATE_LABELS, 0)) for m in milestones]
-    rows = []
-    for union in unions:
-        cells = []
-        for col in columns:
-            sub = subs.get((union.pk, col.milestone.pk))
-            state = cell_state(sub, col.milestone.due_date, today)
-            col.counts[state] += 1
-            honest = timeliness(sub)
-            setattr(col, honest, getattr(col, honest) + 1)
-            cells.append(
-                {
-                    "state": state,
-                    "label": STATE_LABELS[state],
-                    "css": STATE_CLASSES[state],
-                    "pk": sub["pk"] if sub else None,
-                    "days_late": sub["days_late"] if sub else 0,
-                    # shown on every reported cell: acceptance never hides lateness
-                    "first_days_late": sub["first_days_late"] if sub else 0,
-                }
-            )
-        rows.append((union, cells))
-    n = len(unions) or 1
     for col in columns:
+        row = counted.get(col.milestone.pk, {})
+        for state in ("accepted", "returned", "late", "on_time"):
+            col.counts[state] = row.get(state, 0)
+        unsent = n - row.get("sent", 0)  # no submission, or a draft (cell_state)
+        col.counts["missing" if today > col.milestone.due_date else "pending"] = unsent
+        # Honest lateness (timeliness): by the first submission, whatever came after.
+        col.on_time, col.late = row.get("first_on_time", 0), row.get("first_late", 0)
+        col.missing = n - col.on_time - col.late
         col.reported = col.on_time + col.late
-        col.reporting_rate = round(100 * col.reported / n, 1) if unions else 0.0
-        col.on_time_rate = round(100 * col.on_time / n, 1) if unions else 0.0
-        col.late_rate = round(100 * col.late / n, 1) if unions else 0.0
+        col.reporting_rate = round(100 * col.reported / n, 1) if n else 0.0
+        col.on_time_rate = round(100 * col.on_time / n, 1) if n else 0.0
+        col.late_rate = round(100 * col.late / n, 1) if n else 0.0
     return Matrix(columns, rows)
 
 

@@ -18,10 +18,12 @@ class ServiceConfig(AppConfig):
         from service import (  # noqa: F401 - registers home items, panels, roster filter
             home,
             panels,
+            rollups,
             sheets,
         )
         from service.models import ActivityPhoto
         from unionvol.files import register_private_file
 
+        rollups.connect()
         # An activity's photos: for whoever may open the activity.
         register_private_file(ActivityPhoto, "image")

@@ -20,22 +20,47 @@ up to its due date (``until``).
 * 时长 ``hours``: the hours of those participations.
 * 积分 ``points``: per participation, the campaign's points per participation plus its
   points per hour × the participation's hours.
+
+Each figure's definition is one :class:`~unionvol.figures.Source` in :func:`sources`.
+The rollups (``ServiceRollup``, and ``ServicePeriodRollup`` for the dated figures per
+period, kept by ``service.rollups``) hold them per union and campaign, computed from
+those definitions by :func:`service_cells`; :func:`service_figures` sums them over each
+subtree. Up to a date (a milestone's due date, a month's end) the dated figures are the
+sum of the periods starting on or before it; periods split at the first of each month
+and after each milestone's due date, so every date a report asks for is a period's end
+(any other date is counted from the records).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
 
-from service.models import Activity, Participation, ProjectStatus, ServiceProject, ServiceTeam
-from unionvol.figures import grouped_by_path
+from service.models import (
+    Activity,
+    Participation,
+    ProjectStatus,
+    ServicePeriodRollup,
+    ServiceProject,
+    ServiceRollup,
+    ServiceTeam,
+)
+from unionvol.figures import Source, grouped_by_path
+from unionvol.scoping import subtree_q
 
 ZERO = Decimal("0")
 COUNTED_PROJECTS = (ProjectStatus.APPROVED, ProjectStatus.RUNNING, ProjectStatus.CLOSED)
+# Counted once for the campaign, and (dated) per period of the activities' dates.
+UNDATED = ("teams", "members", "projects", "beneficiaries", "funds")
+DATED = ("activities", "person_times", "project_person_times", "hours", "points")
+FIGURES = (*UNDATED, *DATED)
+DECIMALS = ("funds", "hours", "points")
 
 
 @dataclass
@@ -89,50 +114,159 @@ def points_expression(prefix: str = "") -> ExpressionWrapper:
     )
 
 
+def sources(campaign: Any, until: date | None = None) -> list[Source]:
+    """The definitions of every figure (see the module docstring), for ``campaign``."""
+    return [
+        Source(
+            ServiceTeam.objects.filter(campaign=campaign),
+            "union",
+            {"teams": Count("pk", distinct=True), "members": Count("members", distinct=True)},
+        ),
+        Source(
+            counted_projects(campaign),
+            "team__union",
+            {
+                "projects": Count("pk"),
+                "beneficiaries": Sum("beneficiaries"),
+                "funds": Sum("support_amount"),
+            },
+        ),
+        Source(
+            Activity.objects.filter(team__campaign=campaign).filter(
+                activity_period_q(campaign, until)
+            ),
+            "team__union",
+            {"activities": Count("pk")},
+            date="date",
+        ),
+        Source(
+            campaign_participations(campaign, until),
+            "activity__team__union",
+            {
+                "person_times": Count("pk"),
+                "hours": Sum("hours"),
+                "points": Sum(points_expression()),
+                "project_person_times": Count(
+                    "pk", filter=Q(activity__project__status__in=COUNTED_PROJECTS)
+                ),
+            },
+            date="activity__date",
+        ),
+    ]
+
+
+def _zero(name: str) -> Any:
+    return ZERO if name in DECIMALS else 0
+
+
+def _fill(fig: ServiceFigures, row: dict[str, Any]) -> None:
+    for name, value in row.items():
+        setattr(fig, name, value if value is not None else _zero(name))
+
+
+def service_figures_from_records(
+    paths: list[str], *, campaign: Any, until: date | None = None
+) -> dict[str, ServiceFigures]:
+    """Figures per union path (each union's whole subtree), counted from the records:
+    four queries, any number of unions."""
+    result = {p: ServiceFigures() for p in paths}
+    for source in sources(campaign, until):
+        for path, row in source.by_path(paths).items():
+            _fill(result[path], row)
+    return result
+
+
+def _summed(qs: QuerySet[Any], paths: list[str], names: tuple[str, ...]) -> dict[str, Any]:
+    rows = grouped_by_path(qs, "union", paths, **{f"fig_{n}": Sum(n) for n in names})
+    return {p: {n: row[f"fig_{n}"] for n in names} for p, row in rows.items()}
+
+
+def rollup_cut(campaign: Any, until: date | None) -> tuple[bool, date | None]:
+    """Whether the rollups answer the figures up to ``until``, and how: ``(True, None)``
+    — the whole period's row; ``(True, day)`` — the periods starting on or before
+    ``day``; ``(False, None)`` — ``until`` falls inside a period: count the records."""
+    if until is None or (campaign.period_end is not None and until >= campaign.period_end):
+        return True, None
+    if campaign.period_start is not None and until < campaign.period_start:
+        return True, until
+    if (until + timedelta(days=1)).day == 1:
+        return True, until
+    if campaign.milestones.filter(due_date=until).exists():
+        return True, until
+    return False, None
+
+
 def service_figures(
     paths: list[str], *, campaign: Any, until: date | None = None
 ) -> dict[str, ServiceFigures]:
-    """Figures per union path (each union's whole subtree): four queries, any number of unions."""
+    """Figures per union path (each union's whole subtree), from the rollups: one query
+    over at most one row per union (two with ``until``: the periods up to it)."""
+    answerable, cut = rollup_cut(campaign, until)
+    if not answerable:
+        return service_figures_from_records(paths, campaign=campaign, until=until)
+    rows = _summed(ServiceRollup.objects.filter(campaign=campaign), paths, FIGURES)
+    if cut is not None:
+        periods = ServicePeriodRollup.objects.filter(campaign=campaign, start__lte=cut)
+        dated = _summed(periods, paths, DATED)
+        for path, row in rows.items():
+            row.update(dated.get(path) or dict.fromkeys(DATED))
     result = {p: ServiceFigures() for p in paths}
-    teams = grouped_by_path(
-        ServiceTeam.objects.filter(campaign=campaign),
-        "union",
-        paths,
-        n=Count("pk", distinct=True),
-        m=Count("members", distinct=True),
-    )
-    projects = grouped_by_path(
-        counted_projects(campaign),
-        "team__union",
-        paths,
-        n=Count("pk"),
-        b=Sum("beneficiaries"),
-        f=Sum("support_amount"),
-    )
-    activities = grouped_by_path(
-        Activity.objects.filter(team__campaign=campaign).filter(activity_period_q(campaign, until)),
-        "team__union",
-        paths,
-        n=Count("pk"),
-    )
-    participations = grouped_by_path(
-        campaign_participations(campaign, until),
-        "activity__team__union",
-        paths,
-        n=Count("pk"),
-        h=Sum("hours"),
-        p=Sum(points_expression()),
-        pp=Count("pk", filter=Q(activity__project__status__in=COUNTED_PROJECTS)),
-    )
-    for path, fig in result.items():
-        if row := teams.get(path):
-            fig.teams, fig.members = row["n"], row["m"]
-        if row := projects.get(path):
-            fig.projects, fig.beneficiaries = row["n"], row["b"] or 0
-            fig.funds = row["f"] or ZERO
-        if row := activities.get(path):
-            fig.activities = row["n"]
-        if row := participations.get(path):
-            fig.person_times, fig.hours, fig.points = row["n"], row["h"] or ZERO, row["p"] or ZERO
-            fig.project_person_times = row["pp"]
+    for path, row in rows.items():
+        _fill(result[path], row)
     return result
+
+
+def period_start(day: date, campaign: Any, dues: list[date]) -> date:
+    """The first day of the period ``day`` falls in (see ``ServicePeriodRollup``)."""
+    start = day.replace(day=1)
+    if campaign.period_start is not None and start < campaign.period_start <= day:
+        start = campaign.period_start
+    for due in dues:
+        after = due + timedelta(days=1)
+        if start < after <= day:
+            start = after
+    return start
+
+
+@dataclass
+class ServiceCell:
+    """One union's own figures for a campaign, and its dated figures per period."""
+
+    values: dict[str, Any] = field(default_factory=lambda: {n: _zero(n) for n in FIGURES})
+    periods: dict[date, dict[str, Any]] = field(default_factory=dict)
+
+
+def service_cells(campaign: Any, union_ids: Collection[int] | None) -> dict[int, ServiceCell]:
+    """Each union's own figures (its teams', not its subtree's): what its rollup rows
+    hold, computed by the same definitions (:func:`sources`) as the live figures."""
+    cells: dict[int, ServiceCell] = defaultdict(ServiceCell)
+    dues = sorted(set(campaign.milestones.values_list("due_date", flat=True)))
+    for source in sources(campaign):
+        for key, row in source.by_union(union_ids, dated=True):
+            cell = cells[key[0]]
+            period = None
+            if source.date:
+                day = period_start(key[1], campaign, dues)
+                period = cell.periods.setdefault(day, {n: _zero(n) for n in DATED})
+            for name, value in row.items():
+                cell.values[name] += value or 0
+                if period is not None:
+                    period[name] += value or 0
+    return dict(cells)
+
+
+def hours_by_month(union: Any, *, campaign: Any) -> list[tuple[str, float]]:
+    """时长 per month of the campaign in ``union``'s subtree (months with participations),
+    from the period rollups."""
+    rows = (
+        ServicePeriodRollup.objects.filter(campaign=campaign)
+        .filter(subtree_q(union, "union"))
+        .values("start")
+        .order_by()
+        .annotate(h=Sum("hours"), n=Sum("person_times"))
+    )
+    months: dict[date, Decimal] = defaultdict(Decimal)
+    for row in rows:
+        if row["n"]:
+            months[row["start"].replace(day=1)] += row["h"] or ZERO
+    return [(f"{month:%Y-%m}", float(hours)) for month, hours in sorted(months.items())]

@@ -343,3 +343,70 @@ class Certificate(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("service:certificate_detail", args=[self.pk])
+
+
+# --- rollups (see unionvol.rollups) ---------------------------------------------------
+
+
+class ServiceRollup(models.Model):
+    """One union's own service figures for one campaign (its teams, not its subtree's),
+    counted inside the campaign's period as ``service.figures`` counts them; kept
+    current by ``service.rollups``. A subtree's figures are the sum of its unions' rows."""
+
+    scope_lookup: ClassVar[str] = "union"
+
+    union = models.ForeignKey("unions.Union", on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    teams = models.PositiveIntegerField(default=0)
+    members = models.PositiveIntegerField(default=0)
+    projects = models.PositiveIntegerField(default=0)
+    beneficiaries = models.PositiveBigIntegerField(default=0)
+    funds = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    activities = models.PositiveIntegerField(default=0)
+    person_times = models.PositiveIntegerField(default=0)
+    project_person_times = models.PositiveIntegerField(default=0)
+    hours = models.DecimalField(max_digits=14, decimal_places=1, default=0)
+    points = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+
+    objects = ScopedManager.from_queryset(ScopedQuerySet)()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["union", "campaign"], name="service_rollup_cell"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.union_id}/{self.campaign_id}"
+
+
+class ServicePeriodRollup(models.Model):
+    """The dated figures of one cell (activities, 人次, 时长, 积分) per period: a period
+    starts on the first of a month, on the day after a milestone's due date, or on the
+    campaign's first day, and runs to the next such day. The figures up to a milestone's
+    due date (or a month's end) are the sum of the periods starting on or before it."""
+
+    scope_lookup: ClassVar[str] = "union"
+
+    union = models.ForeignKey("unions.Union", on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    start = models.DateField()
+    activities = models.PositiveIntegerField(default=0)
+    person_times = models.PositiveIntegerField(default=0)
+    project_person_times = models.PositiveIntegerField(default=0)
+    hours = models.DecimalField(max_digits=14, decimal_places=1, default=0)
+    points = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+
+    objects = ScopedManager.from_queryset(ScopedQuerySet)()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["union", "campaign", "start"], name="service_period_rollup_cell"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "start"], name="service_period_rollup_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.union_id}/{self.campaign_id}/{self.start}"

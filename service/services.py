@@ -35,6 +35,7 @@ from service.models import (
 )
 from unions.models import Union
 from unionvol.locking import claim, save_if_current, update_if
+from unionvol.rollups import batched
 from unionvol.scoping import is_operator, union_of
 
 TIME_ORDER = _("结束时间必须晚于开始时间。")
@@ -84,6 +85,7 @@ def _check_team(team: ServiceTeam) -> None:
     team.full_clean()
 
 
+@batched
 def team_create(*, union: Union, campaign: Campaign, user: Any, **data: Any) -> ServiceTeam:
     team = ServiceTeam(union=union, campaign=campaign, created_by=user)
     for key in TEAM_FIELDS:
@@ -94,6 +96,7 @@ def team_create(*, union: Union, campaign: Campaign, user: Any, **data: Any) -> 
     return team
 
 
+@batched
 def team_update(*, team: ServiceTeam, version: int | None, **data: Any) -> ServiceTeam:
     """Edit a team, over the ``version`` the form was opened at (else STALE)."""
     for key in TEAM_FIELDS:
@@ -104,7 +107,7 @@ def team_update(*, team: ServiceTeam, version: int | None, **data: Any) -> Servi
     return team
 
 
-@transaction.atomic
+@batched
 def team_set_members(
     *,
     team: ServiceTeam,
@@ -172,7 +175,7 @@ def _check_project(project: ServiceProject) -> None:
     project.full_clean()
 
 
-@transaction.atomic
+@batched
 def project_create(*, user: Any, **data: Any) -> ServiceProject:
     """A lower union proposes (status 已申报); an upper union issues it already approved."""
     own = union_of(user)
@@ -190,6 +193,7 @@ def project_create(*, user: Any, **data: Any) -> ServiceProject:
     return project
 
 
+@batched
 def project_update(*, project: ServiceProject, version: int | None, **data: Any) -> ServiceProject:
     """Edit a project, over the ``version`` the form was opened at (else STALE)."""
     fields = [key for key in PROJECT_FIELDS if key != "team"]
@@ -201,7 +205,7 @@ def project_update(*, project: ServiceProject, version: int | None, **data: Any)
     return project
 
 
-@transaction.atomic
+@batched
 def project_approve(*, project: ServiceProject, user: Any) -> ServiceProject:
     """Approval by a reviewer of a union above the proposing one (never the proposer)."""
     if project.status != ProjectStatus.PROPOSED:
@@ -233,7 +237,7 @@ _PROJECT_NEXT = {
 }
 
 
-@transaction.atomic
+@batched
 def project_transition(*, project: ServiceProject, action: str) -> ServiceProject:
     source, target = _PROJECT_NEXT[action]
     if not update_if(project, {"status": source}, status=target):
@@ -309,7 +313,7 @@ def _add_photos(activity: Activity, photos: Sequence[Any]) -> None:
         ActivityPhoto.objects.create(activity=activity, image=content)
 
 
-@transaction.atomic
+@batched
 def activity_create(
     *,
     team: ServiceTeam,
@@ -329,7 +333,7 @@ def activity_create(
     return activity
 
 
-@transaction.atomic
+@batched
 def activity_update(
     *,
     activity: Activity,
@@ -351,7 +355,7 @@ def activity_update(
     return activity
 
 
-@transaction.atomic
+@batched
 def participation_hours_set(
     *, activity: Activity, version: int | None, hours: dict[int, Decimal]
 ) -> None:

@@ -2,11 +2,14 @@
 
 Figures are asked for a list of union *paths* of one depth (a union's children, or
 one union); ``grouped_by_path`` answers for all of them with one ``GROUP BY`` on the
-path prefix, whatever the number of unions.
+path prefix, whatever the number of unions. ``grouped_by_union`` groups by the owning
+union itself: what a rollup cell (``unionvol.rollups``) holds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -51,3 +54,50 @@ def plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     return value or 0
+
+
+def grouped_by_union(
+    qs: QuerySet[Any], lookup: str, union_ids: Collection[int] | None, *by: str, **aggregates: Any
+) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """``((union_id, *by), {alias: value})`` rows: the rows each union owns itself (not its
+    subtree), grouped by that union and by the fields ``by`` (e.g. a date); what one
+    rollup cell holds. ``union_ids=None`` for every union. Streamed: a rebuild of a
+    whole campaign reads one row per union and day without holding them all."""
+    field = f"{lookup}_id"
+    if union_ids is not None:
+        qs = qs.filter(**{f"{field}__in": list(union_ids)})
+    rows = qs.values(field, *by).order_by().annotate(**aggregates)
+    # Streamed (a server-side cursor) for a whole campaign; a few cells are read at once.
+    for row in rows.iterator(chunk_size=5000) if union_ids is None else rows:
+        yield tuple(row[k] for k in (field, *by)), row
+
+
+@dataclass(frozen=True)
+class Source:
+    """Records and the figures they give: the one definition from which both the live
+    figures (per union path, each union's subtree) and the rollups (per union, its own
+    records) are computed. ``figures`` maps a figure's name to its aggregate; ``date``
+    names the records' date when the figures are counted by period."""
+
+    qs: QuerySet[Any]
+    union: str
+    figures: dict[str, Any]
+    date: str | None = None
+
+    def _aggregates(self) -> dict[str, Any]:
+        # Prefixed: a figure may share its name with a field of the model (``hours``).
+        return {f"fig_{name}": agg for name, agg in self.figures.items()}
+
+    def _strip(self, row: dict[str, Any]) -> dict[str, Any]:
+        return {name: row[f"fig_{name}"] for name in self.figures}
+
+    def by_path(self, paths: list[str]) -> dict[str, dict[str, Any]]:
+        rows = grouped_by_path(self.qs, self.union, paths, **self._aggregates())
+        return {path: self._strip(row) for path, row in rows.items()}
+
+    def by_union(
+        self, union_ids: Collection[int] | None, *, dated: bool = False
+    ) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
+        by = (self.date,) if dated and self.date else ()
+        for key, row in grouped_by_union(self.qs, self.union, union_ids, *by, **self._aggregates()):
+            yield key, self._strip(row)

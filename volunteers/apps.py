@@ -19,12 +19,14 @@ class VolunteersConfig(AppConfig):
         from volunteers import (  # noqa: F401 - the quota table on the campaign page
             jobs,
             panels,
+            rollups,
             sheets,
         )
         from volunteers.home import awaiting
         from volunteers.models import Volunteer
 
         register(awaiting)
+        rollups.connect()
         jobs.register()
         # A volunteer's photo: for whoever may open the volunteer's page.
         register_private_file(Volunteer, "photo")

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from unionvol.capabilities import Capability
 from unionvol.home import AwaitingItem
 from unionvol.scoping import has_capability
-from volunteers.models import Volunteer, VolunteerStatus
+from volunteers.figures import returned_count
+from volunteers.models import VolunteerStatus
 from volunteers.selectors import inbox_count, inbox_repeated
 
 
@@ -25,9 +26,7 @@ def awaiting(user: Any) -> Iterable[AwaitingItem]:
             _("身份证号码重复的网上报名"), repeated, reverse("volunteers:inbox"), "warning"
         )
     if has_capability(user, Capability.EDIT):
-        returned = (
-            Volunteer.objects.visible_to(user).filter(status=VolunteerStatus.RETURNED).count()
-        )
+        returned = returned_count(user)  # from the rollup: no count over the subtree
         if returned:
             url = reverse("volunteers:roster") + "?status=" + VolunteerStatus.RETURNED
             yield AwaitingItem(_("被退回待修改的志愿者登记"), returned, url, "danger")

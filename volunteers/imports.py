@@ -26,6 +26,7 @@ from unionvol.forms import text_limit, text_too_long
 from unionvol.idnumbers import birth_date_of, gender_of, validate_id_number, validate_phone
 from unionvol.models import AuditAction
 from unionvol.uploads import open_xlsx
+from volunteers import rollups
 from volunteers.models import (
     ApprovalStep,
     Gender,
@@ -432,6 +433,11 @@ def commit_roster(
             bulk_create_with_history(steps, ApprovalStep, batch_size=1000, default_user=user)
             _update(report, user=user)
             _set_specialties(report, created, specialty_ids)
+            # Bulk writes send no signals: the figures of the cells written, recomputed here.
+            rollups.touch(
+                {(union.pk, getattr(campaign, "pk", None))}
+                | {(v.union_id, v.campaign_id) for r in report.updates if (v := r.volunteer)}
+            )
     except IntegrityError as exc:
         raise ValidationError(DUPLICATE_RACE, code="race") from exc
     audit(

@@ -426,3 +426,43 @@ class ApplyLink(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("apply_short", args=[self.code])
+
+
+class VolunteerRollup(models.Model):
+    """One union's own registrations for one campaign (or for none), counted as
+    ``volunteers.figures`` counts them; kept current by ``volunteers.rollups`` in the
+    transaction of every write (see ``unionvol.rollups``). A subtree's figures are the
+    sum of its unions' rows."""
+
+    scope_lookup: ClassVar[str] = "union"
+
+    union = models.ForeignKey("unions.Union", on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    registered = models.PositiveIntegerField(default=0)
+    approved = models.PositiveIntegerField(default=0)
+    # By status, for the counters (the home page's 被退回待修改).
+    pending = models.PositiveIntegerField(default=0)
+    returned = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    withdrawn = models.PositiveIntegerField(default=0)
+
+    objects = ScopedManager.from_queryset(ScopedQuerySet)()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["union", "campaign"],
+                condition=Q(campaign__isnull=False),
+                name="volunteer_rollup_cell",
+            ),
+            models.UniqueConstraint(
+                fields=["union"],
+                condition=Q(campaign__isnull=True),
+                name="volunteer_rollup_campaignless",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.union_id}/{self.campaign_id}"

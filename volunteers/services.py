@@ -20,6 +20,7 @@ from campaigns.models import Campaign
 from unions.models import Role, Union
 from unionvol.capabilities import Capability
 from unionvol.idnumbers import gender_of, normalize_id_number
+from unionvol.rollups import batched
 from unionvol.scoping import has_capability, is_operator, membership_of, union_of
 from volunteers.models import (
     ApplyLink,
@@ -235,7 +236,7 @@ def apply_link_for(*, union: Union, campaign: Any = None) -> ApplyLink:
         return ApplyLink._base_manager.get(union=union, campaign=campaign)
 
 
-@transaction.atomic
+@batched
 def volunteer_register(
     *,
     union: Union,
@@ -304,7 +305,7 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-@transaction.atomic
+@batched
 def public_apply(*, union: Union, campaign: Any, data: dict[str, Any]) -> str:
     """The public form's registration; returns the applicant's 报名编号.
 
@@ -359,7 +360,7 @@ def repeated_application_resolve(*, application: RepeatedApplication, by: Any) -
     )
 
 
-@transaction.atomic
+@batched
 def volunteer_update(
     *, volunteer: Volunteer, data: dict[str, Any], by: Any, version: int
 ) -> Volunteer:
@@ -408,7 +409,7 @@ def volunteer_update(
     return current
 
 
-@transaction.atomic
+@batched
 def volunteer_resubmit(*, volunteer: Volunteer, by: Any) -> Volunteer:
     """After a return: a new approval round from the first level."""
     _check_can_edit(by, volunteer.union)
@@ -452,7 +453,7 @@ def _check_can_decide(by: Any, step: ApprovalStep, volunteer: Volunteer) -> None
         )
 
 
-@transaction.atomic
+@batched
 def approval_decide(
     *, volunteer: Volunteer, by: Any, decision: str, opinion: str = ""
 ) -> ApprovalStep:

@@ -43,7 +43,9 @@ MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 ROSTER_HEADER = ["序号", "姓名", "性别", "身份证号码", "工作单位"]
 ADMIN_IMPORT = "/admin/unions/union/import/"
 ADMIN_EXPORT = "/admin/unions/union/export/"
-FAST = 1.0  # seconds: the bound for every refusal
+FAST = (
+    1.0  # seconds of this process's CPU (not wall time: other work on the machine must not count)
+)
 
 
 def workbook_bytes(rows: list[list[Any]], *, write_only: bool = True) -> bytes:
@@ -201,11 +203,11 @@ class TestRosterImport:
         client = client_as(clerk_a)
         assert client.get("/volunteers/import/").status_code == 200  # templates loaded
         before = stored_imports()
-        started = time.monotonic()
+        started = time.process_time()
         response = client.post(
             "/volunteers/import/", {"file": upload(hostile[kind]), "union": tree.grassroots_a.pk}
         )
-        elapsed = time.monotonic() - started
+        elapsed = time.process_time() - started
         assert response.status_code == 200
         errors = " ".join(response.context["form"].errors["file"])
         html = response.content.decode()
@@ -354,11 +356,11 @@ class TestHiddenSheetData:
                     dst.writestr(info.filename, src.read(info.filename))
             # Stored, not deflated, so the compression-ratio check is not what stops it.
             dst.writestr(part, xml, compress_type=zipfile.ZIP_STORED)
-        started = time.monotonic()
+        started = time.process_time()
         with pytest.raises(ValidationError) as excinfo:
             validate_xlsx(upload(out.getvalue()))
         assert excinfo.value.code == code
-        assert time.monotonic() - started < FAST
+        assert time.process_time() - started < FAST
 
 
 @pytest.fixture
@@ -380,11 +382,11 @@ class TestAdminImport:
         with mock.patch.object(
             UnionAdmin, "write_to_tmp_storage", side_effect=AssertionError("stored!")
         ):
-            started = time.monotonic()
+            started = time.process_time()
             response = staff_client.post(
                 ADMIN_IMPORT, {"import_file": upload(hostile[kind], "unions.xlsx"), "format": "0"}
             )
-            elapsed = time.monotonic() - started
+            elapsed = time.process_time() - started
         assert response.status_code == 200
         html = response.content.decode()
         errors = " ".join(response.context["form"].errors["import_file"])

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('campaigns', '0002_versions'),
         ('unions', '0002_private_files_versions'),
-        ('volunteers', '0004_apply_reference_links'),
+        ('volunteers', '0005_rollup'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
