@@ -2,7 +2,7 @@
 
 A hundred unions by four milestones through the template engine (a ``{% url %}`` and a
 plural ``blocktranslate`` per cell) cost as much as computing the matrix; the same HTML
-from ``format_html`` costs a tenth. Every value is escaped by ``format_html``.
+written here costs a tenth. Every value is escaped.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
@@ -34,26 +34,24 @@ def _late(cell: dict[str, Any]) -> str:
 def matrix_rows(
     rows: list[tuple[Any, list[dict[str, Any]]]], printable: bool = False
 ) -> SafeString:
-    """``<tr>`` for each (union, cells) of :func:`reports.selectors.completeness_matrix`."""
-    url = reverse("reports:submission", args=[_MARK]).replace(str(_MARK), "{}")
+    """``<tr>`` for each (union, cells) of :func:`reports.selectors.completeness_matrix`.
+
+    Each state's label is escaped once; a union's name and every number go through
+    ``escape`` / ``int``: 400 cells, no template and no ``format_html`` per cell."""
+    url = escape(reverse("reports:submission", args=[_MARK])).replace(str(_MARK), "{}")
+    labels: dict[str, str] = {}
     out = []
     for union, cells in rows:
         tds = []
         for cell in cells:
-            label = (
-                format_html('<a href="{}">{}</a>', url.format(cell["pk"]), cell["label"])
-                if cell["pk"] and not printable
-                else format_html("{}", cell["label"])
-            )
+            label = labels.get(cell["state"])
+            if label is None:
+                label = labels[cell["state"]] = escape(cell["label"])
+            if cell["pk"] and not printable:
+                label = f'<a href="{url.format(int(cell["pk"]))}">{label}</a>'
             late = _late(cell)
-            tds.append(
-                format_html(
-                    '<td class="text-center table-{}">{}{}</td>',
-                    cell["css"],
-                    label,
-                    format_html(' <span class="small">({})</span>', late) if late else "",
-                )
-            )
-        cells_html = mark_safe("".join(tds))  # noqa: S308 - each cell is format_html
-        out.append(format_html('<tr><th class="fw-normal">{}</th>{}</tr>', union.name, cells_html))
-    return mark_safe("\n".join(out))  # noqa: S308 - each row is format_html
+            if late:
+                label += f' <span class="small">({escape(late)})</span>'
+            tds.append(f'<td class="text-center table-{escape(cell["css"])}">{label}</td>')
+        out.append(f'<tr><th class="fw-normal">{escape(union.name)}</th>{"".join(tds)}</tr>')
+    return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
