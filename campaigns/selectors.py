@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
-    Case,
     Count,
     DecimalField,
     F,
@@ -19,8 +18,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    When,
-    Window,
 )
 from django.utils import timezone
 
@@ -118,30 +115,29 @@ ADDRESSEE_PREVIEW = 20
 
 
 def addressee_summary(*, campaign: Campaign, union: Any = None) -> AddresseeSummary:
-    """The first ADDRESSEE_PREVIEW rows with, in the same query, the counts by read state
-    over every addressee and the row of ``union`` (the reader's): window aggregates,
-    computed over all the rows before the LIMIT keeps the first few."""
-    own = union.pk if union is not None else None
-    everyone = Window(Count("pk"))
+    """The first ADDRESSEE_PREVIEW rows; when there are more, one query for the counts by
+    read state and the row of ``union`` (the reader's) — a plain count of the notice's
+    addressee rows, without the joins of the rows shown (a window count beside the rows
+    would join every addressee to its union before the LIMIT)."""
     rows = list(
-        addressee_list(campaign=campaign)
-        .annotate(
-            n_total=everyone,
-            n_read=Window(Count("read_at")),
-            mine_pk=Window(Max(Case(When(union_id=own, then="pk")))),
-            mine_read_at=Window(Max(Case(When(union_id=own, then="read_at")))),
-        )
-        .order_by(*ADDRESSEE_ORDER)[:ADDRESSEE_PREVIEW]
+        addressee_list(campaign=campaign).order_by(*ADDRESSEE_ORDER)[: ADDRESSEE_PREVIEW + 1]
     )
-    if not rows:
-        return AddresseeSummary(0, 0, [], None)
-    head: Any = rows[0]
+    if len(rows) <= ADDRESSEE_PREVIEW:  # all of them: count here
+        mine = next((a for a in rows if union is not None and a.union_id == union.pk), None)
+        return AddresseeSummary(len(rows), sum(1 for a in rows if a.read_at), rows, mine)
+    own = Q(union_id=union.pk if union is not None else None)
+    counts = campaign.addressee_rows.aggregate(
+        total=Count("pk"),
+        read=Count("read_at"),
+        mine=Max("pk", filter=own),
+        mine_read_at=Max("read_at", filter=own),
+    )
     mine = None
-    if head.mine_pk is not None:
+    if counts["mine"] is not None:
         mine = CampaignAddressee(
-            pk=head.mine_pk, campaign=campaign, union=union, read_at=head.mine_read_at
+            pk=counts["mine"], campaign=campaign, union=union, read_at=counts["mine_read_at"]
         )
-    return AddresseeSummary(head.n_total, head.n_read, rows, mine)
+    return AddresseeSummary(counts["total"], counts["read"], rows[:ADDRESSEE_PREVIEW], mine)
 
 
 def addressee_list(*, campaign: Campaign, state: str = "") -> QuerySet[CampaignAddressee]:
