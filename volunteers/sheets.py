@@ -321,8 +321,14 @@ class QuotaSheet(TableSheet):
         # A union sees the allocations inside its subtree; a union below every allocation
         # (a grassroots union) sees its own target's row.
         inside = [a for a in allocations if a.union.is_within(union)]
-        chosen = inside or allocations[-1:]
-        approved = volunteer_figures([a.union.path for a in chosen], campaign=period.campaign)
+        # Below every allocation: the nearest one above (the deepest ancestor's), not
+        # whichever comes last in the table's order.
+        above = sorted(allocations, key=lambda a: len(a.union.path))[-1:]
+        chosen = inside or above
+        approved: dict[str, Any] = {}
+        for depth in {len(a.union.path) for a in chosen}:  # the figures group one depth a call
+            paths = [a.union.path for a in chosen if len(a.union.path) == depth]
+            approved |= volunteer_figures(paths, campaign=period.campaign)
         return {
             "quotas": [
                 {

@@ -241,9 +241,9 @@ def test_dispatch_summary_and_dashboard_agree_and_the_issuers_own_team_counts(
         exports.form_workbook("plan", union=tree.city, campaign=campaign, aggregate=True)
     ).active
     rows = values(ws)
-    assert rows[-2][1] == "测试市总工会（本级）" or any(
-        r[1] == "测试市总工会（本级）" for r in rows
-    )
+    body = [r for r in rows if isinstance(r[0], int)]
+    assert [r[1] for r in body] == ["测试市总工会（本级）", "甲区总工会", "乙区总工会"]
+    assert [r[3] for r in body] == [2, 3, 1]  # each union's own team's members
     total = next(r for r in rows if r[0] == "合计")
     assert total[3] == city.members
     ws = saved(
@@ -426,3 +426,16 @@ def test_a_summary_filled_offline_imports_with_a_labelled_preview(
     # The figures differ from the records: submitting asks for the reason.
     errors = get_sheet("summary").validate(sub.data, narrative=sub.narrative)
     assert any("与系统记录不同" in e for e in errors)
+
+
+def test_a_grassroots_union_sees_its_nearest_target_in_the_quota_table(tree: Any) -> None:
+    from volunteers.models import QuotaAllocation
+
+    campaign = make_reporting_campaign(tree.city, [tree.district_a], forms=("quota",))
+    QuotaAllocation.objects.create(campaign=campaign, union=tree.district_a, quota=300, order=1)
+    QuotaAllocation.objects.create(campaign=campaign, union=tree.district_b, quota=280, order=2)
+    QuotaAllocation.objects.create(campaign=campaign, union=tree.city, quota=900, order=3)
+    data = get_sheet("quota").prefill(tree.grassroots_a, Period.of_campaign(campaign))
+    assert [(r["union"], r["quota"]) for r in data["quotas"]] == [("甲区总工会", 300)]
+    data = get_sheet("quota").prefill(tree.city, Period.of_campaign(campaign))
+    assert sum(r["quota"] for r in data["quotas"]) == 1480
