@@ -19,9 +19,8 @@ def campaigns_awaiting(user: Any) -> Iterable[AwaitingItem]:
     union = union_of(user)
     if union is None:
         return []
-    unread = CampaignAddressee.objects.filter(
+    # The user's own union's rows: addressed to it, so readable (published ones only).
+    unread = CampaignAddressee._base_manager.filter(
         union=union, read_at__isnull=True, campaign__status=CampaignStatus.PUBLISHED
-    ).count()
-    if unread:
-        return [AwaitingItem(_("未读的活动通知"), unread, reverse("campaigns:list"))]
-    return []
+    )
+    return [AwaitingItem(_("未读的活动通知"), unread, reverse("campaigns:list"))]

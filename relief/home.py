@@ -21,23 +21,14 @@ def relief_awaiting(user: Any) -> Iterable[AwaitingItem]:
         return []
     items = []
     if has_capability(user, Capability.REVIEW):
-        pending = selectors.pending_grants(user=user).exclude(entered_by=user).count()
-        if pending:
-            items.append(
-                AwaitingItem(
-                    _("待审核的帮扶金"), pending, reverse("relief:grant_list") + "?status=pending"
-                )
-            )
-    unpaired = selectors.unpaired_files(user=user).count()
-    if unpaired:
-        items.append(
-            AwaitingItem(_("未结对的困难职工"), unpaired, reverse("relief:unpaired"), "warning")
-        )
-    claimed = selectors.wish_list(user=user, status=WishStatus.CLAIMED).count()
-    if claimed:
-        items.append(
-            AwaitingItem(
-                _("待确认的微心愿认领"), claimed, reverse("relief:wish_list") + "?status=claimed"
-            )
-        )
+        pending = selectors.pending_grants(user=user).exclude(entered_by=user)
+        url = reverse("relief:grant_list") + "?status=pending"
+        items.append(AwaitingItem(_("待审核的帮扶金"), pending, url))
+    unpaired = selectors.unpaired_files(user=user)
+    items.append(
+        AwaitingItem(_("未结对的困难职工"), unpaired, reverse("relief:unpaired"), "warning")
+    )
+    claimed = selectors.wish_list(user=user, status=WishStatus.CLAIMED)
+    url = reverse("relief:wish_list") + "?status=claimed"
+    items.append(AwaitingItem(_("待确认的微心愿认领"), claimed, url))
     return items

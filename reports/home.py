@@ -22,16 +22,13 @@ def awaiting_submissions(user: Any) -> Iterable[AwaitingItem]:
     if has_capability(user, Capability.EDIT):
         todo = Submission.objects.filter(
             union=union, status__in=[SubmissionStatus.DRAFT, SubmissionStatus.RETURNED]
-        ).count()
-        if todo:
-            items.append(AwaitingItem(_("待报送的材料"), todo, "/reports/", "warning"))
+        )
+        items.append(AwaitingItem(_("待报送的材料"), todo, "/reports/", "warning"))
     if has_capability(user, Capability.REVIEW):
         review = (
             Submission.objects.within(union)
             .exclude(union=union)
             .filter(status=SubmissionStatus.SUBMITTED)
-            .count()
         )
-        if review:
-            items.append(AwaitingItem(_("待审核的报送"), review, "/reports/", "primary"))
+        items.append(AwaitingItem(_("待审核的报送"), review, "/reports/", "primary"))
     return items

@@ -23,9 +23,6 @@ def projects_awaiting(user: Any) -> Iterable[AwaitingItem]:
         ServiceProject.objects.visible_to(user)
         .filter(status=ProjectStatus.PROPOSED)
         .exclude(proposed_by=union)
-        .count()
     )
-    if not waiting:
-        return []
     url = reverse("service:project_list") + "?status=proposed"
     return [AwaitingItem(_("待审批的志愿服务项目"), waiting, url, "warning")]

@@ -20,6 +20,7 @@ from typing import Any
 from django.db.models import Count, Q, Sum
 
 from unionvol.figures import Source, grouped_by_path
+from unionvol.home import Total, tally
 from volunteers.models import Volunteer, VolunteerRollup, VolunteerStatus
 
 FIGURES = ("registered", "approved")
@@ -82,7 +83,11 @@ def volunteer_cells(campaign: Any, union_ids: Collection[int] | None) -> dict[in
     return {key[0]: row for key, row in source(campaign).by_union(union_ids)}
 
 
+def returned_total(user: Any) -> Total:
+    """Registrations sent back for correction, in the user's subtree (any campaign): the
+    sum of the rollup's column, read with the home page's other counts."""
+    return Total(VolunteerRollup.objects.visible_to(user), "returned")
+
+
 def returned_count(user: Any) -> int:
-    """Registrations sent back for correction, in the user's subtree (any campaign)."""
-    total = VolunteerRollup.objects.visible_to(user).aggregate(n=Sum("returned"))["n"]
-    return int(total or 0)
+    return tally([returned_total(user)])[0]
