@@ -95,7 +95,6 @@ def campaign_filter(
     return qs
 
 
-
 def campaign_overview(*, user: Any) -> tuple[int, list[int]]:
     """How many notices the user may read, and the years they span (newest first): one
     aggregate, for the list's count when it is not filtered and its year filter."""
