@@ -96,11 +96,14 @@ def main() -> None:
         for _ in range(3):
             response = client.get(path)
             assert response.status_code == 200, (path, response.status_code)
-        queries: list[str] = []
+        queries: list[tuple[str, float]] = []
 
-        def record(run: Any, sql: str, *rest: Any, seen: list[str] = queries) -> Any:
-            seen.append(sql)
-            return run(sql, *rest)
+        def record(run: Any, sql: str, *rest: Any, seen: list[Any] = queries) -> Any:
+            started = time.perf_counter()
+            try:
+                return run(sql, *rest)
+            finally:
+                seen.append((sql, time.perf_counter() - started))
 
         with connection.execute_wrapper(record):
             client.get(path)
@@ -110,8 +113,8 @@ def main() -> None:
         app = (time.process_time() - app0) / args.runs * 1000
         db = (backend_cpu(pid) - db0) / args.runs * 1000
         if args.queries:
-            for sql in queries:
-                print(f"    {len(sql):>6} {sql[:150]}")
+            for sql, seconds in queries:
+                print(f"    {seconds * 1000:6.1f} ms {len(sql):>6} {sql[:140]}")
         print(f"{page:<12}{len(queries):>8}{app:>9.1f}{db:>8.1f}{app + db:>8.1f}  {path}")
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from unions.models import Union
-from unionvol.scoping import ScopedManager, ScopedQuerySet, subtree_q
+from unionvol.scoping import ScopedManager, ScopedQuerySet, active_scope, subtree_q
 
 
 class CampaignKind(models.TextChoices):
@@ -48,6 +48,36 @@ class CampaignQuerySet(ScopedQuerySet["Campaign"]):
         """Issued within the union's subtree, or addressed to the union, an ancestor of
         it, or a union below it (addressed unions read their notices)."""
         return _campaign_scope(union.path)
+
+    def _fetch_all(self) -> None:
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        scope = active_scope()
+        if fresh and scope is not None and not self._scope_missing:
+            for obj in self._result_cache or ():
+                if isinstance(obj, Campaign):
+                    obj._read_in_scope = scope
+
+
+def read_in_scope(campaign: Any) -> bool:
+    """Whether ``campaign`` was read through the scope active now: then every part of it
+    (addressees, milestones, categories) is readable, and reading them by the notice's
+    key needs no second test of the scope."""
+    scope = active_scope()
+    return scope is not None and getattr(campaign, "_read_in_scope", None) is scope
+
+
+class CampaignPartManager(ScopedManager[Any]):
+    """The parts' manager. Reached from a notice read through the scope
+    (``campaign.milestones``), it reads them by the notice's key alone: the part scope
+    (the notice readable: a subquery over the addressees) holds already, and costs more
+    to build than the rest of the query. From anywhere else, the part scope applies."""
+
+    def get_queryset(self) -> ScopedQuerySet[Any]:
+        instance = getattr(self, "instance", None)  # set on a related manager only
+        if isinstance(instance, Campaign) and read_in_scope(instance):
+            return models.Manager.get_queryset(self)  # type: ignore[return-value]
+        return super().get_queryset()
 
 
 class CampaignPartQuerySet(ScopedQuerySet[Any]):
@@ -182,7 +212,7 @@ class CampaignAddressee(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    objects = ScopedManager.from_queryset(CampaignPartQuerySet)()
+    objects = CampaignPartManager.from_queryset(CampaignPartQuerySet)()
 
     class Meta:
         verbose_name = _("主送单位")
@@ -204,7 +234,7 @@ class ActivityCategory(models.Model):
     name = models.CharField(_("名称"), max_length=60)
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
-    objects = ScopedManager.from_queryset(CampaignPartQuerySet)()
+    objects = CampaignPartManager.from_queryset(CampaignPartQuerySet)()
 
     class Meta:
         verbose_name = _("活动类别")
@@ -236,7 +266,7 @@ class Milestone(models.Model):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = ScopedManager.from_queryset(CampaignPartQuerySet)()
+    objects = CampaignPartManager.from_queryset(CampaignPartQuerySet)()
 
     class Meta:
         verbose_name = _("时间节点")

@@ -81,9 +81,13 @@ class CampaignDetailView(ScopedViewMixin, DetailView):
             selectors.readable_campaigns(user=self.request.user)
             .select_related("issuer", "created_by")
             .prefetch_related(
-                # In the Meta order, without its join to the notice (ordered by notice).
-                Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "pk")),
-                Prefetch("categories", queryset=ActivityCategory.objects.order_by("order", "pk")),
+                # In the Meta order, without its join to the notice (ordered by notice);
+                # read by the key of the notice just read through the scope (see
+                # campaigns.models.CampaignPartManager), not through the part scope again.
+                Prefetch("milestones", queryset=Milestone._base_manager.order_by("due_date", "pk")),
+                Prefetch(
+                    "categories", queryset=ActivityCategory._base_manager.order_by("order", "pk")
+                ),
             )
         )
 

@@ -57,7 +57,8 @@ def _plain(value: Any) -> Any:
 def figures_by_prefix(
     paths: list[str], *, campaign: Any, until: date | None = None
 ) -> dict[str, Figures]:
-    """Figures per union path (each union's whole subtree); all paths of one depth."""
+    """Figures per union path (each union's whole subtree); all paths of one depth, and
+    at most their common parent (see ``unionvol.figures.grouped_by_path``)."""
     result = {p: Figures() for p in paths}
     if not paths:
         return result

@@ -236,9 +236,10 @@ def campaign_totals(*, campaign: Any, root: Any) -> Totals:
     key = f"unionvol:totals:{campaign.pk}:{root.pk}:{len(children)}"
     cached = cache.get(key) if seconds else None
     if cached is None:
-        per_child = figures_by_prefix([c.path for c in children], campaign=campaign)
+        # The union and its children from the same queries (one per app's rollup).
+        per_child = figures_by_prefix([root.path, *(c.path for c in children)], campaign=campaign)
         cached = {
-            "total": figures_by_prefix([root.path], campaign=campaign)[root.path].as_json(),
+            "total": per_child[root.path].as_json(),
             "children": [per_child[c.path].as_json() for c in children],
             "months": hours_by_month(root, campaign=campaign),
         }

@@ -172,13 +172,23 @@ def team_rows(*, user: Any, campaign_id: int | None = None) -> QuerySet[ServiceT
 
 def with_team_counts(teams: list[ServiceTeam]) -> list[Any]:
     """Set ``n_volunteers`` and ``n_cadres`` on a page of teams (one grouped query)."""
+    if not teams:
+        return teams
+    # The teams were read through the scope; their members are counted by team key.
     counts = {
-        t.pk: t for t in _team_counts(ServiceTeam.objects.filter(pk__in=[t.pk for t in teams]))
+        row["team_id"]: row
+        for row in TeamMember._base_manager.filter(team_id__in=[t.pk for t in teams])
+        .values("team_id")
+        .order_by()
+        .annotate(
+            v=Count("pk", filter=Q(role__in=[TeamRole.CAPTAIN, TeamRole.VOLUNTEER])),
+            c=Count("pk", filter=Q(role=TeamRole.CADRE)),
+        )
     }
     for t in teams:
-        c = counts.get(t.pk)
-        t.n_volunteers = c.n_volunteers if c else 0  # type: ignore[attr-defined]
-        t.n_cadres = c.n_cadres if c else 0  # type: ignore[attr-defined]
+        c = counts.get(t.pk, {})
+        t.n_volunteers = c.get("v", 0)  # type: ignore[attr-defined]
+        t.n_cadres = c.get("c", 0)  # type: ignore[attr-defined]
     return teams
 
 
@@ -191,16 +201,18 @@ def team_queryset(*, user: Any, campaign_id: int | None = None) -> QuerySet[Serv
 
 
 def first_teams(*, user: Any, campaign: Campaign, n: int) -> list[Any]:
-    """The first ``n`` visible teams of a notice in tree order, with their member counts
-    (``team_queryset``): the ids are chosen first, so that the counts are grouped for
-    ``n`` teams, not for every team below a province."""
-    ids = (
+    """The first ``n`` visible teams of a notice in tree order, with their member counts:
+    the rows first (with their union; the notice is the one given), then the counts
+    grouped for those ``n`` teams only, not for every team below a province."""
+    teams = list(
         ServiceTeam.objects.visible_to(user)
         .filter(campaign=campaign)
-        .order_by("union__path", "name", "pk")
-        .values("pk")[:n]
+        .select_related("union")
+        .order_by(*TEAM_ORDER)[:n]
     )
-    return list(team_queryset(user=user, campaign_id=campaign.pk).filter(pk__in=ids))
+    for team in teams:
+        team.campaign = campaign
+    return with_team_counts(teams)
 
 
 def _featured_counts(*, teams: list[Any], user: Any, year: int) -> dict[tuple[int, int], int]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import Substr
 
 from unionvol.scoping import subtree_q
@@ -31,22 +31,36 @@ def grouped_by_path(
     qs: QuerySet[Any], lookup: str, paths: list[str], **aggregates: Any
 ) -> dict[str, dict[str, Any]]:
     """``{path: {alias: value}}`` for each of ``paths`` (one depth), rows of the subtree
-    of each path summed into it. ``lookup`` is the ORM path to the owning union."""
+    of each path summed into it. ``lookup`` is the ORM path to the owning union.
+
+    ``paths`` may also hold the unions' common parent (a dashboard's union beside its
+    children): its figures are then the sum of its children's groups and of the rows it
+    owns itself, from the same one query — for sums and counts of rows each owned by one
+    union, which add up across unions (a ``Max`` would not: refused)."""
     if not paths:
         return {}
-    length = len(paths[0])
-    if any(len(p) != length for p in paths):
-        raise ValueError("paths must be of one depth")
+    length = max(len(p) for p in paths)
+    deep = [p for p in paths if len(p) == length]
+    shallow = [p for p in paths if len(p) < length]
+    if any(not all(d.startswith(p) for d in deep) for p in shallow):
+        raise ValueError("paths must be of one depth, with at most their common parent")
+    if shallow and not all(isinstance(a, Sum | Count) for a in aggregates.values()):
+        raise ValueError("a parent's figures are summed from its children's: sums and counts")
     path_field = f"{lookup}__path" if lookup else "path"
-    rows = (
+    rows = list(
         qs.filter(subtree_q(common_prefix(paths), lookup))
         .annotate(_prefix=Substr(path_field, 1, length))
         .values("_prefix")
         .order_by()
         .annotate(**aggregates)
     )
-    wanted = set(paths)
-    return {r["_prefix"]: r for r in rows if r["_prefix"] in wanted}
+    wanted = set(deep)
+    result = {r["_prefix"]: r for r in rows if r["_prefix"] in wanted}
+    for top in shallow:
+        inside = [r for r in rows if r["_prefix"].startswith(top)]
+        if inside:
+            result[top] = {alias: sum(r[alias] or 0 for r in inside) for alias in aggregates}
+    return result
 
 
 def plain(value: Any) -> Any:

@@ -103,7 +103,9 @@ def test_the_page_and_the_list_cost_the_same_queries_for_5_or_80_addressees(
     for _ in range(3 if n > 5 else 1):
         make_team(tree.grassroots_a, campaign=campaign)
     client = client_as(make_member(tree.city, Role.ADMIN))
-    with django_assert_max_num_queries(14):
+    # 15: the teams panel reads its rows, then their member counts grouped for those
+    # rows (two plain queries cost less than one grouped join of three tables).
+    with django_assert_max_num_queries(15):
         assert client.get(f"/campaigns/{campaign.pk}/").status_code == 200
     # 10 on PostgreSQL: past one page its planner is asked before a small list is counted
     with django_assert_max_num_queries(10):
