@@ -16,6 +16,9 @@ class ReportsConfig(AppConfig):
         from unionvol.files import register_private_file
 
         jobs.register()
+        from reports import tally
+
+        tally.connect()  # the completeness matrix's counts, kept along the tree
         # A submission's photos: for whoever may open the submission.
         register_private_file(SubmissionPhoto, "image")
 

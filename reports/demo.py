@@ -15,6 +15,7 @@ from typing import Any
 from django.utils import timezone
 
 from campaigns.demo import current_round_campaigns
+from reports import tally
 from reports.models import Submission, SubmissionStatus, SubmissionVersion
 from reports.services import ensure_submissions
 
@@ -78,6 +79,7 @@ def _reported(sub: Submission, day: Any, status: str) -> None:
         reviewer_comment=RETURN_COMMENT if status == SubmissionStatus.RETURNED else "",
         reviewed_at=_at(day + timedelta(days=1)) if status != SubmissionStatus.SUBMITTED else None,
     )
+    tally.touch([(sub.union_id, sub.milestone.campaign_id)])  # an update sends no signal
 
 
 def load(stdout: Any) -> None:

@@ -232,3 +232,38 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id} {self.threshold}"
+
+
+class MilestoneTally(models.Model):
+    """The completeness matrix's counts, kept along the tree: one row per milestone and
+    union, counting the submissions of the notice's addressees in that union's *subtree*
+    (the union itself and every union below it) by state. A reviewer's matrix reads the
+    row of its own union, one per milestone, whatever the size of the subtree.
+
+    Kept current by ``reports.tally`` (the ``unionvol.rollups`` machinery: a saved or
+    deleted submission or addressee recomputes the rows of its union's ancestors, in
+    the same transaction); ``manage.py check_rollups`` compares it with the records."""
+
+    scope_lookup: ClassVar[str] = "union"
+
+    milestone = models.ForeignKey("campaigns.Milestone", on_delete=models.CASCADE, related_name="+")
+    union = models.ForeignKey("unions.Union", on_delete=models.CASCADE, related_name="+")
+    accepted = models.PositiveIntegerField(default=0)
+    returned = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)  # submitted after the due date
+    on_time = models.PositiveIntegerField(default=0)  # submitted by the due date
+    sent = models.PositiveIntegerField(default=0)  # any state but a draft
+    first_late = models.PositiveIntegerField(default=0)  # first submission late
+    first_on_time = models.PositiveIntegerField(default=0)  # first submission on time
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = _("报送完成情况汇总")
+        verbose_name_plural = _("报送完成情况汇总")
+        constraints = [
+            models.UniqueConstraint(fields=["union", "milestone"], name="tally_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.milestone_id} / {self.union_id}"

@@ -9,12 +9,13 @@ from typing import Any, overload
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from reports import tally
 from reports.figures import FIGURE_KEYS, figures_by_prefix, hours_by_month
-from reports.models import Submission, SubmissionStatus, SubmissionVersion
+from reports.models import MilestoneTally, Submission, SubmissionStatus, SubmissionVersion
 from unions.models import Union
 from unionvol.scoping import is_operator, union_of
 
@@ -180,26 +181,20 @@ def completeness_matrix(*, campaign: Any, user: Any, today: date | None = None) 
     if not is_operator(user):  # the addressees in the user's own subtree
         addressees = addressees.within(own) if own is not None else addressees.none()
     of_campaign = submissions_visible(user).filter(milestone__campaign=campaign)
-    subs = of_campaign.filter(union_id__in=addressees.values("union_id"))
     columns = [MilestoneColumn(m, dict.fromkeys(STATE_LABELS, 0)) for m in milestones]
     rows = MatrixRows(addressees, of_campaign, columns, today)
     n = len(rows)
-    sent = ~Q(status=SubmissionStatus.DRAFT)
-    first = Q(first_submitted_at__isnull=False)
-    counted = {
-        row["milestone_id"]: row
-        for row in subs.values("milestone_id")
-        .order_by()
-        .annotate(
-            accepted=Count("pk", filter=Q(status=SubmissionStatus.ACCEPTED)),
-            returned=Count("pk", filter=Q(status=SubmissionStatus.RETURNED)),
-            late=Count("pk", filter=Q(status=SubmissionStatus.SUBMITTED, days_late__gt=0)),
-            on_time=Count("pk", filter=Q(status=SubmissionStatus.SUBMITTED, days_late=0)),
-            sent=Count("pk", filter=sent),
-            first_late=Count("pk", filter=first & Q(first_days_late__gt=0)),
-            first_on_time=Count("pk", filter=first & Q(first_days_late=0)),
-        )
-    }
+    counted: dict[int, dict[str, Any]]
+    if own is not None:  # the counts of the user's subtree, kept along the tree
+        counted = {
+            row["milestone_id"]: row
+            for row in MilestoneTally.objects.filter(
+                union=own, milestone_id__in=[m.pk for m in milestones]
+            ).values("milestone_id", *tally.FIELDS)
+        }
+    else:  # the operator: every addressee, counted
+        subs = of_campaign.filter(union_id__in=addressees.values("union_id"))
+        counted = {row["milestone_id"]: row for row in tally.state_counts(subs)}
     for col in columns:
         row = counted.get(col.milestone.pk, {})
         for state in ("accepted", "returned", "late", "on_time"):

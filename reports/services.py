@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from reports import tally
 from reports.models import (
     ReviewDecision,
     Submission,
@@ -329,6 +330,7 @@ def submission_reopen(*, submission: Submission, user: Any) -> Submission:
         else SubmissionStatus.DRAFT,
         version=F("version") + 1,
     )
+    tally.touch([(submission.union_id, submission.milestone.campaign_id)])  # no signal
     submission.refresh_from_db()
     return submission
 

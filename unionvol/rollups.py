@@ -135,7 +135,7 @@ class RollupTable:
             return None
         model = self.campaign_model
         if lock:
-            _lock_row(model, campaign_id, lock)
+            lock_row(model, campaign_id, lock)
         return model._default_manager.filter(pk=campaign_id).first()
 
     def _rows(self, campaign_id: int | None) -> models.QuerySet[Any]:
@@ -268,7 +268,7 @@ def _nonzero(values: dict[str, Any]) -> bool:
     return any(_plain(v) for v in values.values())
 
 
-def _lock_row(model: type[models.Model], pk: int, mode: str) -> None:
+def lock_row(model: type[models.Model], pk: int, mode: str) -> None:
     """``SELECT … FOR <mode>`` of one row (PostgreSQL; SQLite has one writer at a time)."""
     if connection.vendor != "postgresql":
         return
