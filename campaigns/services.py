@@ -25,6 +25,7 @@ from campaigns.models import (
 )
 from campaigns.signals import milestone_opened
 from unions.models import Union
+from unionvol import rollups
 from unionvol.locking import claim, save_if_current, update_if
 from unionvol.scoping import subtree_q, union_of
 
@@ -108,13 +109,16 @@ def _set_addressees(campaign: Campaign, addressees: Iterable[Union]) -> None:
             raise ValidationError({"addressees": ADDRESSEE_OUTSIDE})
     existing = set(campaign.addressee_rows.values_list("union_id", flat=True))
     campaign.addressee_rows.exclude(union_id__in=wanted).delete()
-    CampaignAddressee.objects.bulk_create(
+    added = CampaignAddressee.objects.bulk_create(
         [
             CampaignAddressee(campaign=campaign, union=u)
             for pk, u in wanted.items()
             if pk not in existing
         ]
     )
+    # A bulk insert sends no signal: the rollups that count by addressee (the reports'
+    # completeness counts) are told here; the rows deleted above sent theirs.
+    rollups.touch_all((a.union_id, campaign.pk) for a in added)
 
 
 @transaction.atomic

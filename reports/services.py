@@ -242,6 +242,7 @@ def submission_submit(*, submission: Submission, user: Any, version: int) -> Sub
     )
     if not updated:
         raise ValidationError(STALE, code="stale")
+    tally.touch([(submission.union_id, submission.milestone.campaign_id)])  # no signal
     number = submission.versions.count() + 1
     snap = SubmissionVersion(
         submission=submission,
@@ -281,6 +282,7 @@ def submission_review(
     )
     if not updated:
         raise ValidationError(STALE, code="stale")
+    tally.touch([(submission.union_id, submission.milestone.campaign_id)])  # no signal
     _record_review(
         submission=submission,
         user=user,

@@ -46,6 +46,9 @@ STATES: dict[str, Q] = {
 }
 FIELDS = tuple(STATES)
 Key = tuple[int, int]  # (milestone id, union id)
+# Past this many unions to recompute at once, the notice's rows are rebuilt instead (one
+# pass over its submissions beats one count per union in a single query).
+REFRESH_LIMIT = 24
 
 
 def state_counts(submissions: QuerySet[Any], by: str = "milestone_id") -> QuerySet[Any]:
@@ -122,6 +125,9 @@ class MilestoneTallies(rollups.RollupTable):
         )
         if not above or not milestones:
             return
+        if len(above) > REFRESH_LIMIT:  # many unions at once (a notice's addressees)
+            self._rebuild(campaign_id)
+            return
         ids = dict(Union.objects.filter(path__in=above).values_list("path", "pk"))
         keys = sorted((m, ids[p]) for m in milestones for p in above)
         # The rows are the locks: make sure they exist, lock them, then count.
@@ -150,21 +156,23 @@ class MilestoneTallies(rollups.RollupTable):
         kept = 0
         with system_scope():
             for campaign_id in self.campaign_ids() if campaign_ids is None else campaign_ids:
-                if campaign_id is None:
-                    continue
-                with transaction.atomic():
-                    lock_row(Campaign, campaign_id, "NO KEY UPDATE")
-                    want = computed(campaign_id)
-                    MilestoneTally.objects.filter(milestone__campaign_id=campaign_id).delete()
-                    MilestoneTally.objects.bulk_create(
-                        [
-                            MilestoneTally(milestone_id=m, union_id=u, **values)
-                            for (m, u), values in sorted(want.items())
-                        ],
-                        batch_size=BATCH,
-                    )
-                    kept += len(want)
+                if campaign_id is not None:
+                    with transaction.atomic():
+                        kept += self._rebuild(campaign_id)
         return kept
+
+    def _rebuild(self, campaign_id: int) -> int:
+        lock_row(Campaign, campaign_id, "NO KEY UPDATE")
+        want = computed(campaign_id)
+        MilestoneTally.objects.filter(milestone__campaign_id=campaign_id).delete()
+        MilestoneTally.objects.bulk_create(
+            [
+                MilestoneTally(milestone_id=m, union_id=u, **values)
+                for (m, u), values in sorted(want.items())
+            ],
+            batch_size=BATCH,
+        )
+        return len(want)
 
     def differences(self, campaign_ids: Iterable[int | None] | None = None) -> list[str]:
         lines: list[str] = []

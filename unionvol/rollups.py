@@ -305,9 +305,15 @@ def rollup_differences(campaign_ids: Iterable[int | None] | None = None) -> list
 
 def refresh_rollups(union: Any, campaign: Any) -> None:
     """Recompute one cell (a union's own figures for a campaign) in every rollup."""
-    cell = (union.pk, getattr(campaign, "pk", campaign))
+    touch_all([(union.pk, getattr(campaign, "pk", campaign))])
+
+
+def touch_all(cells: Iterable[Cell]) -> None:
+    """These cells changed in a way no signal told (a ``bulk_create`` of a campaign's
+    addressees): recompute them in every rollup, now or at the end of the batch."""
+    cells = set(cells)
     for table in tables():
-        touch(table, [cell])
+        touch(table, cells)
 
 
 # --- keeping them current -------------------------------------------------------------------

@@ -148,7 +148,8 @@ def snapshot() -> list[tuple[Any, ...]]:
     """Every stored rollup figure (to see that a write changed something)."""
     rows: list[tuple[Any, ...]] = []
     for table in tables():
-        for row in table.model._default_manager.values("union_id", "campaign_id", *table.fields):
+        keys = [f.attname for f in table.model._meta.concrete_fields if f.attname.endswith("_id")]
+        for row in table.model._default_manager.values(*keys, *table.fields):
             rows.append((table.name, *row.values()))
         if table.detail_model is not None:
             for row in table.detail_model._default_manager.values(
@@ -423,6 +424,70 @@ def file_moved_to_another_union(w: World) -> None:
     file.save()
 
 
+def _submission(w: World, union: Any) -> Any:
+    from reports.models import Submission
+    from reports.services import ensure_submissions
+
+    milestone = w.campaign.milestones.order_by("due_date").first()
+    ensure_submissions(milestone=milestone)
+    return Submission.objects.get(milestone=milestone, union=union)
+
+
+def _report(sub: Any, user: Any) -> None:
+    """Fill in the progress of every activity category, and submit."""
+    from reports import services as report_services
+
+    blocks = len(sub.data.get("blocks") or [None])
+    progress = {f"progress_{i}": "进展" for i in range(blocks)}
+    sub = report_services.submission_save(
+        submission=sub, user=user, version=sub.version, cleaned={**progress, "narrative": "总结"}
+    )
+    report_services.submission_submit(submission=sub, user=user, version=sub.version)
+    sub.refresh_from_db()
+
+
+def report_submitted_and_returned(w: World) -> None:
+    """A district reports; the issuer returns it; the district reports again."""
+    from reports import services as report_services
+
+    sub = _submission(w, w.tree.district_a)
+    clerk = make_member(w.tree.district_a, Role.CLERK, username="rollup_dclerk")
+    _report(sub, clerk)
+    sub.refresh_from_db()
+    report_services.submission_review(
+        submission=sub, user=w.city_reviewer, accept=False, comment="请补充", version=sub.version
+    )
+    sub.refresh_from_db()
+    _report(sub, clerk)
+
+
+def report_accepted_then_reopened(w: World) -> None:
+    from reports import services as report_services
+
+    sub = _submission(w, w.tree.district_b)
+    clerk = make_member(w.tree.district_b, Role.CLERK, username="rollup_dclerk_b")
+    _report(sub, clerk)
+    sub.refresh_from_db()
+    report_services.submission_review(
+        submission=sub, user=w.city_reviewer, accept=True, comment="", version=sub.version
+    )
+    sub.refresh_from_db()
+    admin = make_member(w.tree.city, Role.ADMIN, username="rollup_city_admin")
+    report_services.submission_reopen(submission=sub, user=admin)
+
+
+def addressee_dropped_and_added(w: World) -> None:
+    """The notice stops addressing a district that had reported, then addresses it again."""
+    from campaigns import services as campaign_services
+
+    report_submitted_and_returned(w)
+    CampaignAddressee.objects.filter(campaign=w.campaign, union=w.tree.district_a).delete()
+    from reports.tally import computed
+
+    assert all(u != w.tree.district_a.pk for _m, u in computed(w.campaign.pk))
+    campaign_services._set_addressees(w.campaign, [w.tree.district_a, w.tree.district_b])
+
+
 WRITES: list[Callable[[World], None]] = [
     volunteer_registered,
     volunteer_approved,
@@ -449,6 +514,9 @@ WRITES: list[Callable[[World], None]] = [
     visit_recorded_and_moved,
     donation_saved_and_moved,
     file_moved_to_another_union,
+    report_submitted_and_returned,
+    report_accepted_then_reopened,
+    addressee_dropped_and_added,
 ]
 
 
