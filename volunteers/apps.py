@@ -27,6 +27,13 @@ class VolunteersConfig(AppConfig):
 
         register(awaiting)
         rollups.connect()
+        from django.db.models.signals import post_delete, post_save
+
+        from volunteers.models import Specialty
+        from volunteers.selectors import forget_specialties
+
+        post_save.connect(forget_specialties, sender=Specialty, dispatch_uid="specialty_saved")
+        post_delete.connect(forget_specialties, sender=Specialty, dispatch_uid="specialty_gone")
         jobs.register()
         # A volunteer's photo: for whoever may open the volunteer's page.
         register_private_file(Volunteer, "photo")

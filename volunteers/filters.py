@@ -16,6 +16,7 @@ from unionvol.forms import quick_selects
 from unionvol.params import int_param
 from unionvol.scoping import union_of
 from volunteers.models import Identity, PoliticalStatus, Specialty, Volunteer, VolunteerStatus
+from volunteers.selectors import specialty_choices
 
 SORTS = {
     "-registered_at": ("-registered_at", "-pk"),
@@ -107,6 +108,9 @@ class RosterFilter(django_filters.FilterSet):
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", f"{css} form-control-sm")
         quick_selects(self.form)
+        # Offered from the shared list in memory; a chosen one is checked against the table.
+        empty = [("", self.form.fields["specialty"].empty_label)]
+        self.form.fields["specialty"].widget.choices = empty + specialty_choices()
 
     def _add_extensions(self, user: Any, base: Union | None) -> None:
         # Before the dates, so the form keeps the who/what filters together.

@@ -36,6 +36,7 @@ from volunteers.models import (
     Volunteer,
     VolunteerStatus,
 )
+from volunteers.selectors import forget_specialties
 from volunteers.services import (
     _check_campaign,
     _check_can_edit,
@@ -457,6 +458,7 @@ def _specialty_ids(report: ImportReport) -> dict[str, int]:
     missing = [Specialty(name=n, order=100) for n in sorted(names - set(known))]
     if missing:
         Specialty.objects.bulk_create(missing, ignore_conflicts=True)
+        forget_specialties()  # a bulk insert sends no signal
         known = dict(Specialty.objects.filter(name__in=names).values_list("name", "pk"))
     return known
 

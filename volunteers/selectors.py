@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -29,6 +30,26 @@ from volunteers.models import (
     Volunteer,
     VolunteerStatus,
 )
+
+# The specialties are a short shared list (not owned by a union): the roster's filter
+# offers them from memory, read again a minute later or as soon as this process changes
+# one. Only the offered list is kept; a chosen value is checked against the table.
+SPECIALTY_SECONDS = 60
+_specialties: tuple[float, list[tuple[int, str]]] | None = None
+
+
+def specialty_choices() -> list[tuple[int, str]]:
+    global _specialties
+    now = time.monotonic()
+    if _specialties is None or now - _specialties[0] > SPECIALTY_SECONDS:
+        _specialties = (now, list(Specialty.objects.values_list("pk", "name")))
+    return _specialties[1]
+
+
+def forget_specialties(*args: Any, **kwargs: Any) -> None:
+    """Connected to the specialties' saves and deletes; the import's bulk insert calls it."""
+    global _specialties
+    _specialties = None
 
 
 def volunteer_list(*, user: Any) -> QuerySet[Volunteer]:

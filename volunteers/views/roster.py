@@ -50,7 +50,8 @@ class RosterView(KeysetViewMixin, ScopedViewMixin, TemplateView):
         ctx["can_export"] = has_capability(user, Capability.EXPORT)
         ctx["can_review"] = has_capability(user, Capability.REVIEW)
         ctx["can_search_id"] = privacy.may_see_full_ids(user)
-        ctx["recruiting"] = list(selectors.recruiting_campaigns(user=user)[:5])
+        recruiting = selectors.recruiting_campaigns(user=user).select_related(None)
+        ctx["recruiting"] = list(recruiting.only("pk", "doc_number")[:5])
         ctx["breadcrumbs"] = [(_("志愿者"), None)]
         return ctx
 
