@@ -22,9 +22,10 @@ def reports_panel(request: HttpRequest, campaign: Campaign) -> dict[str, Any] | 
     user = request.user
     own = union_of(user)
     issuer_staff = is_operator(user) or (own is not None and campaign.issuer.is_within(own))
-    # One query for the union's own submissions, whatever the number of milestones.
+    # One query for the union's own submissions, whatever the number of milestones; none
+    # for the issuer's staff (a notice is addressed to unions strictly below its issuer).
     mine = {}
-    if own is not None:
+    if own is not None and not issuer_staff:
         mine = dict(
             Submission.objects.filter(milestone__campaign=campaign, union=own).values_list(
                 "milestone_id", "pk"
