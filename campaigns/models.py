@@ -56,7 +56,7 @@ class CampaignQuerySet(ScopedQuerySet["Campaign"]):
         if fresh and scope is not None and not self._scope_missing:
             for obj in self._result_cache or ():
                 if isinstance(obj, Campaign):
-                    obj._read_in_scope = scope
+                    obj._read_in_scope = scope  # type: ignore[attr-defined]
 
 
 def read_in_scope(campaign: Any) -> bool:

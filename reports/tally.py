@@ -142,8 +142,9 @@ class MilestoneTallies(rollups.RollupTable):
             for name, q in ((f"{n}_{i}", q) for n, q in STATES.items())
         }
         subs = _submissions(campaign_id).filter(subtree_q(common_prefix(above), "union"))
-        got = {
-            r["milestone_id"]: r for r in subs.values("milestone_id").order_by().annotate(**counts)
+        got: dict[int, dict[str, Any]] = {
+            r["milestone_id"]: dict(r)
+            for r in subs.values("milestone_id").order_by().annotate(**counts)
         }
         index = {ids[p]: i for i, p in enumerate(above)}
         for row in locked:

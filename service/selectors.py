@@ -175,8 +175,8 @@ def with_team_counts(teams: list[ServiceTeam]) -> list[Any]:
     if not teams:
         return teams
     # The teams were read through the scope; their members are counted by team key.
-    counts = {
-        row["team_id"]: row
+    counts: dict[int, dict[str, Any]] = {
+        row["team_id"]: dict(row)
         for row in TeamMember._base_manager.filter(team_id__in=[t.pk for t in teams])
         .values("team_id")
         .order_by()
