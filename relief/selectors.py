@@ -138,7 +138,7 @@ def donation_list(*, user: Any) -> QuerySet[Any]:
     return (
         Donation.objects.visible_to(user)
         .select_related("union", "campaign")
-        .order_by("-campaign__issue_date", "union__path")
+        .order_by("-campaign__issue_date", "union__path", "pk")
     )
 
 

@@ -318,6 +318,23 @@ def plan_estimate(queryset: QuerySet[Any]) -> tuple[int, float] | None:
 MAX_CURSOR = 2_000  # characters; a longer one was not made here
 
 
+def keyset_page(
+    request: HttpRequest, queryset: QuerySet[_M], ordering: Sequence[str], *, per_page: int = 50
+) -> KeysetPage[_M]:
+    """The page the request's ``after`` / ``before`` cursor names (see
+    :class:`KeysetViewMixin`, which views with a class of their own use)."""
+    paginator = KeysetPaginator(queryset, ordering, per_page=per_page)
+    after = request.GET.get("after", "")
+    before = "" if after else request.GET.get("before", "")
+    try:
+        if len(after) > MAX_CURSOR or len(before) > MAX_CURSOR:
+            raise InvalidCursor(after or before)
+        return paginator.page(after=after, before=before)
+    except InvalidCursor:
+        messages.warning(request, BAD_CURSOR)
+        return paginator.page()
+
+
 class KeysetViewMixin:
     """For list views: ``self.keyset_page(queryset, ordering)`` reads ``after`` /
     ``before`` from the query string; a cursor that does not decode (edited, or made for
@@ -327,13 +344,4 @@ class KeysetViewMixin:
     request: HttpRequest
 
     def keyset_page(self, queryset: QuerySet[_M], ordering: Sequence[str]) -> KeysetPage[_M]:
-        paginator = KeysetPaginator(queryset, ordering, per_page=self.per_page)
-        after = self.request.GET.get("after", "")
-        before = "" if after else self.request.GET.get("before", "")
-        try:
-            if len(after) > MAX_CURSOR or len(before) > MAX_CURSOR:
-                raise InvalidCursor(after or before)
-            return paginator.page(after=after, before=before)
-        except InvalidCursor:
-            messages.warning(self.request, BAD_CURSOR)
-            return paginator.page()
+        return keyset_page(self.request, queryset, ordering, per_page=self.per_page)
