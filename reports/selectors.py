@@ -172,15 +172,15 @@ def completeness_matrix(*, campaign: Any, user: Any, today: date | None = None) 
     """Addressed unions (in the user's scope) × milestones. The counts and rates of each
     milestone are one grouped query over the submissions, whatever the number of
     unions; the rows are read a page at a time (:class:`MatrixRows`)."""
-    from campaigns.models import CampaignAddressee
 
     today = today or timezone.localdate()
     milestones = list(campaign.milestones.order_by("due_date", "pk"))
     own = union_of(user)
-    addressees = CampaignAddressee.objects.filter(campaign=campaign)
+    # Through the notice (read through the scope by the view): its rows by its key.
+    addressees = campaign.addressee_rows.all()
     if not is_operator(user):  # the addressees in the user's own subtree
         addressees = addressees.within(own) if own is not None else addressees.none()
-    of_campaign = submissions_visible(user).filter(milestone__campaign=campaign)
+    of_campaign = submissions_visible(user).filter(milestone_id__in=[m.pk for m in milestones])
     columns = [MilestoneColumn(m, dict.fromkeys(STATE_LABELS, 0)) for m in milestones]
     rows = MatrixRows(addressees, of_campaign, columns, today)
     n = len(rows)
