@@ -22,13 +22,22 @@ from django.utils.functional import Promise
 
 @dataclass(frozen=True)
 class Total:
-    """The sum of ``column`` over a queryset's rows (a count kept in a rollup)."""
+    """The sum of ``columns`` over a queryset's rows (counts kept in a rollup)."""
 
     queryset: QuerySet[Any]
     column: str
+    more: tuple[str, ...] = ()
 
 
-Countable = QuerySet[Any] | Total | int
+@dataclass(frozen=True)
+class Difference:
+    """One count less another (a subtree's count less the union's own rows)."""
+
+    left: Countable
+    right: Countable
+
+
+Countable = QuerySet[Any] | Total | Difference | int
 
 
 @dataclass(frozen=True)
@@ -57,34 +66,16 @@ def awaiting_for(user: Any) -> list[AwaitingItem]:
 
 
 def tally(countables: Sequence[Countable]) -> list[int]:
-    """The number of rows of each queryset (the sum of a :class:`Total`'s column), read in
+    """The number of rows of each queryset (the sum of a :class:`Total`'s columns), read in
     one ``SELECT (SELECT COUNT(*) FROM (…)), …`` — each inner query compiled by the ORM
     from the scoped queryset as given, so its scope is the queryset's own."""
     parts: list[str] = []
     params: list[Any] = []
     using = "default"
-    for i, countable in enumerate(countables):
-        if isinstance(countable, int):
-            parts.append(str(int(countable)))
-            continue
-        qs, column = (
-            (countable.queryset, countable.column)
-            if isinstance(countable, Total)
-            else (countable, "")
-        )
-        check = getattr(qs, "_check_scope", None)
-        if check is not None:
-            check()  # fails closed, as count() would
-        qs = qs.order_by().values(_tally=F(column)) if column else qs.order_by().values("pk")
-        using = qs.db
-        try:
-            sql, inner = qs.query.get_compiler(using=using).as_sql()
-        except EmptyResultSet:  # .none(), or a filter that can match nothing
-            parts.append("0")
-            continue
-        alias = f"tally{i}"
-        what = f'COALESCE(SUM({alias}."_tally"), 0)' if column else "COUNT(*)"
-        parts.append(f"(SELECT {what} FROM ({sql}) {alias})")  # noqa: S608 - ORM-compiled, params bound
+    for countable in countables:
+        sql, inner, db = _expression(countable, len(parts))
+        using = db or using
+        parts.append(sql)
         params.extend(inner)
     if not parts:
         return []
@@ -92,3 +83,35 @@ def tally(countables: Sequence[Countable]) -> list[int]:
         cursor.execute("SELECT " + ", ".join(parts), params)
         row = cursor.fetchone()
     return [int(n or 0) for n in row]
+
+
+def _expression(countable: Countable, i: int) -> tuple[str, list[Any], str]:
+    """``(sql, params, database)`` of one count, for :func:`tally`."""
+    if isinstance(countable, int):
+        return str(int(countable)), [], ""
+    if isinstance(countable, Difference):
+        left, lp, ldb = _expression(countable.left, i * 2 + 1)
+        right, rp, rdb = _expression(countable.right, i * 2 + 2)
+        return f"({left} - {right})", [*lp, *rp], ldb or rdb
+    qs, columns = (
+        (countable.queryset, (countable.column, *countable.more))
+        if isinstance(countable, Total)
+        else (countable, ())
+    )
+    check = getattr(qs, "_check_scope", None)
+    if check is not None:
+        check()  # fails closed, as count() would
+    if columns:
+        value: Any = F(columns[0])
+        for column in columns[1:]:
+            value = value + F(column)
+        qs = qs.order_by().values(_tally=value)
+    else:
+        qs = qs.order_by().values("pk")
+    try:
+        sql, inner = qs.query.get_compiler(using=qs.db).as_sql()
+    except EmptyResultSet:  # .none(), or a filter that can match nothing
+        return "0", [], qs.db
+    alias = f"tally{i}"
+    what = f'COALESCE(SUM({alias}."_tally"), 0)' if columns else "COUNT(*)"
+    return f"(SELECT {what} FROM ({sql}) {alias})", list(inner), qs.db  # noqa: S608 - ORM-compiled, params bound

@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from reports import services
 from reports.models import Submission, SubmissionStatus, SubmissionVersion
+from tests.factories import make_member
+from unions.models import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -267,3 +269,30 @@ def test_cron_opens_milestones_and_home_lists_what_awaits(
     client = client_as(issuer_reviewer)
     assert "待审核的报送" in client.get("/").content.decode()
     assert "甲区总工会 · " in client.get("/reports/").content.decode()
+
+
+def test_the_review_counter_counts_the_reports_sent_from_below_and_not_the_unions_own(
+    clerk_a: Any, issuer_reviewer: Any, dispatch_ms: Any, tree: Any
+) -> None:
+    from unionvol.home import awaiting_for
+    from unionvol.scoping import user_scope
+
+    def counted(user: Any) -> int:
+        with user_scope(user):
+            items = {str(i.label): i.count for i in awaiting_for(user)}
+        return int(items.get("待审核的报送", 0))
+
+    services.ensure_submissions(milestone=dispatch_ms)
+    sub = Submission.objects.get(union=tree.district_a, milestone=dispatch_ms)
+    sub = services.submission_save(
+        submission=sub, user=clerk_a, version=sub.version, cleaned={"progress_0": "x"}
+    )
+    services.submission_submit(submission=sub, user=clerk_a, version=sub.version)
+    district_reviewer = make_member(tree.district_a, Role.REVIEWER)
+    assert counted(issuer_reviewer) == 1  # the city reviews what district A sent
+    assert counted(district_reviewer) == 0  # district A does not review its own report
+    sub.refresh_from_db()
+    services.submission_review(
+        submission=sub, user=issuer_reviewer, accept=True, comment="", version=sub.version
+    )
+    assert counted(issuer_reviewer) == 0
