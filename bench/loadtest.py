@@ -104,14 +104,18 @@ PAGES = [
 ]
 
 
+# The pages every user has (bench/page_cost.py measures the same ones).
+FIXED_PATHS = {
+    "trivial": "/ping",
+    "home": "/",
+    "roster": "/volunteers/?status=approved&political_status=01",
+    "campaigns": "/campaigns/",
+}
+
+
 def resolve_paths(session: Session) -> dict[str, str]:
     """Find concrete URLs for this user (a volunteer, a campaign) by following links."""
-    paths = {
-        "trivial": "/ping",
-        "home": "/",
-        "roster": "/volunteers/?status=approved&political_status=01",
-        "campaigns": "/campaigns/",
-    }
+    paths = dict(FIXED_PATHS)
     _, roster, _ = session.request("GET", "/volunteers/?status=approved")
     if link := first_link(roster, r"/volunteers/\d+/"):
         paths["volunteer"] = link

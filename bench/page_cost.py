@@ -35,6 +35,8 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from bench.loadtest import FIXED_PATHS  # noqa: E402
+
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -44,12 +46,7 @@ def backend_cpu(pid: int) -> float:
 
 
 def paths_for(client: Client) -> dict[str, str]:
-    paths = {
-        "trivial": "/ping",
-        "home": "/",
-        "roster": "/volunteers/?status=approved&political_status=01",
-        "campaigns": "/campaigns/",
-    }
+    paths = dict(FIXED_PATHS)
     roster = client.get("/volunteers/?status=approved").content.decode()
     if m := re.search(r"/volunteers/\d+/", roster):
         paths["volunteer"] = m.group(0)

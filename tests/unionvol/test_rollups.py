@@ -446,32 +446,31 @@ def _report(sub: Any, user: Any) -> None:
     sub.refresh_from_db()
 
 
-def report_submitted_and_returned(w: World) -> None:
-    """A district reports; the issuer returns it; the district reports again."""
+def _sent_and_reviewed(w: World, union: Any, username: str, *, accept: bool) -> Any:
     from reports import services as report_services
 
-    sub = _submission(w, w.tree.district_a)
-    clerk = make_member(w.tree.district_a, Role.CLERK, username="rollup_dclerk")
+    sub = _submission(w, union)
+    clerk = make_member(union, Role.CLERK, username=username)
     _report(sub, clerk)
     sub.refresh_from_db()
+    comment = "" if accept else "请补充"
     report_services.submission_review(
-        submission=sub, user=w.city_reviewer, accept=False, comment="请补充", version=sub.version
+        submission=sub, user=w.city_reviewer, accept=accept, comment=comment, version=sub.version
     )
     sub.refresh_from_db()
+    return sub, clerk
+
+
+def report_submitted_and_returned(w: World) -> None:
+    """A district reports; the issuer returns it; the district reports again."""
+    sub, clerk = _sent_and_reviewed(w, w.tree.district_a, "rollup_dclerk", accept=False)
     _report(sub, clerk)
 
 
 def report_accepted_then_reopened(w: World) -> None:
     from reports import services as report_services
 
-    sub = _submission(w, w.tree.district_b)
-    clerk = make_member(w.tree.district_b, Role.CLERK, username="rollup_dclerk_b")
-    _report(sub, clerk)
-    sub.refresh_from_db()
-    report_services.submission_review(
-        submission=sub, user=w.city_reviewer, accept=True, comment="", version=sub.version
-    )
-    sub.refresh_from_db()
+    sub, _clerk = _sent_and_reviewed(w, w.tree.district_b, "rollup_dclerk_b", accept=True)
     admin = make_member(w.tree.city, Role.ADMIN, username="rollup_city_admin")
     report_services.submission_reopen(submission=sub, user=admin)
 
