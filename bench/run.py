@@ -24,7 +24,15 @@ def main() -> int:
     scripts = sorted(
         p
         for p in HERE.glob("*.py")
-        if p.name not in {"run.py", "loadtest.py", "explain.py", "write_rates.py", "__init__.py"}
+        if p.name
+        not in {
+            "run.py",
+            "loadtest.py",
+            "explain.py",
+            "write_rates.py",
+            "page_cost.py",
+            "__init__.py",
+        }
     )
     if len(sys.argv) > 1:
         scripts = [p for p in scripts if p.stem in sys.argv[1:]]
