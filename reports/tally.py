@@ -51,10 +51,11 @@ Key = tuple[int, int]  # (milestone id, union id)
 REFRESH_LIMIT = 24
 
 
-def state_counts(submissions: QuerySet[Any], by: str = "milestone_id") -> QuerySet[Any]:
-    """``submissions`` counted by state, grouped by ``by`` (one row per value)."""
+def state_counts(submissions: QuerySet[Any], *by: str) -> QuerySet[Any]:
+    """``submissions`` counted by state, grouped by the fields ``by`` (default: the
+    milestone; one row per value)."""
     return (
-        submissions.values(by)
+        submissions.values(*(by or ("milestone_id",)))
         .order_by()
         .annotate(**{name: Count("pk", filter=q) for name, q in STATES.items()})
     )
@@ -76,9 +77,7 @@ def _ancestors(path: str) -> list[str]:
 def computed(campaign_id: int) -> dict[Key, dict[str, int]]:
     """Every nonzero row of the notice, from the submissions: each union's own counts
     (one grouped query), added up into each of its ancestors."""
-    rows = state_counts(_submissions(campaign_id), "milestone_id").values(
-        "milestone_id", "union__path", *FIELDS
-    )
+    rows = state_counts(_submissions(campaign_id), "milestone_id", "union__path")
     by_path: dict[tuple[int, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(FIELDS, 0))
     for row in rows:
         for path in _ancestors(row["union__path"]):
