@@ -86,7 +86,11 @@ def main() -> None:
         for _ in range(args.runs):
             client.get(path)
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
+        # PROFILE_SORT=tottime, PROFILE_FILTER=<regex of paths>, PROFILE_LINES=60
+        stats = pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative"))
+        stats.print_stats(
+            os.environ.get("PROFILE_FILTER", ""), int(os.environ.get("PROFILE_LINES", "60"))
+        )
         return
     print(f"{'page':<12}{'queries':>8}{'app ms':>9}{'db ms':>8}{'total':>8}  path")
     for page, path in paths.items():

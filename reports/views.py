@@ -353,7 +353,7 @@ class SubmissionImportView(ScopedViewMixin, DetailView):
         return self.render_to_response(self.get_context_data(form=form, preview=result))
 
 
-MATRIX_PAGE_SIZE = 100
+MATRIX_PAGE_SIZE = 50
 
 
 class DashboardView(ScopedViewMixin, DetailView):

@@ -47,3 +47,30 @@ def test_the_browser_does_not_cut_a_paste(name: str) -> None:
     # A maxlength attribute would make the browser drop what is pasted past it, silently.
     html = str(PersonForm()[name])
     assert "maxlength" not in html
+
+
+@pytest.mark.parametrize("value", [None, "", "b", 2, "dup"])
+def test_the_quick_select_writes_what_djangos_select_writes(value: object) -> None:
+    """Same HTML as Django's template-rendered widget: escaping, groups, a None value, a
+    safe label, a lazy label, and only the first of two equal values selected."""
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from unionvol.forms import QuickSelect
+
+    choices = [
+        (None, "—"),
+        ("a", 'A & "quoted" <b>'),
+        ("b", gettext_lazy("状态")),
+        ("Group <1>", [(2, "two"), ("3", mark_safe("<i>three</i>"))]),
+        ("dup", "first"),
+        ("dup", "second"),
+    ]
+    attrs = {"class": "form-select", "id": "id_x", "required": True, "disabled": False}
+    expected = forms.Select(attrs=attrs, choices=choices).render("x<", value)
+    got = QuickSelect(attrs=attrs, choices=choices).render("x<", value)
+
+    def squeeze(html: str) -> str:  # Django's templates put each option on its own line
+        return "".join(line.strip() for line in html.splitlines())
+
+    assert squeeze(got) == squeeze(expected)

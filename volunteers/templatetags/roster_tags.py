@@ -2,28 +2,23 @@
 
 Fifty rows of eleven cells through the template engine cost more than everything else
 on the page (a ``reverse()`` and a localised date filter per row, a loop per row for
-the specialties); the same HTML from ``format_html`` costs a tenth. Every value is
-escaped by ``format_html``.
+the specialties); the same HTML written here costs a tenth. Every value is escaped
+(``html.escape``, as Django's ``escape`` does, without its lazy-string wrapper).
 """
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from django import template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
 
-ROW = (
-    '<tr><td><a href="{}">{}</a>{}</td><td>{}</td><td class="font-monospace">{}</td>'
-    "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-    '<td><span class="badge text-bg-{}">{}</span></td><td>{}</td></tr>'
-)
 _MARK = 987654321
 
 
@@ -31,26 +26,18 @@ _MARK = 987654321
 def roster_rows(volunteers: list[Any]) -> SafeString:
     """``<tr>`` for each volunteer of :func:`volunteers.selectors.roster_rows`."""
     url = reverse("volunteers:detail", args=[_MARK]).replace(str(_MARK), "{}")
-    applied = format_html(' <span class="badge text-bg-light">{}</span>', _("网上报名"))
+    applied = f' <span class="badge text-bg-light">{escape(_("网上报名"))}</span>'
     rows = []
     for v in volunteers:
+        registered = timezone.localtime(v.registered_at).strftime("%Y-%m-%d")
         rows.append(
-            format_html(
-                ROW,
-                url.format(v.pk),
-                v.name,
-                applied if v.self_applied else "",
-                v.gender_label,
-                v.masked_id,
-                v.phone,
-                v.workplace,
-                v.political_label,
-                v.identity_label,
-                "、".join(s.name for s in v.specialties.all()),
-                v.union.display_name,
-                v.status_css,
-                v.status_label,
-                timezone.localtime(v.registered_at).strftime("%Y-%m-%d"),
-            )
+            f'<tr><td><a href="{escape(url.format(v.pk))}">{escape(v.name)}</a>'
+            f"{applied if v.self_applied else ''}</td><td>{escape(v.gender_label)}</td>"
+            f'<td class="font-monospace">{escape(v.masked_id)}</td><td>{escape(v.phone)}</td>'
+            f"<td>{escape(v.workplace)}</td><td>{escape(v.political_label)}</td>"
+            f"<td>{escape(v.identity_label)}</td><td>{escape(v.specialty_names)}</td>"
+            f"<td>{escape(v.union.display_name)}</td>"
+            f'<td><span class="badge text-bg-{escape(v.status_css)}">'
+            f"{escape(v.status_label)}</span></td><td>{registered}</td></tr>"
         )
-    return mark_safe("\n".join(rows))  # noqa: S308 - each row is format_html
+    return mark_safe("\n".join(rows))  # noqa: S308 - every value above is escaped
