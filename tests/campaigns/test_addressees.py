@@ -140,3 +140,21 @@ def test_the_featured_panel_lists_those_below_the_rule_first_and_counts_the_rest
     assert all(r["flag"] for r in panel["rows"][:18])
     assert [r["featured_count"] for r in panel["rows"][18:]] == [1, 1]
     assert "共 30 个主送单位，18 个少于要求" in page.content.decode()
+
+
+def test_the_first_rows_show_when_and_by_whom_to_the_issuer_only(tree: Any, client_as: Any) -> None:
+    campaign = addressed(tree, 2)
+    read = campaign.addressee_rows.get(union__name="甲区第000基层工会")
+    read.read_by.first_name, read.read_by.last_name = "张三", ""
+    read.read_by.save()
+    when = timezone.localtime(read.read_at).strftime("%m-%d %H:%M")
+    issuer = client_as(make_member(tree.city, Role.ADMIN))
+    card = issuer.get(f"/campaigns/{campaign.pk}/").content.decode().split('id="addressees"')[1]
+    rows = card.split("</table>")[0].split("<tr>")[1:]
+    assert "甲区第000基层工会" in rows[0]
+    assert f"已读 {when} · 张三" in rows[0]
+    assert "甲区第001基层工会" in rows[1]
+    assert '<span class="text-muted">未读</span>' in rows[1]
+    clerk = client_as(make_member(tree.district_a, Role.CLERK))
+    card = clerk.get(f"/campaigns/{campaign.pk}/").content.decode().split('id="addressees"')[1]
+    assert "已读 " not in card.split("</table>")[0]

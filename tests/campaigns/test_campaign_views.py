@@ -373,3 +373,23 @@ def test_an_addressed_district_sees_its_own_quota_not_its_siblings(
     html = client_as(clerk_a).get(f"/campaigns/{campaign.pk}/").content.decode()
     assert "111" in html
     assert "222" not in html
+
+
+def test_the_notice_page_lists_its_teams_with_counts_and_warnings(
+    tree: Any, client_as: Any
+) -> None:
+    """What a row of the teams panel says: a link to the team, its union, its members by
+    role and the composition's warnings (the notice asks for at least 7 volunteers)."""
+    from campaigns.models import CampaignAddressee
+    from tests.campaigns.factories import add_members
+
+    campaign = make_campaign(tree.city, team_min_volunteers=7)
+    CampaignAddressee.objects.create(campaign=campaign, union=tree.district_a)
+    team = make_team(tree.district_a, campaign, name="甲区<服务队>")
+    add_members(team, volunteers=2, cadres=1)
+    html = client_as(make_member(tree.city, Role.VIEWER)).get(f"/campaigns/{campaign.pk}/")
+    row = next(r for r in html.content.decode().split("<tr>") if "服务队&gt;" in r)
+    assert f'<a href="/service/teams/{team.pk}/">甲区&lt;服务队&gt;</a>' in row
+    cells = [c.split("</td>")[0] for c in row.split("<td>")[1:]]
+    assert cells[1:4] == [tree.district_a.name, "2", "1"]
+    assert "志愿者人数少于 7 人" in cells[4]
