@@ -1,6 +1,6 @@
 """The completeness matrix's rows, written in Python.
 
-A hundred unions by four milestones through the template engine (a ``{% url %}`` and a
+Fifty unions by four milestones through the template engine (a ``{% url %}`` and a
 plural ``blocktranslate`` per cell) cost as much as computing the matrix; the same HTML
 written here costs a tenth. Every value is escaped.
 """
@@ -11,6 +11,7 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
+from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
@@ -37,7 +38,7 @@ def matrix_rows(
     """``<tr>`` for each (union, cells) of :func:`reports.selectors.completeness_matrix`.
 
     Each state's label is escaped once; a union's name and every number go through
-    ``escape`` / ``int``: 400 cells, no template and no ``format_html`` per cell."""
+    ``escape`` / ``int``: 200 cells, no template and no ``format_html`` per cell."""
     url = escape(reverse("reports:submission", args=[_MARK])).replace(str(_MARK), "{}")
     labels: dict[str, str] = {}
     out = []
@@ -54,4 +55,19 @@ def matrix_rows(
                 label += f' <span class="small">({escape(late)})</span>'
             tds.append(f'<td class="text-center table-{escape(cell["css"])}">{label}</td>')
         out.append(f'<tr><th class="fw-normal">{escape(union.name)}</th>{"".join(tds)}</tr>')
+    return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
+
+
+@register.simple_tag
+def figure_rows(rows: list[tuple[Any, list[Any]]], printable: bool = False) -> SafeString:
+    """``<tr>`` for each child union and its figures (the dashboard's drill-down): the
+    union's name links to its own figures except on the printable view. Numbers are
+    localised as the template engine would (``formats.localize``)."""
+    out = []
+    for union, values in rows:
+        name = escape(union.name)
+        if not printable:
+            name = f'<a href="?union={int(union.pk)}">{name}</a>'
+        cells = "".join(f'<td class="text-end">{escape(localize(v))}</td>' for v in values)
+        out.append(f"<tr><td>{name}</td>{cells}</tr>")
     return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped

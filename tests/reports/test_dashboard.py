@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -217,3 +218,27 @@ def test_matrix_counts_are_the_counts_of_its_rows(
         states = [cells[i]["state"] for _u, cells in rows]
         assert col.counts == {state: states.count(state) for state in col.counts}
         assert col.reported + col.missing == len(rows)
+
+
+def test_the_dashboard_shows_each_childs_figures_and_draws_them(
+    campaign: Any, tree: Any, client_as: Any, issuer_reviewer: Any
+) -> None:
+    """The drill-down table and the charts as the user gets them: a row per child union
+    with the figures of campaign_totals in FIGURE_KEYS order, linked to its own figures
+    (not on the printable view), and a bar per child with its 人次 in its title."""
+    from reports.figures import FIGURE_KEYS
+
+    make_records(tree.grassroots_a, campaign)
+    url = f"/reports/campaigns/{campaign.pk}/dashboard/"
+    totals = campaign_totals(campaign=campaign, root=tree.city)
+    body = client_as(issuer_reviewer).get(url).content.decode()
+    table = body.split("下级工会</th>")[1].split("</table>")[0]
+    for union, values in totals.children:
+        row = table.split(f'<a href="?union={union.pk}">{union.name}</a></td>')[1]
+        cells = re.findall(r'<td class="text-end">([^<]*)</td>', row.split("</tr>")[0])
+        assert cells == [str(values.get(k, 0)) for k in FIGURE_KEYS]
+        times = values.get("person_times", 0)
+        assert f"<title>{union.display_name}: {times:g}</title>" in body
+    assert any(v.get("person_times") for _u, v in totals.children)  # something was drawn
+    printable = client_as(issuer_reviewer).get(url + "?print=1").content.decode()
+    assert "?union=" not in printable.split("下级工会</th>")[1].split("</table>")[0]
