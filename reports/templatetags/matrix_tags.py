@@ -65,7 +65,7 @@ def figure_rows(rows: list[tuple[Any, list[Any]]], printable: bool = False) -> S
     localised as the template engine would (``formats.localize``)."""
     out = []
     for union, values in rows:
-        name = escape(union.name)
+        name: str = escape(union.name)
         if not printable:
             name = f'<a href="?union={int(union.pk)}">{name}</a>'
         cells = "".join(f'<td class="text-end">{escape(localize(v))}</td>' for v in values)
