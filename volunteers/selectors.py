@@ -97,40 +97,29 @@ def _labels(choices: type[models.Choices]) -> dict[str, str]:
     return {value: str(label) for value, label in choices.choices}
 
 
-def specialty_names(volunteer_ids: list[int]) -> dict[int, str]:
-    """Each volunteer's specialties, joined with 、 in the list's order: the pairs in one
-    plain query, the names from the shared list in memory (read again when a pair
-    names a specialty the list does not have yet)."""
-    pairs = list(
-        Volunteer.specialties.through.objects.filter(volunteer_id__in=volunteer_ids).values_list(
-            "volunteer_id", "specialty_id"
-        )
+def specialties_of(volunteer_ids: list[int]) -> dict[int, list[str]]:
+    """Each volunteer's specialty names in the list's order, for a page or a chunk of
+    rows: one query of the links with their names (the roster, the 花名册)."""
+    links = (
+        Volunteer.specialties.through.objects.filter(volunteer_id__in=volunteer_ids)
+        .order_by("specialty__order", "specialty__name")
+        .values_list("volunteer_id", "specialty__name")
     )
-    if not pairs:
-        return {}
-    known = dict(specialty_choices())
-    if any(sid not in known for _vid, sid in pairs):
-        forget_specialties()
-        known = dict(specialty_choices())
-    rank = {sid: i for i, sid in enumerate(known)}
-    chosen: dict[int, list[int]] = {}
-    for vid, sid in pairs:
-        chosen.setdefault(vid, []).append(sid)
-    return {
-        vid: "、".join(known.get(sid, "") for sid in sorted(sids, key=lambda s: rank.get(s, -1)))
-        for vid, sids in chosen.items()
-    }
+    out: dict[int, list[str]] = {}
+    for volunteer_id, name in links:
+        out.setdefault(volunteer_id, []).append(name)
+    return out
 
 
 def roster_rows(volunteers: list[Volunteer]) -> list[Volunteer]:
     """A page of the roster with its labels set on each row (``gender_label``…): one
     dict per field a page, where ``get_FOO_display`` would rebuild one for every cell;
-    ``specialty_names`` from :func:`specialty_names`."""
+    ``specialty_names`` joined from :func:`specialties_of`."""
     gender, political = _labels(Gender), _labels(PoliticalStatus)
     identity, status = _labels(Identity), _labels(VolunteerStatus)
-    specialties = specialty_names([v.pk for v in volunteers])
+    specialties = specialties_of([v.pk for v in volunteers])
     for v in volunteers:
-        v.specialty_names = specialties.get(v.pk, "")  # type: ignore[attr-defined]
+        v.specialty_names = "、".join(specialties.get(v.pk, ()))  # type: ignore[attr-defined]
         v.gender_label = gender.get(v.gender, v.gender)  # type: ignore[attr-defined]
         v.political_label = political.get(v.political_status, v.political_status)  # type: ignore[attr-defined]
         v.identity_label = identity.get(v.identity, v.identity)  # type: ignore[attr-defined]

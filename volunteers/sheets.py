@@ -41,6 +41,7 @@ from volunteers.selectors import (
     QuotaTable,
     approval_trail,
     opinion_boxes,
+    specialties_of,
     visible_quota_allocations,
 )
 
@@ -65,19 +66,6 @@ def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
             chunk = []
     if chunk:
         yield chunk
-
-
-def _specialties_of(volunteer_ids: list[int]) -> dict[int, list[str]]:
-    through = Volunteer.specialties.through
-    links = (
-        through.objects.filter(volunteer_id__in=volunteer_ids)
-        .order_by("specialty__order", "specialty__name")
-        .values_list("volunteer_id", "specialty__name")
-    )
-    out: dict[int, list[str]] = {}
-    for volunteer_id, name in links:
-        out.setdefault(volunteer_id, []).append(name)
-    return out
 
 
 def _full_numbers(ids: Iterable[int]) -> dict[int, str]:
@@ -134,7 +122,7 @@ def roster_rows(volunteers: QuerySet[Volunteer]) -> Iterator[dict[str, Any]]:
         .iterator(chunk_size=CHUNK)
     )
     for chunk in _chunks(rows, CHUNK):
-        specialties = _specialties_of([row[0] for row in chunk])
+        specialties = specialties_of([row[0] for row in chunk])
         for pk, union_name, name, gender, number, workplace, political_s, identity, st in chunk:
             yield {
                 "volunteer_id": pk,
