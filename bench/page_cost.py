@@ -64,6 +64,9 @@ def main() -> None:
     parser.add_argument("--profile", default="")
     parser.add_argument("--pages", default="")
     parser.add_argument("--queries", action="store_true", help="list each page's queries")
+    parser.add_argument(
+        "--path", action="append", default=[], metavar="NAME=URL", help="measure another page too"
+    )
     args = parser.parse_args()
 
     from django.conf import settings
@@ -74,6 +77,7 @@ def main() -> None:
     client.get = lambda path: get(path, secure=True)  # type: ignore[method-assign]
     client.force_login(get_user_model().objects.get(username=args.user))
     paths = paths_for(client)
+    paths.update(extra.split("=", 1) for extra in args.path)
     if args.pages:
         paths = {k: v for k, v in paths.items() if k in args.pages.split(",")}
     connection.ensure_connection()

@@ -133,9 +133,9 @@ class MatrixRows(Sequence[tuple[Any, list[dict[str, Any]]]]):
         unions = [row.union for row in self.addressees[index]]
         subs = {
             (s["union_id"], s["milestone_id"]): s
-            for s in self.subs.filter(union_id__in=[u.pk for u in unions]).values(
-                "pk", "union_id", "milestone_id", "status", "days_late", "first_days_late"
-            )
+            for s in self.subs.filter(union_id__in=[u.pk for u in unions])
+            .order_by()  # read into a dict: no join to the milestones to sort by
+            .values("pk", "union_id", "milestone_id", "status", "days_late", "first_days_late")
         }
         rows = []
         for union in unions:

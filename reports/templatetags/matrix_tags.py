@@ -2,17 +2,19 @@
 
 Fifty unions by four milestones through the template engine (a ``{% url %}`` and a
 plural ``blocktranslate`` per cell) cost as much as computing the matrix; the same HTML
-written here costs a tenth. Every value is escaped.
+written here costs a tenth. Every value is escaped (``html.escape``, as Django's
+``escape`` does, on a resolved string: Django's returns a lazy proxy for a lazy label,
+which each f-string would translate and escape again).
 """
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from django import template
 from django.urls import reverse
 from django.utils.formats import localize
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
@@ -47,7 +49,7 @@ def matrix_rows(
         for cell in cells:
             label = labels.get(cell["state"])
             if label is None:
-                label = labels[cell["state"]] = escape(cell["label"])
+                label = labels[cell["state"]] = escape(str(cell["label"]))
             if cell["pk"] and not printable:
                 label = f'<a href="{url.format(int(cell["pk"]))}">{label}</a>'
             late = _late(cell)
@@ -65,9 +67,9 @@ def figure_rows(rows: list[tuple[Any, list[Any]]], printable: bool = False) -> S
     localised as the template engine would (``formats.localize``)."""
     out = []
     for union, values in rows:
-        name: str = escape(union.name)
+        name = escape(union.name)
         if not printable:
             name = f'<a href="?union={int(union.pk)}">{name}</a>'
-        cells = "".join(f'<td class="text-end">{escape(localize(v))}</td>' for v in values)
+        cells = "".join(f'<td class="text-end">{escape(str(localize(v)))}</td>' for v in values)
         out.append(f"<tr><td>{name}</td>{cells}</tr>")
     return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
