@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -23,19 +22,22 @@ from relief.views.common import (
     PAGE_SIZE,
 )
 from unionvol import ratelimit
+from unionvol.keyset import keyset_page
 from unionvol.scoping import (
     PublicViewMixin,
 )
 
 
 class WishWallView(PublicViewMixin, TemplateView):
+    """The public wall, PAGE_SIZE wishes a page by keyset: the wishes of every union are
+    on it, so a page number would count (and skip over) the whole country's."""
+
     template_name = "relief/wish_wall.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        page = Paginator(selectors.public_wishes(), PAGE_SIZE).get_page(
-            self.request.GET.get("page")
-        )
+        qs = selectors.public_wishes()
+        page = keyset_page(self.request, qs, tuple(qs.query.order_by), per_page=PAGE_SIZE)
         ctx.update(page_obj=page, wishes=page.object_list)
         return ctx
 
