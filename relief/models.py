@@ -551,7 +551,8 @@ class MicroWish(models.Model):
         verbose_name = _("微心愿")
         verbose_name_plural = _("微心愿")
         ordering = ["-posted_at", "-pk"]
-        indexes = [models.Index(fields=["status", "-posted_at"], name="wish_status_idx")]
+        # The wall's order (open first, the newest first) and the staff list by status.
+        indexes = [models.Index(fields=["-status", "-posted_at", "-id"], name="wish_status_idx")]
 
     def __str__(self) -> str:
         return f"{anonymise(self.beneficiary_name)}：{self.wish}"

@@ -172,7 +172,9 @@ def public_wishes() -> QuerySet[Any]:
             "union__name",
             "union__short_name",
         )
-        .order_by("status", "-posted_at", "-pk")
+        # Open wishes first (the codes sort open > confirmed > claimed), then those taken
+        # up; the newest first within each.
+        .order_by("-status", "-posted_at", "-pk")
     )
 
 

@@ -80,7 +80,7 @@ def test_the_public_wall_needs_no_login_and_anonymises(tree: Any, client: Any) -
 
 def test_the_public_wall_pages_every_wish_once_without_a_full_count(tree: Any, client: Any) -> None:
     """The wall holds every union's wishes: it pages by keyset (a count, if any, stops at
-    the cap), by status and the newest first within one, each wish on one page."""
+    the cap), open wishes first and the newest first among them, each wish on one page."""
     from html import unescape
 
     from relief.views.common import PAGE_SIZE
@@ -104,8 +104,9 @@ def test_the_public_wall_pages_every_wish_once_without_a_full_count(tree: Any, c
             break
         query = unescape(found.group(1))
     assert pages == 2
-    # By status (claimed, then open), the newest first; never the fulfilled one.
-    assert seen == [claimed.wish] + [w.wish for w in reversed(opened)]
+    # Open wishes first (those a visitor can claim), the newest first; then the claimed one;
+    # never the fulfilled one.
+    assert seen == [w.wish for w in reversed(opened)] + [claimed.wish]
     assert "已实现的心愿" not in seen
 
 
