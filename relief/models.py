@@ -552,7 +552,9 @@ class MicroWish(models.Model):
         verbose_name_plural = _("微心愿")
         ordering = ["-posted_at", "-pk"]
         # The wall's order (open first, the newest first) and the staff list by status.
-        indexes = [models.Index(fields=["-status", "-posted_at", "-id"], name="wish_status_idx")]
+        indexes = [
+            models.Index(fields=["-status", "-posted_at", "-public_id"], name="wish_status_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{anonymise(self.beneficiary_name)}：{self.wish}"

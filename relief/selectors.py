@@ -173,8 +173,9 @@ def public_wishes() -> QuerySet[Any]:
             "union__short_name",
         )
         # Open wishes first (the codes sort open > confirmed > claimed), then those taken
-        # up; the newest first within each.
-        .order_by("-status", "-posted_at", "-pk")
+        # up; the newest first within each. Ties by the public token, not the key: the
+        # page's links carry the last row's values, and the key is not shown in public.
+        .order_by("-status", "-posted_at", "-public_id")
     )
 
 

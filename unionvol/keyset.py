@@ -25,6 +25,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from time import monotonic
 from typing import Any, ClassVar, Generic, TypeVar
+from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, ValidationError
@@ -49,7 +50,7 @@ class InvalidCursor(ValueError):
 def _json_value(value: Any) -> Any:
     if isinstance(value, datetime | date | time):
         return value.isoformat()
-    if isinstance(value, Decimal):
+    if isinstance(value, Decimal | UUID):
         return str(value)
     return value
 
@@ -82,8 +83,10 @@ def parse_ordering(model: type[models.Model], ordering: Sequence[str]) -> list[K
     for item in ordering:
         lookup = item.lstrip("-")
         keys.append(Key(lookup, item.startswith("-"), _resolve(model, lookup)))
-    if not keys or keys[-1].lookup not in ("pk", "id"):
-        raise ValueError("a keyset ordering must end with the primary key")
+    # Ends in a unique column: the primary key, or a public token where the key must not
+    # show in a public page's links (the wish wall).
+    if not keys or not (keys[-1].lookup in ("pk", "id") or keys[-1].field.unique):
+        raise ValueError("a keyset ordering must end with the primary key or a unique column")
     return keys
 
 

@@ -3,6 +3,8 @@ province's (or the country's) rows, and every row once."""
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from datetime import date, timedelta
 from html import unescape
@@ -48,6 +50,12 @@ def test_the_public_wall_pages_every_wish_once_without_a_full_count(tree: Any, c
     # Open wishes first (those a visitor can claim), the newest first; then the claimed one;
     # never the fulfilled one.
     assert seen == [w.wish for w in reversed(opened)] + [claimed.wish]
+    # The link to the next page names the last wish by its public token, not by its key.
+    cursor = pages[0].context["page_obj"].next_cursor
+    values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["v"]
+    last = opened[-PAGE_SIZE]
+    assert values[-1] == str(last.public_id)
+    assert last.pk not in values
 
 
 def walk_pages(client: Any, url: str) -> list[Any]:

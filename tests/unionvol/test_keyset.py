@@ -13,10 +13,11 @@ from volunteers.models import Volunteer
 pytestmark = pytest.mark.django_db
 
 
-def test_an_ordering_must_end_in_the_primary_key() -> None:
-    with pytest.raises(ValueError, match="primary key"):
+def test_an_ordering_must_end_in_the_primary_key_or_a_unique_column() -> None:
+    with pytest.raises(ValueError, match="primary key or a unique column"):
         KeysetPaginator(Volunteer.objects.all(), ["name"])
     KeysetPaginator(Volunteer.objects.all(), ["name", "pk"])
+    KeysetPaginator(Volunteer.objects.all(), ["name", "id_number"])  # unique
 
 
 def test_cursors_round_trip_and_refuse_what_they_did_not_make(tree: Any) -> None:
