@@ -19,6 +19,7 @@ from relief.models import (
     Visit,
 )
 from unions.models import Union
+from unions.widgets import union_picker
 from unionvol.forms import IdNumberField, PhoneField, TextLimitMixin
 from unionvol.idnumbers import validate_id_number, validate_phone
 from unionvol.locking import VersionedFormMixin
@@ -224,12 +225,13 @@ class WarmthStatsForm(TextLimitMixin, forms.Form):
     union = forms.ModelChoiceField(queryset=None, label=_("工会"))
     aggregate = forms.BooleanField(label=_("按下级工会汇总"), required=False)
 
-    def __init__(self, *args: Any, campaigns: Any, unions: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, campaigns: Any, unions: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = campaigns
         self.fields["union"].queryset = unions
         for name in ("campaign", "union"):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+        union_picker(self, "union", user=user, include_inactive=True)
         self.fields["aggregate"].widget.attrs["class"] = "form-check-input"
 
 

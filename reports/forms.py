@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from unions.widgets import union_picker
 from unionvol.forms import TextLimitMixin
 from unionvol.sheets import SHEETS
 from unionvol.uploads import IMAGE, XLSX, limit_text
@@ -49,10 +50,11 @@ class ExportForm(TextLimitMixin, forms.Form):
     )
     union = forms.ModelChoiceField(label=_("工会"), queryset=None, required=True)
 
-    def __init__(self, *args: Any, unions: Any, milestones: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, unions: Any, milestones: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["form"].choices = [("", "—"), *form_choices()]
         self.fields["union"].queryset = unions
+        union_picker(self, "union", user=user, include_inactive=True)
         self.fields["milestone"].queryset = milestones
         self.helper = FormHelper()
         self.helper.form_tag = False

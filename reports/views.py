@@ -435,7 +435,9 @@ class CampaignExportView(ScopedViewMixin, DetailView):
         unions = Union.objects.visible_to(user)
         initial = {"union": union_of(user)}
         milestones = self.object.milestones.order_by("due_date", "pk")
-        return ExportForm(data=data, unions=unions, milestones=milestones, initial=initial)
+        return ExportForm(
+            data=data, unions=unions, milestones=milestones, initial=initial, user=user
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)

@@ -22,6 +22,7 @@ from service.services import (
     activity_duration_hours,
     duplicate_member,
 )
+from unions.widgets import union_picker
 from unionvol.formhelpers import DATE, TIME, helper
 from unionvol.forms import TextLimitMixin
 from unionvol.idnumbers import validate_phone
@@ -40,7 +41,9 @@ class TeamForm(VersionedFormMixin, TextLimitMixin, forms.ModelForm):
         fields = ["campaign", "union", *TEAM_FIELDS]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args: Any, campaigns: Any, unions: Any, teams: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, campaigns: Any, unions: Any, teams: Any, user: Any, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = campaigns
         self.fields["union"].queryset = unions
@@ -50,6 +53,8 @@ class TeamForm(VersionedFormMixin, TextLimitMixin, forms.ModelForm):
             del self.fields["campaign"]
             del self.fields["union"]
             self.fields["parent"].queryset = teams.exclude(pk=self.instance.pk)
+        else:
+            union_picker(self, "union", user=user)
         self.helper = helper(_("保存"))
 
     def validate_unique(self) -> None:

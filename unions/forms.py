@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from unions.models import Membership, Role, Union
 from unions.selectors import union_choices
 from unions.services import FULL_ID_SELF
+from unions.widgets import union_picker
 from unionvol.forms import TextLimitMixin
 from unionvol.locking import VersionedFormMixin
 from unionvol.scoping import subtree_q
@@ -48,6 +49,7 @@ class UnionMoveForm(TextLimitMixin, forms.Form):
     def __init__(self, *args: Any, user: Any, union: Union, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = union_choices(user=user).exclude(subtree_q(union))
+        union_picker(self, "target", user=user, outside=union)
         self.helper = crispy_helper(_("移动"))
 
 

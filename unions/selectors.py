@@ -93,3 +93,55 @@ def union_lookup(*, term: str, queryset: QuerySet[Union] | None = None) -> Union
         or qs.filter(name=term).first()
         or qs.filter(short_name=term).first()
     )
+
+
+UNION_SEARCH_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class UnionMatch:
+    union: Union
+    parent_name: str | None  # the parent's name when the user may see it
+
+
+def search_unions(
+    *,
+    user: Any,
+    term: str,
+    under: Union | None = None,
+    outside: Union | None = None,
+    include_inactive: bool = False,
+    limit: int = UNION_SEARCH_LIMIT,
+) -> tuple[list[UnionMatch], bool]:
+    """Unions of the user's scope whose name, short name or code matches ``term``, the
+    higher levels first, with their parent's name (a province has many a 机关工会).
+    ``under``: only strictly below that union; ``outside``: not in that union's subtree.
+    Returns the first ``limit`` matches and whether there are more."""
+    term = term.strip()[:60]
+    if not term:
+        return [], False
+    qs = Union.objects.visible_to(user)
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    if under is not None:
+        qs = qs.filter(subtree_q(under)).exclude(pk=under.pk)
+    if outside is not None:
+        qs = qs.exclude(subtree_q(outside))
+    found = list(
+        qs.filter(
+            Q(name__icontains=term) | Q(short_name__icontains=term) | Q(code__istartswith=term)
+        )
+        .only("pk", "name", "short_name", "path", "depth")
+        .order_by("depth", "path")[: limit + 1]
+    )
+    more = len(found) > limit
+    found = found[:limit]
+    parent_paths = {u.path[: -Union.steplen] for u in found if u.depth > 1}
+    parents = (
+        dict(
+            Union.objects.visible_to(user).filter(path__in=parent_paths).values_list("path", "name")
+        )
+        if parent_paths
+        else {}
+    )
+    return [UnionMatch(u, parents.get(u.path[: -Union.steplen])) for u in found], more

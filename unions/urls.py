@@ -6,6 +6,7 @@ app_name = "unions"
 
 urlpatterns = [
     path("", views.UnionTreeView.as_view(), name="tree"),
+    path("search/", views.union_search, name="search"),
     path("<int:pk>/", views.UnionDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.UnionUpdateView.as_view(), name="edit"),
     path("<int:pk>/move/", views.UnionMoveView.as_view(), name="move"),

@@ -3,16 +3,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, FormView, TemplateView, UpdateView
 
 from unions import selectors, services
 from unions.forms import MemberCreateForm, MemberUpdateForm, UnionForm, UnionMoveForm
 from unions.models import Membership, Union
+from unionvol.params import int_param
 from unionvol.scoping import (
     Capability,
     ScopedViewMixin,
@@ -233,3 +236,40 @@ class MemberUpdateView(ScopedViewMixin, UpdateView):
             self.object.union, self.request.user, (self.object.user.username, None)
         )
         return ctx
+
+
+def _scoped_param(request: HttpRequest, name: str) -> Union | None:
+    """A union named by a query parameter: it must be in the user's scope (else 404)."""
+    raw = request.GET.get(name)
+    if not raw:
+        return None
+    union = Union.objects.visible_to(request.user).filter(pk=int_param(raw) or 0).first()
+    if union is None:
+        raise Http404
+    return union
+
+
+@login_required
+@require_GET
+def union_search(request: HttpRequest) -> JsonResponse:
+    """``/unions/search/?q=``: the union picker's type-ahead, within the user's scope.
+
+    ``under`` / ``outside`` (union ids, which must be in scope) narrow it as the form's
+    queryset does; ``inactive=1`` includes dissolved unions (reports keep their data).
+    """
+    matches, more = selectors.search_unions(
+        user=request.user,
+        term=request.GET.get("q", ""),
+        under=_scoped_param(request, "under"),
+        outside=_scoped_param(request, "outside"),
+        include_inactive=request.GET.get("inactive") == "1",
+    )
+    results = [
+        {
+            "id": m.union.pk,
+            "name": m.union.name,
+            "label": f"{m.union.name}（{m.parent_name}）" if m.parent_name else m.union.name,
+        }
+        for m in matches
+    ]
+    return JsonResponse({"results": results, "more": more})

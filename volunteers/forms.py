@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import Campaign, CampaignStatus
 from unions.models import Union
 from unions.selectors import union_choices
+from unions.widgets import union_picker
 from unionvol.forms import IdNumberField, NormalisedCharField, PhoneField, TextLimitMixin
 from unionvol.idnumbers import normalize_id_number
 from unionvol.uploads import IMAGE, XLSX, clean_image, limit_text
@@ -102,6 +103,7 @@ class VolunteerForm(TextLimitMixin, forms.Form):
             self.fields["union"] = forms.ModelChoiceField(
                 label=_("登记工会"), queryset=union_choices(user=user)
             )
+            union_picker(self, "union", user=user)
             campaigns = recruiting_campaigns(user=user)
             self.fields["campaign"] = forms.ModelChoiceField(
                 label=_("招募通知"),
@@ -289,6 +291,7 @@ class ImportUploadForm(TextLimitMixin, forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["union"].queryset = union_choices(user=user)
+        union_picker(self, "union", user=user)
         self.fields["campaign"].queryset = recruiting_campaigns(user=user)
         self.fields["file"].widget.attrs["accept"] = ".xlsx"
         self.helper = FormHelper()
@@ -408,6 +411,20 @@ class ApplicationStatusForm(TextLimitMixin, forms.Form):
         return str(value)
 
 
+class ApplyLinkUnionForm(TextLimitMixin, forms.Form):
+    """The union whose 报名二维码 the page shows (a GET form)."""
+
+    union = forms.ModelChoiceField(
+        label=_("报名工会"), queryset=Union.objects.none(), empty_label=_("（请选择工会）")
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = union_choices(user=user)
+        self.fields["union"].widget.attrs["class"] = "form-select form-select-sm"
+        union_picker(self, "union", user=user)
+
+
 class QuotaRowForm(TextLimitMixin, forms.Form):
     """One row of the 名额分配表 editor (序号 is the row's position)."""
 
@@ -419,11 +436,22 @@ class QuotaRowForm(TextLimitMixin, forms.Form):
     quota = forms.IntegerField(label=_("人数"), min_value=0, max_value=1_000_000, required=False)
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
-    def __init__(self, *args: Any, unions: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        unions: Any = None,
+        user: Any = None,
+        issuer: Union | None = None,
+        picker_cache: dict[Any, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if unions is not None:
             self.fields["union"].queryset = unions
         self.fields["union"].widget.attrs["class"] = "form-select form-select-sm"
+        if user is not None:
+            # The rows offer the issuer's children; the search reaches the rest below it.
+            union_picker(self, "union", user=user, base=issuer, under=issuer, cache=picker_cache)
         self.fields["quota"].widget.attrs["class"] = "form-control form-control-sm"
         self.fields["note"].widget.attrs["class"] = "form-control form-control-sm"
 

@@ -53,7 +53,7 @@ class WarmthStatsView(ReliefMixin, TemplateView):
             data["campaign"] = str(first.pk)
         if "union" not in data and own is not None:
             data["union"] = str(own.pk)
-        form = WarmthStatsForm(data, campaigns=campaigns, unions=unions)
+        form = WarmthStatsForm(data, campaigns=campaigns, unions=unions, user=user)
         stats = None
         if form.is_valid():
             stats = selectors.warmth_stats(

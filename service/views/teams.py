@@ -46,6 +46,7 @@ def _team_form_kwargs(user: Any) -> dict[str, Any]:
         "campaigns": readable_campaigns(user=user).filter(status=CampaignStatus.PUBLISHED),
         "unions": Union.objects.visible_to(user).filter(is_active=True),
         "teams": ServiceTeam.objects.visible_to(user).select_related("union"),
+        "user": user,
     }
 
 

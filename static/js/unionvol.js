@@ -35,6 +35,81 @@ document.addEventListener("DOMContentLoaded", () => {
     table.replaceWith(wrapper);
     wrapper.append(table);
   });
+  // <select data-union-search="/unions/search/?…"> (unions.widgets.UnionPicker) lists
+  // only the base union and its children; a search box above it fetches the other
+  // unions of the user's scope by name or code and lists them in the select.
+  document.querySelectorAll("select[data-union-search]").forEach((select) => {
+    const box = document.createElement("input");
+    box.type = "search";
+    box.className = "form-control form-control-sm mb-1 union-search";
+    box.placeholder = select.dataset.searchPlaceholder;
+    box.setAttribute("aria-label", select.dataset.searchPlaceholder);
+    if (select.id) box.setAttribute("aria-controls", select.id);
+    const status = document.createElement("div");
+    status.className = "form-text union-search-status";
+    status.setAttribute("aria-live", "polite");
+    select.before(box);
+    select.after(status);
+    const original = Array.from(select.options).map((o) => o.cloneNode(true));
+    const url = select.dataset.unionSearch;
+    let asked = 0;
+    let timer = null;
+    const option = (value, label) => {
+      const o = document.createElement("option");
+      o.value = value;
+      o.textContent = label;
+      return o;
+    };
+    // The matches replace the list: one is chosen at once; several open as a list box
+    // with the first chosen, so what the form will send is always what is shown.
+    const fill = (results, more) => {
+      if (!results.length) {
+        status.textContent = select.dataset.searchNone;
+        return;
+      }
+      const empty = original.find((o) => o.value === "" && !o.disabled);
+      const listed = results.map((r) => option(r.id, r.label));
+      select.replaceChildren(...(empty ? [empty.cloneNode(true)] : []), ...listed);
+      select.value = String(results[0].id);
+      select.size = results.length > 1 ? Math.min(listed.length + (empty ? 1 : 0), 8) : 0;
+      const text = more ? select.dataset.searchMore : select.dataset.searchFound;
+      status.textContent = text.replace("{n}", results.length);
+    };
+    // An empty search box lists the page's unions again, keeping a union found before.
+    const restore = () => {
+      const current = select.selectedOptions[0];
+      const options = original.map((o) => o.cloneNode(true));
+      if (current && current.value && !options.some((o) => o.value === current.value)) {
+        options.splice(options[0] && options[0].value === "" ? 1 : 0, 0, current.cloneNode(true));
+      }
+      select.replaceChildren(...options);
+      if (current) select.value = current.value;
+      select.size = 0;
+      status.textContent = "";
+    };
+    const search = () => {
+      const term = box.value.trim();
+      const ticket = ++asked;
+      if (!term) {
+        restore();
+        return;
+      }
+      const sep = url.includes("?") ? "&" : "?";
+      fetch(`${url}${sep}q=${encodeURIComponent(term)}`, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+        .then((data) => { if (ticket === asked) fill(data.results, data.more); })
+        .catch(() => { if (ticket === asked) status.textContent = select.dataset.searchFailed; });
+    };
+    box.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(search, 250); });
+    select.addEventListener("change", () => { select.size = 0; });
+    // Enter in the search box searches; it must not submit the form.
+    box.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      clearTimeout(timer);
+      search();
+    });
+  });
   // <a data-print> prints the page.
   document.querySelectorAll("[data-print]").forEach((el) => {
     el.addEventListener("click", (event) => { event.preventDefault(); window.print(); });

@@ -104,13 +104,22 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "relief.forms.GrantForm": lambda c: {"user": c["user"]},
     "relief.forms.VisitForm": lambda c: {"user": c["user"], "files": c["files"]},
     "relief.forms.DonationForm": lambda c: {"user": c["user"], "unions": c["unions"]},
-    "relief.forms.WarmthStatsForm": lambda c: {"campaigns": c["campaigns"], "unions": c["unions"]},
+    "relief.forms.WarmthStatsForm": lambda c: {
+        "campaigns": c["campaigns"],
+        "unions": c["unions"],
+        "user": c["user"],
+    },
     "relief.forms.WishForm": lambda c: {"files": c["files"]},
-    "reports.forms.ExportForm": lambda c: {"unions": c["unions"], "milestones": c["milestones"]},
+    "reports.forms.ExportForm": lambda c: {
+        "unions": c["unions"],
+        "milestones": c["milestones"],
+        "user": c["user"],
+    },
     "service.forms.TeamForm": lambda c: {
         "campaigns": c["campaigns"],
         "unions": c["unions"],
         "teams": c["teams"],
+        "user": c["user"],
     },
     "service.forms.TeamMembersForm": lambda c: {"candidates": c["volunteers"], "members": []},
     "service.forms.ProjectForm": lambda c: {"teams": c["teams"]},
@@ -120,6 +129,7 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "unions.forms.MemberUpdateForm": lambda c: {"instance": c["membership"]},
     "volunteers.forms.VolunteerForm": lambda c: {"user": c["user"]},
     "volunteers.forms.ImportUploadForm": lambda c: {"user": c["user"]},
+    "volunteers.forms.ApplyLinkUnionForm": lambda c: {"user": c["user"]},
 }
 
 

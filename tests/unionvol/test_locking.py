@@ -71,7 +71,7 @@ def test_edit_forms_carry_the_version_they_show(tree: Any) -> None:
     team = make_team(tree.grassroots_a)
     ServiceTeam.objects.filter(pk=team.pk).update(version=7)
     team.refresh_from_db()
-    kwargs = {"campaigns": None, "unions": None, "teams": ServiceTeam.objects.all()}
+    kwargs = {"campaigns": None, "unions": None, "teams": ServiceTeam.objects.all(), "user": None}
     html = TeamForm(instance=team, **kwargs).as_div()
     assert '<input type="hidden" name="version" value="7"' in html
     assert "version" not in TeamForm(**kwargs).fields  # a new team has no version yet

@@ -20,6 +20,7 @@ from unionvol.params import int_param
 from unionvol.scoping import ScopedViewMixin, union_of
 from unionvol.urls_absolute import absolute_url
 from volunteers import qr, selectors, services
+from volunteers.forms import ApplyLinkUnionForm
 from volunteers.models import ApplyLink
 from volunteers.views.common import roster_crumbs
 
@@ -71,9 +72,11 @@ class ApplyLinkView(ScopedViewMixin, TemplateView):
         user = self.request.user
         unions = union_choices(user=user)
         union = self._union(unions)
+        pick = ApplyLinkUnionForm(user=user, initial={"union": union.pk if union else None})
         ctx.update(
             {
-                "unions": unions.order_by("path")[:500],
+                "union_field": pick["union"],
+                "has_unions": union is not None or unions.exists(),
                 "union": union,
                 "breadcrumbs": roster_crumbs((_("网上报名二维码"), None)),
             }

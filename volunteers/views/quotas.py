@@ -90,7 +90,16 @@ class QuotaEditView(ScopedViewMixin, DetailView):
             }
             for a in allocations
         ]
-        formset = QuotaFormSet(data=data, initial=initial, form_kwargs={"unions": unions})
+        formset = QuotaFormSet(
+            data=data,
+            initial=initial,
+            form_kwargs={
+                "unions": unions,
+                "user": self.request.user,
+                "issuer": campaign.issuer,
+                "picker_cache": {},
+            },
+        )
         formset.allocations = {a.pk: a for a in allocations}
         return formset
 
