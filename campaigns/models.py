@@ -53,7 +53,7 @@ class CampaignQuerySet(ScopedQuerySet["Campaign"]):
         fresh = self._result_cache is None
         super()._fetch_all()
         scope = active_scope()
-        if fresh and scope is not None and not self._scope_missing:
+        if fresh and self.carries_scope(scope):
             for obj in self._result_cache or ():
                 if isinstance(obj, Campaign):
                     obj._read_in_scope = scope  # type: ignore[attr-defined]

@@ -58,7 +58,8 @@ class UnionPicker(forms.Select):
         if queryset is None:
             return [], False, None
         base = self.base if self.base is not None else union_of(self.user)
-        key = ("near", base.pk if base else None, str(queryset.query))
+        # A cache is shared only by widgets of one queryset (the rows of a formset).
+        key = ("near", base.pk if base else None)
         if key not in self.cache:
             near = (
                 Q(depth__lte=2)
@@ -70,8 +71,14 @@ class UnionPicker(forms.Select):
         rows, more = self.cache[key]
         extra = None
         if chosen is not None and all(u.pk != chosen for u in rows):
-            extra = queryset.filter(pk=chosen).only(*_FIELDS).first()
+            if ("extra", chosen) not in self.cache:
+                self.cache["extra", chosen] = queryset.filter(pk=chosen).only(*_FIELDS).first()
+            extra = self.cache["extra", chosen]
         return rows, more, extra
+
+    def use_required_attribute(self, initial: Any) -> bool:
+        # Select's test reads the choices, which this widget does not keep.
+        return not self.is_hidden and getattr(self.field, "empty_label", None) is not None
 
     def search_url(self) -> str:
         url = reverse("unions:search")

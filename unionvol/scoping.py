@@ -205,6 +205,14 @@ def role_q(user: Any, lookup: str, *, own: tuple[str, ...], subtree: tuple[str, 
 # --- querysets and managers ----------------------------------------------------------------
 
 
+def _same_user(a: Any, b: Any) -> bool:
+    """The same account: the request's user may be another object than the one the
+    scope was entered with (django-otp wraps ``request.user`` after the scope is set)."""
+    if a is None or b is None:
+        return False
+    return a is b or (a.pk is not None and a.pk == b.pk)
+
+
 class ScopedQuerySet(models.QuerySet[_M]):
     """A queryset that limits itself to a union's subtree.
 
@@ -216,6 +224,11 @@ class ScopedQuerySet(models.QuerySet[_M]):
     """
 
     _scope_missing = False
+    # The scope whose filter this queryset carries (set where the filter is applied):
+    # ``visible_to`` adds the filter unless it is already there. Not "the manager is a
+    # ScopedManager": a queryset from any other manager (``Union.objects``, a related
+    # manager) carries no filter, whatever scope is active.
+    _scoped_for: Scope | None = None
 
     def _scope_lookup(self) -> str:
         lookup = getattr(self.model, "scope_lookup", None)
@@ -233,18 +246,26 @@ class ScopedQuerySet(models.QuerySet[_M]):
 
     def visible_to(self, user: Any) -> Self:
         scope = _current.get()
-        if scope is not None and scope.user is not None and scope.user is user:
-            return self._in_scope(scope)  # the manager has applied the same filter
-        return self._in_scope(scope_for(user), filtered=False)
+        if scope is not None and _same_user(scope.user, user):
+            if self._scoped_for is scope:
+                return self._scoped()  # the manager has applied this very filter
+            return self._in_scope(scope)
+        return self._in_scope(scope_for(user))
 
-    def _in_scope(self, scope: Scope, *, filtered: bool = True) -> Self:
+    def carries_scope(self, scope: Scope | None) -> bool:
+        """Whether this queryset's rows are limited to ``scope`` (or it sees everything)."""
+        if scope is None or self._scope_missing:
+            return False
+        return scope.everything or self._scoped_for is scope
+
+    def _in_scope(self, scope: Scope) -> Self:
         if scope.everything:
             return self._scoped()
         if scope.union is None:
             return self._scoped().none()
-        if filtered and not self._scope_missing:
-            return self
-        return self._scoped().filter(self.scope_q(scope.union))
+        clone = self._scoped().filter(self.scope_q(scope.union))
+        clone._scoped_for = scope
+        return clone
 
     def _scoped(self) -> Self:
         clone = self._chain()
@@ -263,6 +284,7 @@ class ScopedQuerySet(models.QuerySet[_M]):
     def _clone(self) -> Self:
         clone = super()._clone()
         clone._scope_missing = self._scope_missing
+        clone._scoped_for = self._scoped_for
         return clone
 
     def _fetch_all(self) -> None:
@@ -308,7 +330,7 @@ class ScopedManager(models.Manager[_M]):
         if scope is None:
             qs._scope_missing = True  # type: ignore[attr-defined]
             return qs  # type: ignore[return-value]
-        return qs._in_scope(scope, filtered=False)  # type: ignore[attr-defined, no-any-return]
+        return qs._in_scope(scope)  # type: ignore[attr-defined, no-any-return]
 
     def visible_to(self, user: Any) -> ScopedQuerySet[_M]:
         return self.get_queryset().visible_to(user)

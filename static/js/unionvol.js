@@ -69,8 +69,10 @@ document.addEventListener("DOMContentLoaded", () => {
       }
       const empty = original.find((o) => o.value === "" && !o.disabled);
       const listed = results.map((r) => option(r.id, r.label));
+      const previous = select.value;  // a match picked before this search stays picked
       select.replaceChildren(...(empty ? [empty.cloneNode(true)] : []), ...listed);
-      select.value = String(results[0].id);
+      const kept = results.some((r) => String(r.id) === previous);
+      select.value = kept ? previous : String(results[0].id);
       select.size = results.length > 1 ? Math.min(listed.length + (empty ? 1 : 0), 8) : 0;
       const text = more ? select.dataset.searchMore : select.dataset.searchFound;
       status.textContent = text.replace("{n}", results.length);
@@ -101,7 +103,10 @@ document.addEventListener("DOMContentLoaded", () => {
         .catch(() => { if (ticket === asked) status.textContent = select.dataset.searchFailed; });
     };
     box.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(search, 250); });
-    select.addEventListener("change", () => { select.size = 0; });
+    // The list box closes when a match is clicked or the select is left; arrow keys
+    // move through the matches without closing it.
+    select.addEventListener("click", () => { if (select.size > 1) select.size = 0; });
+    select.addEventListener("blur", () => { select.size = 0; });
     // Enter in the search box searches; it must not submit the form.
     box.addEventListener("keydown", (event) => {
       if (event.key !== "Enter") return;

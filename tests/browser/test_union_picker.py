@@ -23,7 +23,7 @@ def test_a_clerk_finds_a_deep_union_and_forms_its_team(
     make_member(tree.district_a, Role.ADMIN, username="picker_admin")
     street = make_union(tree.district_a, name="甲区某街道工会", code="C-A-2")
     community = make_union(street, name="甲区幸福社区工会", code="C-A-2-1")
-    make_union(street, name="甲区和平社区工会", code="C-A-2-2")
+    peace = make_union(street, name="甲区和平社区工会", code="C-A-2-2")
     make_union(tree.district_b, name="乙区幸福社区工会", code="C-B-2")
     campaign = make_campaign(tree.district_a, title="社区志愿服务")
     base = live_server.url
@@ -47,11 +47,18 @@ def test_a_clerk_finds_a_deep_union_and_forms_its_team(
         "甲区幸福社区工会（甲区某街道工会）",
         "甲区和平社区工会（甲区某街道工会）",
     ]
+    # The arrow keys move through the matches; the list stays open.
+    select.focus()
+    select.press("ArrowDown")
+    assert select.input_value() == str(peace.pk)
+    assert select.get_attribute("size") == "3"
     select.select_option(label="甲区幸福社区工会（甲区某街道工会）")
 
-    # Enter in the search box searches again; it does not submit the form.
+    # Enter in the search box searches again, keeps the match picked and does not
+    # submit the form.
     box.press("Enter")
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(400)
+    assert select.input_value() == str(community.pk)
     assert page.url == f"{base}/service/teams/new/"
     assert ServiceTeam.objects.count() == 0
 

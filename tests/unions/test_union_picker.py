@@ -273,3 +273,13 @@ def test_search_costs_the_same_for_many_matches(
     assert len(many) == len(few)
     assert len(data["results"]) == 20
     assert data["more"] is True
+
+
+def test_the_picker_renders_an_empty_queryset_and_keeps_required(tree: Any, admin_a: Any) -> None:
+    from volunteers.forms import ApplyLinkUnionForm, QuotaRowForm
+
+    # QuotaRowForm's own queryset is none(): a form built without unions still renders.
+    html = str(QuotaRowForm(user=admin_a, issuer=tree.district_a)["union"])
+    assert [value for value, _label in options(html, "union")] == [""]
+    # A required picker keeps the browser's check (its first option is the empty one).
+    assert " required" in str(ApplyLinkUnionForm(user=admin_a)["union"])
