@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import ActivityCategory, Campaign, Milestone
 from campaigns.services import CAMPAIGN_FIELDS, PERIOD_ORDER
 from unions.models import Union
+from unions.widgets import union_checklist
 from unionvol.formhelpers import DATE, helper
 from unionvol.forms import TextLimitMixin, quick_selects
 from unionvol.locking import VersionedFormMixin
@@ -42,12 +43,17 @@ class CampaignForm(VersionedFormMixin, TextLimitMixin, forms.ModelForm):
             subtree_q(issuer), depth__gt=issuer.depth, is_active=True
         ).order_by("path")
         self.fields["addressees"].queryset = below
+        # A province has a thousand unions below it: the boxes are its direct children
+        # and the unions already addressed; the search adds any other.
+        union_checklist(self, "addressees", base=issuer)
         if self.instance.pk:
             self.initial["addressees"] = list(
                 self.instance.addressee_rows.values_list("union_id", flat=True)
             )
         else:
-            self.initial["addressees"] = [u.pk for u in below if u.depth == issuer.depth + 1]
+            self.initial["addressees"] = list(
+                below.filter(depth=issuer.depth + 1).values_list("pk", flat=True)
+            )
             self.initial.setdefault("issue_date", timezone.localdate())
         self.helper = helper(_("保存"))
 

@@ -81,8 +81,7 @@ class UnionPicker(forms.Select):
         return not self.is_hidden and getattr(self.field, "empty_label", None) is not None
 
     def search_url(self) -> str:
-        url = reverse("unions:search")
-        return f"{url}?{urlencode(self.search)}" if self.search else url
+        return _search_url(self.search)
 
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
@@ -152,4 +151,72 @@ def union_picker(
         },
         cache=cache,
         attrs=field.widget.attrs,
+    )
+
+
+class UnionChecklist(forms.CheckboxSelectMultiple):
+    """Checkboxes of unions that stay bounded: the base union's children (the first
+    ``PICKER_LIMIT``) and every union already ticked, in tree order; the search box
+    (``static/js/unionvol.js``) adds any other union of the field's scope as a ticked box.
+    What the form accepts is still the field's queryset."""
+
+    def __init__(
+        self,
+        *,
+        field: forms.ModelMultipleChoiceField,
+        base: Union,
+        search: dict[str, Any] | None = None,
+        attrs: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(attrs=attrs)
+        self.field = field
+        self.base = base
+        self.search = {k: v for k, v in (search or {}).items() if v}
+
+    def optgroups(self, name: str, value: Any, attrs: dict[str, Any] | None = None) -> Any:
+        queryset = self.field.queryset
+        if queryset is None:
+            return []
+        chosen = {pk for pk in (int_param(v) for v in value or ()) if pk is not None}
+        children = Q(subtree_q(self.base) & Q(depth=self.base.depth + 1))
+        listed = list(queryset.filter(children).only(*_FIELDS).order_by("path")[:PICKER_LIMIT])
+        have = {u.pk for u in listed}
+        if chosen - have:
+            listed += queryset.filter(pk__in=chosen - have).only(*_FIELDS)
+            listed.sort(key=lambda u: u.path)
+        final = {
+            **(attrs or {}),
+            "data-union-search-multi": _search_url(self.search),
+            "data-search-placeholder": _("输入工会名称或代码查找，点击加入"),
+            "data-search-none": _("没有找到匹配的工会。"),
+            "data-search-more": _("只列出前 {n} 个，请输入更完整的名称。"),
+            "data-search-failed": _("查找失败，请稍后再试。"),
+        }
+        top = self.base.depth + 1
+        options = [
+            self.create_option(
+                name,
+                union.pk,
+                "\u3000" * (union.depth - top) + union.name,
+                union.pk in chosen,
+                index,
+                attrs=final,
+            )
+            for index, union in enumerate(listed)
+        ]
+        return [(None, options, 0)]
+
+
+def _search_url(params: dict[str, Any]) -> str:
+    url = reverse("unions:search")
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def union_checklist(form: forms.BaseForm, name: str, *, base: Union) -> None:
+    """Give ``form``'s multiple-union field the bounded :class:`UnionChecklist` of the
+    unions below ``base`` (the search offers only those)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelMultipleChoiceField)
+    field.widget = UnionChecklist(
+        field=field, base=base, search={"under": base.pk}, attrs=field.widget.attrs
     )

@@ -115,6 +115,85 @@ document.addEventListener("DOMContentLoaded", () => {
       search();
     });
   });
+  // Checkboxes with data-union-search-multi (unions.widgets.UnionChecklist) list the
+  // base union's children and the unions ticked; a search box above them finds any other
+  // union below the base, and a click on a match adds it as a ticked box.
+  const checklists = new Map();
+  document.querySelectorAll("input[type=checkbox][data-union-search-multi]").forEach((box) => {
+    if (!checklists.has(box.name)) checklists.set(box.name, box);
+  });
+  checklists.forEach((first, name) => {
+    const list = first.closest(".form-check").parentElement;
+    const box = document.createElement("input");
+    box.type = "search";
+    box.className = "form-control form-control-sm mb-1 union-search";
+    box.placeholder = first.dataset.searchPlaceholder;
+    box.setAttribute("aria-label", first.dataset.searchPlaceholder);
+    const found = document.createElement("div");
+    found.className = "union-search-results mb-1";
+    const status = document.createElement("div");
+    status.className = "form-text union-search-status mb-1";
+    status.setAttribute("aria-live", "polite");
+    list.before(box, status, found);
+    const url = first.dataset.unionSearchMulti;
+    let asked = 0;
+    let timer = null;
+    const tick = (id, label) => {
+      const existing = list.querySelector(`input[type=checkbox][value="${id}"]`);
+      if (existing) {
+        existing.checked = true;
+        existing.focus();
+        return;
+      }
+      const row = document.createElement("div");
+      row.className = "form-check";
+      const input = document.createElement("input");
+      input.type = "checkbox";
+      input.className = "form-check-input";
+      input.name = name;
+      input.value = id;
+      input.id = `id_${name}_found_${id}`;
+      input.checked = true;
+      const text = document.createElement("label");
+      text.className = "form-check-label";
+      text.htmlFor = input.id;
+      text.textContent = label;
+      row.append(input, text);
+      list.append(row);
+      input.focus();
+    };
+    const search = () => {
+      const term = box.value.trim();
+      const ticket = ++asked;
+      found.replaceChildren();
+      status.textContent = "";
+      if (!term) return;
+      const sep = url.includes("?") ? "&" : "?";
+      fetch(`${url}${sep}q=${encodeURIComponent(term)}`, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+        .then((data) => {
+          if (ticket !== asked) return;
+          if (!data.results.length) { status.textContent = first.dataset.searchNone; return; }
+          if (data.more) status.textContent = first.dataset.searchMore.replace("{n}", data.results.length);
+          found.replaceChildren(...data.results.map((r) => {
+            const button = document.createElement("button");
+            button.type = "button";
+            button.className = "btn btn-sm btn-outline-secondary me-1 mb-1";
+            button.textContent = `+ ${r.label}`;
+            button.addEventListener("click", () => tick(r.id, r.label));
+            return button;
+          }));
+        })
+        .catch(() => { if (ticket === asked) status.textContent = first.dataset.searchFailed; });
+    };
+    box.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(search, 250); });
+    box.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      clearTimeout(timer);
+      search();
+    });
+  });
   // <a data-print> prints the page.
   document.querySelectorAll("[data-print]").forEach((el) => {
     el.addEventListener("click", (event) => { event.preventDefault(); window.print(); });

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from campaigns.models import Campaign
 from service.models import ServiceTeam
 from tests.browser.test_portal import log_in
 from tests.factories import make_campaign, make_member, make_union
@@ -76,4 +77,41 @@ def test_a_clerk_finds_a_deep_union_and_forms_its_team(
     page.wait_for_load_state()
     team = ServiceTeam.objects.get(name="幸福社区志愿服务队")
     assert team.union == community
+    assert page.csp_violations == []  # type: ignore[attr-defined]
+
+
+def test_an_issuer_adds_a_deep_union_to_the_addressees(
+    page: Any, live_server: Any, tree: Any
+) -> None:
+    make_member(tree.city, Role.ADMIN, username="issuer_admin")
+    base = live_server.url
+    log_in(page, base, "issuer_admin")
+    page.goto(f"{base}/campaigns/new/")
+    boxes = page.locator("input[name=addressees]")
+    assert boxes.count() == 2  # the two districts, not their grassroots unions
+
+    search = page.locator("input.union-search")
+    search.fill("企业")
+    add = page.locator(".union-search-results button")
+    expect(add).to_have_count(2)
+    assert add.all_text_contents() == [
+        f"+ {tree.grassroots_a.name}（{tree.district_a.name}）",
+        f"+ {tree.grassroots_b.name}（{tree.district_b.name}）",
+    ]
+    add.first.click()
+    expect(boxes).to_have_count(3)
+    assert page.locator(f"input[name=addressees][value='{tree.grassroots_a.pk}']").is_checked()
+    add.first.click()  # a second click ticks the same box, it adds none
+    expect(boxes).to_have_count(3)
+    # Leave district B out.
+    page.locator(f"input[name=addressees][value='{tree.district_b.pk}']").uncheck()
+
+    page.fill("input[name=doc_number]", "市工发〔2026〕9号")
+    page.fill("input[name=title]", "关于开展社区志愿服务的通知")
+    page.select_option("select[name=kind]", "other")
+    page.fill("textarea[name=body]", "正文")
+    page.click("main input[type=submit][name=submit]")
+    page.wait_for_load_state()
+    campaign = Campaign.objects.get(doc_number="市工发〔2026〕9号")
+    assert set(campaign.addressees.all()) == {tree.district_a, tree.grassroots_a}
     assert page.csp_violations == []  # type: ignore[attr-defined]
