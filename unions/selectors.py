@@ -111,7 +111,7 @@ def search_unions(
     under: Union | None = None,
     outside: Union | None = None,
     include_inactive: bool = False,
-    limit: int = UNION_SEARCH_LIMIT,
+    limit: int | None = None,
 ) -> tuple[list[UnionMatch], bool]:
     """Unions of the user's scope whose name, short name or code matches ``term``, the
     higher levels first, with their parent's name (a province has many a 机关工会).
@@ -120,6 +120,7 @@ def search_unions(
     term = term.strip()[:60]
     if not term:
         return [], False
+    limit = limit or UNION_SEARCH_LIMIT
     qs = Union.objects.visible_to(user)
     if not include_inactive:
         qs = qs.filter(is_active=True)
@@ -137,11 +138,8 @@ def search_unions(
     more = len(found) > limit
     found = found[:limit]
     parent_paths = {u.path[: -Union.steplen] for u in found if u.depth > 1}
-    parents = (
-        dict(
-            Union.objects.visible_to(user).filter(path__in=parent_paths).values_list("path", "name")
-        )
-        if parent_paths
-        else {}
+    # The parents the user may see (none for the top of the scope): one query.
+    parents = dict(
+        Union.objects.visible_to(user).filter(path__in=parent_paths).values_list("path", "name")
     )
     return [UnionMatch(u, parents.get(u.path[: -Union.steplen])) for u in found], more

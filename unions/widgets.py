@@ -30,6 +30,23 @@ PICKER_LIMIT = 200
 _FIELDS = ("pk", "name", "path", "depth")
 
 
+def _children_q(union: Union) -> Q:
+    return subtree_q(union) & Q(depth=union.depth + 1)
+
+
+def _search_attrs(name: str, params: dict[str, Any], placeholder: str) -> dict[str, str]:
+    """The data attributes the search box of ``static/js/unionvol.js`` reads."""
+    url = reverse("unions:search")
+    return {
+        name: f"{url}?{urlencode(params)}" if params else url,
+        "data-search-placeholder": placeholder,
+        "data-search-none": _("没有找到匹配的工会。"),
+        "data-search-found": _("找到 {n} 个工会，请在下面选择。"),
+        "data-search-more": _("只列出前 {n} 个，请输入更完整的名称。"),
+        "data-search-failed": _("查找失败，请稍后再试。"),
+    }
+
+
 class UnionPicker(forms.Select):
     """The widget of a ``ModelChoiceField`` of unions; install it with :func:`union_picker`."""
 
@@ -61,11 +78,7 @@ class UnionPicker(forms.Select):
         # A cache is shared only by widgets of one queryset (the rows of a formset).
         key = ("near", base.pk if base else None)
         if key not in self.cache:
-            near = (
-                Q(depth__lte=2)
-                if base is None
-                else Q(pk=base.pk) | (subtree_q(base) & Q(depth=base.depth + 1))
-            )
+            near = Q(depth__lte=2) if base is None else Q(pk=base.pk) | _children_q(base)
             rows = list(queryset.filter(near).only(*_FIELDS).order_by("path")[: PICKER_LIMIT + 1])
             self.cache[key] = (rows[:PICKER_LIMIT], len(rows) > PICKER_LIMIT)
         rows, more = self.cache[key]
@@ -80,23 +93,11 @@ class UnionPicker(forms.Select):
         # Select's test reads the choices, which this widget does not keep.
         return not self.is_hidden and getattr(self.field, "empty_label", None) is not None
 
-    def search_url(self) -> str:
-        return _search_url(self.search)
-
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         final = self.build_attrs(self.attrs, attrs)
-        final.update(
-            {
-                "data-union-search": self.search_url(),
-                "data-search-placeholder": _("输入工会名称或代码查找"),
-                "data-search-none": _("没有找到匹配的工会。"),
-                "data-search-found": _("找到 {n} 个工会，请在下面选择。"),
-                "data-search-more": _("只列出前 {n} 个，请输入更完整的名称。"),
-                "data-search-failed": _("查找失败，请稍后再试。"),
-            }
-        )
+        final.update(_search_attrs("data-union-search", self.search, _("输入工会名称或代码查找")))
         values = self.format_value(value)
         chosen = int_param(values[0]) if values else None
         rows, more, extra = self.offered(chosen)
@@ -178,19 +179,18 @@ class UnionChecklist(forms.CheckboxSelectMultiple):
         if queryset is None:
             return []
         chosen = {pk for pk in (int_param(v) for v in value or ()) if pk is not None}
-        children = Q(subtree_q(self.base) & Q(depth=self.base.depth + 1))
-        listed = list(queryset.filter(children).only(*_FIELDS).order_by("path")[:PICKER_LIMIT])
+        listed = list(
+            queryset.filter(_children_q(self.base)).only(*_FIELDS).order_by("path")[:PICKER_LIMIT]
+        )
         have = {u.pk for u in listed}
         if chosen - have:
             listed += queryset.filter(pk__in=chosen - have).only(*_FIELDS)
             listed.sort(key=lambda u: u.path)
         final = {
             **(attrs or {}),
-            "data-union-search-multi": _search_url(self.search),
-            "data-search-placeholder": _("输入工会名称或代码查找，点击加入"),
-            "data-search-none": _("没有找到匹配的工会。"),
-            "data-search-more": _("只列出前 {n} 个，请输入更完整的名称。"),
-            "data-search-failed": _("查找失败，请稍后再试。"),
+            **_search_attrs(
+                "data-union-search-multi", self.search, _("输入工会名称或代码查找，点击加入")
+            ),
         }
         top = self.base.depth + 1
         options = [
@@ -205,11 +205,6 @@ class UnionChecklist(forms.CheckboxSelectMultiple):
             for index, union in enumerate(listed)
         ]
         return [(None, options, 0)]
-
-
-def _search_url(params: dict[str, Any]) -> str:
-    url = reverse("unions:search")
-    return f"{url}?{urlencode(params)}" if params else url
 
 
 def union_checklist(form: forms.BaseForm, name: str, *, base: Union) -> None:

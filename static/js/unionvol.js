@@ -35,109 +35,105 @@ document.addEventListener("DOMContentLoaded", () => {
     table.replaceWith(wrapper);
     wrapper.append(table);
   });
-  // <select data-union-search="/unions/search/?…"> (unions.widgets.UnionPicker) lists
-  // only the base union and its children; a search box above it fetches the other
-  // unions of the user's scope by name or code and lists them in the select.
-  document.querySelectorAll("select[data-union-search]").forEach((select) => {
+  // A search box for the union widgets (unions/widgets.py): it asks unions:search
+  // (the user's scope only) 250 ms after typing stops, or at Enter — which must not
+  // submit the form — and hands the newest answer to found(results, more); an emptied
+  // box calls cleared(). The texts come translated in the widget's data attributes.
+  const unionSearch = (data, url, { found, cleared }) => {
     const box = document.createElement("input");
     box.type = "search";
     box.className = "form-control form-control-sm mb-1 union-search";
-    box.placeholder = select.dataset.searchPlaceholder;
-    box.setAttribute("aria-label", select.dataset.searchPlaceholder);
-    if (select.id) box.setAttribute("aria-controls", select.id);
+    box.placeholder = data.searchPlaceholder;
+    box.setAttribute("aria-label", data.searchPlaceholder);
     const status = document.createElement("div");
     status.className = "form-text union-search-status";
     status.setAttribute("aria-live", "polite");
-    select.before(box);
-    select.after(status);
-    const original = Array.from(select.options).map((o) => o.cloneNode(true));
-    const url = select.dataset.unionSearch;
     let asked = 0;
     let timer = null;
-    const option = (value, label) => {
-      const o = document.createElement("option");
-      o.value = value;
-      o.textContent = label;
-      return o;
-    };
-    // The matches replace the list: one is chosen at once; several open as a list box
-    // with the first chosen, so what the form will send is always what is shown.
-    const fill = (results, more) => {
-      if (!results.length) {
-        status.textContent = select.dataset.searchNone;
-        return;
-      }
-      const empty = original.find((o) => o.value === "" && !o.disabled);
-      const listed = results.map((r) => option(r.id, r.label));
-      const previous = select.value;  // a match picked before this search stays picked
-      select.replaceChildren(...(empty ? [empty.cloneNode(true)] : []), ...listed);
-      const kept = results.some((r) => String(r.id) === previous);
-      select.value = kept ? previous : String(results[0].id);
-      select.size = results.length > 1 ? Math.min(listed.length + (empty ? 1 : 0), 8) : 0;
-      const text = more ? select.dataset.searchMore : select.dataset.searchFound;
-      status.textContent = text.replace("{n}", results.length);
-    };
-    // An empty search box lists the page's unions again, keeping a union found before.
-    const restore = () => {
-      const current = select.selectedOptions[0];
-      const options = original.map((o) => o.cloneNode(true));
-      if (current && current.value && !options.some((o) => o.value === current.value)) {
-        options.splice(options[0] && options[0].value === "" ? 1 : 0, 0, current.cloneNode(true));
-      }
-      select.replaceChildren(...options);
-      if (current) select.value = current.value;
-      select.size = 0;
-      status.textContent = "";
-    };
     const search = () => {
       const term = box.value.trim();
       const ticket = ++asked;
+      status.textContent = "";
       if (!term) {
-        restore();
+        cleared();
         return;
       }
       const sep = url.includes("?") ? "&" : "?";
       fetch(`${url}${sep}q=${encodeURIComponent(term)}`, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
-        .then((data) => { if (ticket === asked) fill(data.results, data.more); })
-        .catch(() => { if (ticket === asked) status.textContent = select.dataset.searchFailed; });
+        .then((answer) => {
+          if (ticket !== asked) return;
+          const n = answer.results.length;
+          if (!n) status.textContent = data.searchNone;
+          else if (answer.more) status.textContent = data.searchMore.replace("{n}", n);
+          else if (data.searchFound) status.textContent = data.searchFound.replace("{n}", n);
+          found(answer.results, answer.more);
+        })
+        .catch(() => { if (ticket === asked) status.textContent = data.searchFailed; });
     };
     box.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(search, 250); });
-    // The list box closes when a match is clicked or the select is left; arrow keys
-    // move through the matches without closing it.
-    select.addEventListener("click", () => { if (select.size > 1) select.size = 0; });
-    select.addEventListener("blur", () => { select.size = 0; });
-    // Enter in the search box searches; it must not submit the form.
     box.addEventListener("keydown", (event) => {
       if (event.key !== "Enter") return;
       event.preventDefault();
       clearTimeout(timer);
       search();
     });
+    return { box, status };
+  };
+  const option = (value, label) => {
+    const o = document.createElement("option");
+    o.value = value;
+    o.textContent = label;
+    return o;
+  };
+  // <select data-union-search> (UnionPicker) lists the base union and its children.
+  // The matches replace the list: one is chosen at once; several open as a list box
+  // with the first chosen (or the match picked before), so what the form will send is
+  // always what is shown. An emptied box lists the page's unions again, keeping a
+  // union found before.
+  document.querySelectorAll("select[data-union-search]").forEach((select) => {
+    const original = Array.from(select.options).map((o) => o.cloneNode(true));
+    const empty = original.find((o) => o.value === "" && !o.disabled);
+    const { box, status } = unionSearch(select.dataset, select.dataset.unionSearch, {
+      found: (results) => {
+        if (!results.length) return;
+        const previous = select.value;
+        const listed = results.map((r) => option(r.id, r.label));
+        select.replaceChildren(...(empty ? [empty.cloneNode(true)] : []), ...listed);
+        const kept = results.some((r) => String(r.id) === previous);
+        select.value = kept ? previous : String(results[0].id);
+        select.size = results.length > 1 ? Math.min(select.options.length, 8) : 0;
+      },
+      cleared: () => {
+        const current = select.selectedOptions[0];
+        const options = original.map((o) => o.cloneNode(true));
+        if (current && current.value && !options.some((o) => o.value === current.value)) {
+          options.splice(empty ? 1 : 0, 0, current.cloneNode(true));
+        }
+        select.replaceChildren(...options);
+        if (current) select.value = current.value;
+        select.size = 0;
+      },
+    });
+    if (select.id) box.setAttribute("aria-controls", select.id);
+    select.before(box);
+    select.after(status);
+    // The list box closes when a match is clicked or the select is left; arrow keys
+    // move through the matches without closing it.
+    select.addEventListener("click", () => { if (select.size > 1) select.size = 0; });
+    select.addEventListener("blur", () => { select.size = 0; });
   });
-  // Checkboxes with data-union-search-multi (unions.widgets.UnionChecklist) list the
-  // base union's children and the unions ticked; a search box above them finds any other
-  // union below the base, and a click on a match adds it as a ticked box.
+  // Checkboxes with data-union-search-multi (UnionChecklist) list the base union's
+  // children and the unions ticked; a click on a match adds it as a ticked box (or
+  // ticks the box already there).
   const checklists = new Map();
   document.querySelectorAll("input[type=checkbox][data-union-search-multi]").forEach((box) => {
     if (!checklists.has(box.name)) checklists.set(box.name, box);
   });
   checklists.forEach((first, name) => {
     const list = first.closest(".form-check").parentElement;
-    const box = document.createElement("input");
-    box.type = "search";
-    box.className = "form-control form-control-sm mb-1 union-search";
-    box.placeholder = first.dataset.searchPlaceholder;
-    box.setAttribute("aria-label", first.dataset.searchPlaceholder);
-    const found = document.createElement("div");
-    found.className = "union-search-results mb-1";
-    const status = document.createElement("div");
-    status.className = "form-text union-search-status mb-1";
-    status.setAttribute("aria-live", "polite");
-    list.before(box, status, found);
-    const url = first.dataset.unionSearchMulti;
-    let asked = 0;
-    let timer = null;
+    const matches = document.createElement("div");
+    matches.className = "union-search-results mb-1";
     const tick = (id, label) => {
       const existing = list.querySelector(`input[type=checkbox][value="${id}"]`);
       if (existing) {
@@ -162,37 +158,21 @@ document.addEventListener("DOMContentLoaded", () => {
       list.append(row);
       input.focus();
     };
-    const search = () => {
-      const term = box.value.trim();
-      const ticket = ++asked;
-      found.replaceChildren();
-      status.textContent = "";
-      if (!term) return;
-      const sep = url.includes("?") ? "&" : "?";
-      fetch(`${url}${sep}q=${encodeURIComponent(term)}`, { credentials: "same-origin", headers: { Accept: "application/json" } })
-        .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
-        .then((data) => {
-          if (ticket !== asked) return;
-          if (!data.results.length) { status.textContent = first.dataset.searchNone; return; }
-          if (data.more) status.textContent = first.dataset.searchMore.replace("{n}", data.results.length);
-          found.replaceChildren(...data.results.map((r) => {
-            const button = document.createElement("button");
-            button.type = "button";
-            button.className = "btn btn-sm btn-outline-secondary me-1 mb-1";
-            button.textContent = `+ ${r.label}`;
-            button.addEventListener("click", () => tick(r.id, r.label));
-            return button;
-          }));
-        })
-        .catch(() => { if (ticket === asked) status.textContent = first.dataset.searchFailed; });
-    };
-    box.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(search, 250); });
-    box.addEventListener("keydown", (event) => {
-      if (event.key !== "Enter") return;
-      event.preventDefault();
-      clearTimeout(timer);
-      search();
+    const { box, status } = unionSearch(first.dataset, first.dataset.unionSearchMulti, {
+      found: (results) => {
+        matches.replaceChildren(...results.map((r) => {
+          const button = document.createElement("button");
+          button.type = "button";
+          button.className = "btn btn-sm btn-outline-secondary me-1 mb-1";
+          button.textContent = `+ ${r.label}`;
+          button.addEventListener("click", () => tick(r.id, r.label));
+          return button;
+        }));
+      },
+      cleared: () => matches.replaceChildren(),
     });
+    status.classList.add("mb-1");
+    list.before(box, status, matches);
   });
   // <a data-print> prints the page.
   document.querySelectorAll("[data-print]").forEach((el) => {

@@ -243,11 +243,7 @@ def test_search_says_when_there_are_more(
 ) -> None:
     from unions import selectors
 
-    monkeypatch.setattr(
-        selectors.search_unions,
-        "__kwdefaults__",
-        {**selectors.search_unions.__kwdefaults__, "limit": 2},
-    )
+    monkeypatch.setattr(selectors, "UNION_SEARCH_LIMIT", 2)
     data = search(client_as(admin_a), q="甲区").json()
     assert [r["name"] for r in data["results"]] == [tree.district_a.name, tree.grassroots_a.name]
     assert data["more"] is True
