@@ -30,7 +30,7 @@ $PY manage.py collectstatic --noinput -v0
 
 COLD_PORT=$((PORT + 1))
 serve() {  # serve PORT PIDFILE: gunicorn as in production, 4 workers × 2 threads
-  .venv/bin/gunicorn unionvol.wsgi --bind "127.0.0.1:$1" --workers "${LOAD_WORKERS:-4}" --threads 2 \
+  .venv/bin/gunicorn unionvol.wsgi --bind "127.0.0.1:$1" --workers "${LOAD_WORKERS:-4}" --threads "${LOAD_THREADS:-2}" \
     --worker-class gthread --log-level warning --pid "$2" &
 }
 serve "$PORT" bench/_out/gunicorn.pid

@@ -173,15 +173,19 @@ class UnionChecklist(forms.CheckboxSelectMultiple):
         self.field = field
         self.base = base
         self.search = {k: v for k, v in (search or {}).items() if v}
+        self.more = False
 
     def optgroups(self, name: str, value: Any, attrs: dict[str, Any] | None = None) -> Any:
         queryset = self.field.queryset
         if queryset is None:
             return []
         chosen = {pk for pk in (int_param(v) for v in value or ()) if pk is not None}
-        listed = list(
-            queryset.filter(_children_q(self.base)).only(*_FIELDS).order_by("path")[:PICKER_LIMIT]
-        )
+        children = queryset.filter(_children_q(self.base)).only(*_FIELDS).order_by("path")
+        listed = list(children[: PICKER_LIMIT + 1])
+        # More children than boxes: render() says so under them, or the list would look
+        # complete to someone looking for union 201.
+        self.more = len(listed) > PICKER_LIMIT
+        listed = listed[:PICKER_LIMIT]
         have = {u.pk for u in listed}
         if chosen - have:
             listed += queryset.filter(pk__in=chosen - have).only(*_FIELDS)
@@ -207,11 +211,33 @@ class UnionChecklist(forms.CheckboxSelectMultiple):
         return [(None, options, 0)]
 
 
+class _ChecklistHelp:
+    """The field's help text, plus a line when the checklist left children out. Read
+    when the help text is rendered, after the boxes (``UnionChecklist.optgroups``)."""
+
+    def __init__(self, widget: UnionChecklist, text: Any) -> None:
+        self.widget, self.text = widget, text
+
+    def __str__(self) -> str:
+        parts = [escape(str(self.text))] if self.text else []
+        if self.widget.more:
+            rest = escape(_("……其余工会请在上方查找"))
+            parts.append(f'<span class="uv-checklist-more">{rest}</span>')
+        return " ".join(parts)
+
+    def __html__(self) -> str:
+        return str(self)
+
+    def __bool__(self) -> bool:
+        return bool(self.text) or self.widget.more
+
+
 def union_checklist(form: forms.BaseForm, name: str, *, base: Union) -> None:
     """Give ``form``'s multiple-union field the bounded :class:`UnionChecklist` of the
     unions below ``base`` (the search offers only those)."""
     field = form.fields[name]
     assert isinstance(field, forms.ModelMultipleChoiceField)
-    field.widget = UnionChecklist(
+    field.widget = widget = UnionChecklist(
         field=field, base=base, search={"under": base.pk}, attrs=field.widget.attrs
     )
+    field.help_text = _ChecklistHelp(widget, field.help_text)  # type: ignore[assignment]

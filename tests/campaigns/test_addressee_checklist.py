@@ -87,3 +87,20 @@ def test_the_boxes_do_not_grow_with_the_subtree(tree: Any, city_admin: Any, clie
         after = boxes(client.get(url).content.decode())
     assert after == before
     assert len(many) == len(few)
+
+
+def test_children_past_the_limit_are_announced(
+    tree: Any, city_admin: Any, client_as: Any, monkeypatch: Any
+) -> None:
+    """A union with more children than boxes says so under them; one with fewer does not."""
+    client = client_as(city_admin)
+    campaign = make_campaign(tree.city)
+    url = f"/campaigns/{campaign.pk}/edit/"
+    hint = "其余工会请在上方查找"
+    assert hint not in client.get(url).content.decode()
+    monkeypatch.setattr("unions.widgets.PICKER_LIMIT", 1)
+    html = client.get(url).content.decode()
+    assert boxes(html) == [(str(tree.district_a.pk), tree.district_a.name, False)]
+    doc = lxml_html.fromstring(html)
+    (note,) = doc.xpath('//*[contains(@class, "uv-checklist-more")]')
+    assert hint in note.text_content()
