@@ -1,7 +1,10 @@
 """Session lifetime, private responses, and the client address used for login throttling.
 
-* Idle timeout: ``SESSION_COOKIE_AGE`` renewed on every request
-  (``SESSION_SAVE_EVERY_REQUEST``), so a session unused for that long is gone.
+* Idle timeout: a session expires ``SESSION_COOKIE_AGE`` after it was last saved.
+  :class:`SessionTimeoutMiddleware` saves a signed-in session again once its last save
+  is ``SESSION_REFRESH_SECONDS`` old (a minute), not on every request: a burst of page
+  views writes the session row once, and a session unused for the idle timeout (less
+  at most that minute) is gone.
 * Absolute timeout: :class:`SessionTimeoutMiddleware` logs the user out
   ``SESSION_ABSOLUTE_TIMEOUT`` seconds after login, however active they are.
 """
@@ -23,6 +26,14 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 SESSION_STARTED_KEY = "unionvol_started_at"
+SESSION_REFRESHED_KEY = "unionvol_refreshed_at"
+
+
+def _seconds(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 @receiver(user_logged_in, dispatch_uid="unionvol_session_started")
@@ -30,7 +41,7 @@ def _mark_session_start(sender: Any, request: HttpRequest | None, **kwargs: Any)
     # The clock starts at login, not at the first request after it.
     session = getattr(request, "session", None)
     if session is not None:
-        session[SESSION_STARTED_KEY] = int(time.time())
+        session[SESSION_STARTED_KEY] = session[SESSION_REFRESHED_KEY] = int(time.time())
 
 
 class SessionTimeoutMiddleware:
@@ -39,16 +50,18 @@ class SessionTimeoutMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
+            session = request.session
             now = int(time.time())
-            started = request.session.setdefault(SESSION_STARTED_KEY, now)
-            try:
-                started = int(started)
-            except (TypeError, ValueError):
-                started = 0
+            started = _seconds(session.setdefault(SESSION_STARTED_KEY, now))
             if now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
                 logout(request)
                 messages.info(request, _("会话已超时，请重新登录。"))
                 return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+            # Renew the idle clock: a change saves the session with a new expiry (and
+            # sends its cookie again). A clock set in the future counts as stale.
+            refreshed = _seconds(session.get(SESSION_REFRESHED_KEY))
+            if not 0 <= now - refreshed < settings.SESSION_REFRESH_SECONDS:
+                session[SESSION_REFRESHED_KEY] = now
         return self.get_response(request)
 
 

@@ -169,7 +169,15 @@ OTP_TOTP_ISSUER = "unionvol"
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_HOURS", 10) * 3600
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle clock is renewed by saving the session: at most once a minute
+# (unionvol.middleware.SessionTimeoutMiddleware), not on every page view — a database
+# write each. A session therefore ends 29–30 minutes after its last use, never later.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 60)
+if not 0 <= SESSION_REFRESH_SECONDS < SESSION_IDLE_TIMEOUT:
+    raise ImproperlyConfigured(
+        "SESSION_REFRESH_SECONDS must be at least 0 and shorter than the idle timeout."
+    )
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -64,13 +64,55 @@ def is_logged_out(response: Any) -> bool:
 class TestTimeouts:
     def test_idle_timeout_is_renewed_by_activity(self, member: Any, clock: Clock) -> None:
         assert django_settings.SESSION_COOKIE_AGE == 30 * 60
-        assert django_settings.SESSION_SAVE_EVERY_REQUEST is True
+        assert django_settings.SESSION_REFRESH_SECONDS == 60
         client = Client()
         client.force_login(member)
         for _ in range(3):
             clock.advance(minutes=29)  # 87 minutes in all, never 30 idle
             assert client.get("/").status_code == 200
         clock.advance(minutes=31)
+        assert is_logged_out(client.get("/"))
+
+    def test_a_burst_of_page_views_writes_the_session_once(
+        self, member: Any, clock: Clock
+    ) -> None:
+        """The idle clock is renewed at most once a minute: a page view within a minute of
+        the last save writes nothing (the session row was written on every view before)."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        def session_writes() -> int:
+            with CaptureQueriesContext(connection) as seen:
+                assert client.get("/").status_code == 200
+            return sum(
+                1
+                for q in seen.captured_queries
+                if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")
+            )
+
+        client = Client()
+        client.force_login(member)
+        assert client.get("/").status_code == 200  # the first view after login
+        clock.advance(seconds=20)
+        assert session_writes() == 0
+        clock.advance(seconds=39)
+        assert session_writes() == 0
+        clock.advance(seconds=2)  # 61 s after the last save
+        assert session_writes() == 1
+        assert session_writes() == 0
+
+    def test_the_idle_timeout_counts_from_the_last_save(self, member: Any, clock: Clock) -> None:
+        """A view that did not renew the clock (under a minute after a save) does not
+        extend the session: it ends 30 minutes after the save, never later."""
+        client = Client()
+        client.force_login(member)
+        clock.advance(seconds=50)
+        assert client.get("/").status_code == 200  # no save
+        clock.advance(minutes=29, seconds=5)  # 29 min 55 s after the save
+        assert client.get("/").status_code == 200  # renews it
+        clock.advance(minutes=29, seconds=59)
+        assert client.get("/").status_code == 200
+        clock.advance(minutes=30, seconds=1)
         assert is_logged_out(client.get("/"))
 
     def test_absolute_timeout_however_active(self, member: Any, clock: Clock) -> None:
