@@ -29,6 +29,48 @@ def _system_scope() -> Iterator[None]:
         yield
 
 
+_DB_FIXTURES = ("db", "transactional_db", "live_server", "django_db_reset_sequences")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.when == "call":
+        item.stash[_CALL_FAILED] = report.failed
+    return report
+
+
+_CALL_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.fixture(autouse=True)
+def _rollups_stay_current(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After every test that uses the database, each rollup cell must still be what the
+    records give (``manage.py check_rollups``): whatever a test wrote — through a view,
+    a service, the admin, an import, a job — a write that left the rollups behind fails
+    the test that made it. ``@pytest.mark.rollups_may_differ`` marks the tests that
+    break a rollup on purpose."""
+    node = request.node
+    uses_db = node.get_closest_marker("django_db") is not None or any(
+        name in request.fixturenames for name in _DB_FIXTURES
+    )
+    if not uses_db or node.get_closest_marker("rollups_may_differ") is not None:
+        yield
+        return
+    # Set up before this fixture, so torn down (rolled back) after the check below.
+    request.getfixturevalue("_django_db_helper")
+    yield
+    if node.stash.get(_CALL_FAILED, True):
+        return  # the test's own failure says more; nothing to add to it
+    from unionvol.rollups import rollup_differences
+
+    with system_scope():
+        lines = rollup_differences()
+    if lines:
+        shown = "\n".join(lines[:20])
+        pytest.fail(f"the rollups no longer match the records after this test:\n{shown}")
+
+
 @dataclass
 class Tree:
     city: Union

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from relief import selectors, services
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_one_active_pairing_per_file_is_a_db_constraint(tree: Any) -> None:
     pairing = make_pairing(tree.grassroots_a)
     other = make_volunteer(tree.grassroots_a, status="approved")
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError), transaction.atomic():
         Pairing.objects.create(file=pairing.file, volunteer=other, start=date(2019, 2, 1))
 
 

@@ -59,6 +59,7 @@ def test_the_home_items_leave_out_what_is_zero_and_count_the_rest(
     assert items == {"被退回待修改的志愿者登记": 2}
 
 
+@pytest.mark.rollups_may_differ  # rollup rows written by hand, with no records behind them
 def test_a_parent_is_summed_from_its_childrens_groups_and_its_own_rows(tree: Any) -> None:
     campaign = make_campaign(tree.city)
     cells = {tree.city: 1, tree.district_a: 2, tree.grassroots_a: 4, tree.grassroots_b: 8}
