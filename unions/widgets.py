@@ -182,21 +182,23 @@ class UnionChecklist(forms.CheckboxSelectMultiple):
         chosen = {pk for pk in (int_param(v) for v in value or ()) if pk is not None}
         children = queryset.filter(_children_q(self.base)).only(*_FIELDS).order_by("path")
         listed = list(children[: PICKER_LIMIT + 1])
-        # More children than boxes: render() says so under them, or the list would look
-        # complete to someone looking for union 201.
-        self.more = len(listed) > PICKER_LIMIT
+        past_limit = len(listed) > PICKER_LIMIT
         listed = listed[:PICKER_LIMIT]
         have = {u.pk for u in listed}
         if chosen - have:
             listed += queryset.filter(pk__in=chosen - have).only(*_FIELDS)
             listed.sort(key=lambda u: u.path)
+        # Children left without a box: the help text says so (_ChecklistHelp), or the list
+        # would look complete to someone looking for union 201. Not when the ticked ones
+        # (a new notice's default: every child) fill the gap.
+        top = self.base.depth + 1
+        self.more = past_limit and children.count() > sum(u.depth == top for u in listed)
         final = {
             **(attrs or {}),
             **_search_attrs(
                 "data-union-search-multi", self.search, _("输入工会名称或代码查找，点击加入")
             ),
         }
-        top = self.base.depth + 1
         options = [
             self.create_option(
                 name,
@@ -213,7 +215,8 @@ class UnionChecklist(forms.CheckboxSelectMultiple):
 
 class _ChecklistHelp:
     """The field's help text, plus a line when the checklist left children out. Read
-    when the help text is rendered, after the boxes (``UnionChecklist.optgroups``)."""
+    when the help text is rendered, which crispy-forms does after the boxes
+    (``UnionChecklist.optgroups``) — the notice form renders with crispy."""
 
     def __init__(self, widget: UnionChecklist, text: Any) -> None:
         self.widget, self.text = widget, text

@@ -53,16 +53,25 @@ class SessionTimeoutMiddleware:
             session = request.session
             now = int(time.time())
             started = _seconds(session.setdefault(SESSION_STARTED_KEY, now))
+            if started > now:  # set by a server whose clock runs ahead: not a longer life
+                session[SESSION_STARTED_KEY] = started = now
             if now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
                 logout(request)
                 messages.info(request, _("会话已超时，请重新登录。"))
                 return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
             # Renew the idle clock: a change saves the session with a new expiry (and
-            # sends its cookie again). A clock set in the future counts as stale.
+            # sends its cookie again). Only a real save moves the expiry, so a stamp a
+            # little ahead (another server's clock) is as good as a fresh one.
             refreshed = _seconds(session.get(SESSION_REFRESHED_KEY))
-            if not 0 <= now - refreshed < settings.SESSION_REFRESH_SECONDS:
+            if abs(now - refreshed) >= settings.SESSION_REFRESH_SECONDS:
                 session[SESSION_REFRESHED_KEY] = now
-        return self.get_response(request)
+        response = self.get_response(request)
+        # A session the view changed (a message, an import preview) is saved anyway: its
+        # save renews the idle clock too, so the next minute needs no save of its own.
+        changed = getattr(request, "session", None)
+        if changed is not None and changed.modified and request.user.is_authenticated:
+            changed[SESSION_REFRESHED_KEY] = int(time.time())
+        return response
 
 
 NO_STORE = "no-store, private"

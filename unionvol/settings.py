@@ -174,9 +174,9 @@ SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
 # write each. A session therefore ends 29–30 minutes after its last use, never later.
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 60)
-if not 0 <= SESSION_REFRESH_SECONDS < SESSION_IDLE_TIMEOUT:
+if not 0 <= SESSION_REFRESH_SECONDS <= SESSION_IDLE_TIMEOUT // 10:
     raise ImproperlyConfigured(
-        "SESSION_REFRESH_SECONDS must be at least 0 and shorter than the idle timeout."
+        "SESSION_REFRESH_SECONDS must be between 0 and a tenth of the idle timeout."
     )
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -104,3 +104,7 @@ def test_children_past_the_limit_are_announced(
     doc = lxml_html.fromstring(html)
     (note,) = doc.xpath('//*[contains(@class, "uv-checklist-more")]')
     assert hint in note.text_content()
+    # A new notice ticks every child by default: all of them have a box, so no hint.
+    html = client.get("/campaigns/new/").content.decode()
+    assert [b[0] for b in boxes(html)] == [str(tree.district_a.pk), str(tree.district_b.pk)]
+    assert hint not in html

@@ -73,9 +73,7 @@ class TestTimeouts:
         clock.advance(minutes=31)
         assert is_logged_out(client.get("/"))
 
-    def test_a_burst_of_page_views_writes_the_session_once(
-        self, member: Any, clock: Clock
-    ) -> None:
+    def test_a_burst_of_page_views_writes_the_session_once(self, member: Any, clock: Clock) -> None:
         """The idle clock is renewed at most once a minute: a page view within a minute of
         the last save writes nothing (the session row was written on every view before)."""
         from django.db import connection
@@ -100,6 +98,45 @@ class TestTimeouts:
         clock.advance(seconds=2)  # 61 s after the last save
         assert session_writes() == 1
         assert session_writes() == 0
+
+    def test_a_save_made_by_the_view_renews_the_idle_clock(self, member: Any, clock: Clock) -> None:
+        """A view that changes the session (it is saved anyway) stamps the renewal, so the
+        next minute's views write nothing; stamps a little ahead (another app server's
+        clock) count as fresh, and a login time in the future is not a longer life."""
+        from django.contrib.sessions.backends.db import SessionStore
+
+        from unionvol.middleware import (
+            SESSION_REFRESHED_KEY,
+            SESSION_STARTED_KEY,
+            SessionTimeoutMiddleware,
+        )
+
+        def run(session: Any, view: Any = None) -> Any:
+            request = RequestFactory().get("/")
+            request.user, request.session = member, session
+            SessionTimeoutMiddleware(view or (lambda r: None))(request)
+            return session
+
+        def view_writes(request: Any) -> None:
+            request.session["import_preview"] = "x"
+
+        now = int(clock.time())
+        session = SessionStore()
+        session.update({SESSION_STARTED_KEY: now - 600, SESSION_REFRESHED_KEY: now - 30})
+        session.modified = False
+        assert not run(session).modified  # 30 s after the last save: nothing to write
+        clock.advance(seconds=10)
+        run(session, view_writes)
+        assert session[SESSION_REFRESHED_KEY] == now + 10  # renewed by the view's own save
+        session.modified = False
+        clock.advance(seconds=55)
+        assert not run(session).modified  # 55 s after that save
+        session[SESSION_REFRESHED_KEY] = int(clock.time()) + 40  # a clock 40 s ahead
+        session.modified = False
+        assert not run(session).modified
+        session[SESSION_STARTED_KEY] = int(clock.time()) + 3600
+        run(session)
+        assert session[SESSION_STARTED_KEY] == int(clock.time())
 
     def test_the_idle_timeout_counts_from_the_last_save(self, member: Any, clock: Clock) -> None:
         """A view that did not renew the clock (under a minute after a save) does not
