@@ -225,7 +225,7 @@ class _ChecklistHelp:
         parts = [escape(str(self.text))] if self.text else []
         if self.widget.more:
             rest = escape(_("……其余工会请在上方查找"))
-            parts.append(f'<span class="uv-checklist-more">{rest}</span>')
+            parts.append(f'<span class="d-block uv-checklist-more">{rest}</span>')
         return " ".join(parts)
 
     def __html__(self) -> str:
