@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -237,19 +238,37 @@ if IMPORT_MAX_ROWS < 1 or IMPORT_MAX_SECONDS < 1:
     raise ImproperlyConfigured("IMPORT_MAX_ROWS and IMPORT_MAX_SECONDS must be at least 1.")
 
 # --- Cache ------------------------------------------------------------------
-# A table in the main database: shared by every app server (rate limits, dashboard
-# figures) with no extra server to run. Tests use a per-process memory cache.
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-        if TESTING
-        else {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "unionvol_cache",
-            "TIMEOUT": 300,
-        }
-    )
+# A table in the main database by default: shared by every app server (rate limits,
+# dashboard figures) with no extra server to run. CACHE_URL=redis://host:6379/0 moves it
+# to a Redis every app server shares (docs/scaling.md). Tests use a per-process memory
+# cache.
+CACHE_URL = env_str("CACHE_URL", "")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// URL.")
+if TESTING:
+    _cache: dict[str, Any] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+elif CACHE_URL:
+    _cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+else:
+    _cache = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "unionvol_cache",
+    }
+CACHES = {"default": {**_cache, "TIMEOUT": 300}}
+# Where sessions live: "db" (the default), or — with CACHE_URL — "cache" (Redis only: no
+# write to the database at all; a Redis restart signs everyone out) or "cached_db" (read
+# from Redis, written to both).
+_SESSION_ENGINES = {
+    "db": "django.contrib.sessions.backends.db",
+    "cache": "django.contrib.sessions.backends.cache",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
 }
+SESSION_STORE = env_choice("SESSION_STORE", tuple(_SESSION_ENGINES), "db")
+if SESSION_STORE != "db" and not CACHE_URL and not TESTING:
+    raise ImproperlyConfigured(
+        f"SESSION_STORE={SESSION_STORE} needs CACHE_URL=redis://…, a cache every app server shares."
+    )
+SESSION_ENGINE = _SESSION_ENGINES[SESSION_STORE]
 # The dashboard's totals over a subtree (a scan of every participation below it) are
 # kept this long; the completeness matrix is always live.
 UNIONVOL_DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 0 if TESTING else 120)
