@@ -32,15 +32,15 @@ def _system_scope() -> Iterator[None]:
 _DB_FIXTURES = ("db", "transactional_db", "live_server", "django_db_reset_sequences")
 
 
+_CALL_FAILED = pytest.StashKey[bool]()
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     report = yield
     if report.when == "call":  # an xfail is reported as skipped: not checked either
         item.stash[_CALL_FAILED] = report.outcome != "passed"
     return report
-
-
-_CALL_FAILED = pytest.StashKey[bool]()
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -62,7 +62,7 @@ def test_a_bad_setting_stops_the_start(env: dict[str, str], message: str) -> Non
 
 
 @pytest.fixture
-def redis_sessions() -> Iterator[None]:
+def redis_sessions() -> Iterator[Callable[[], list[str]]]:
     redis = pytest.importorskip("redis")
     try:
         redis.Redis.from_url(REDIS, socket_connect_timeout=1).ping()
@@ -76,20 +76,25 @@ def redis_sessions() -> Iterator[None]:
             "KEY_PREFIX": prefix,
         }
     }
-    with override_settings(CACHES=caches, SESSION_ENGINE="django.contrib.sessions.backends.cache"):
-        yield
     client = redis.Redis.from_url(REDIS)
+    with override_settings(CACHES=caches, SESSION_ENGINE="django.contrib.sessions.backends.cache"):
+        yield lambda: [k.decode() for k in client.scan_iter(f"{prefix}:*")]
     for key in client.scan_iter(f"{prefix}:*"):
         client.delete(key)
 
 
-def test_a_session_on_redis_writes_no_session_row(tree: Any, redis_sessions: None) -> None:
+def test_a_session_on_redis_writes_no_session_row(
+    tree: Any, redis_sessions: Callable[[], list[str]]
+) -> None:
     member = make_member(tree.district_a, Role.CLERK, username="on_redis")
     client = Client()
     client.force_login(member)
     for _ in range(3):
         assert client.get("/").status_code == 200
+    key = client.cookies["sessionid"].value
+    (stored,) = [k for k in redis_sessions() if k.endswith(key)]  # the session is in Redis
     assert client.session.get("_auth_user_id") == str(member.pk)
     assert not Session.objects.exists()
     client.post("/accounts/logout/")
-    assert client.get("/").status_code == 302  # signed out: the session is gone from Redis
+    assert stored not in redis_sessions()  # signing out deleted it
+    assert client.get("/").status_code == 302
