@@ -20,7 +20,9 @@ with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=T
         c.execute('CREATE DATABASE "$DB_NAME"')
 PYEOF
 $PY manage.py migrate --noinput -v0
-if ! $PY manage.py shell -c "from unions.models import Union; raise SystemExit(0 if Union.objects.filter(code='S').exists() else 1)"; then
+if ! $PY manage.py shell -c "from unions.models import Union; from unionvol.scoping import system_scope
+with system_scope(): found = Union.objects.filter(code='S').exists()
+raise SystemExit(0 if found else 1)"; then
   echo "::: generating scale data (once per database)"
   $PY manage.py generate_scale_data --unions "${LOAD_UNIONS:-1000}" --volunteers "${LOAD_VOLUNTEERS:-100000}" \
     --participations "${LOAD_PARTICIPATIONS:-1000000}" --seed 1

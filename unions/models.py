@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from unionvol.scoping import ScopedManager, ScopedQuerySet
+from unionvol.scoping import ScopedManager, ScopedQuerySet, start_in_scope
 
 code_validator = RegexValidator(
     r"^[A-Za-z0-9_-]{1,32}$", _("编码只能包含字母、数字、短横线和下划线（最多32位）。")
@@ -34,12 +34,27 @@ class UnionQuerySet(MP_NodeQuerySet["Union"], ScopedQuerySet["Union"]):  # type:
     pass
 
 
-class UnionManager(MP_NodeManager["Union"]):
-    def get_queryset(self) -> UnionQuerySet:
-        return UnionQuerySet(self.model, using=self._db).order_by("path")
+class UnionManager(ScopedManager["Union"], MP_NodeManager["Union"]):  # type: ignore[misc]
+    """Fail-closed like every union-owned model's manager: a request reads its user's
+    subtree, a command or job the whole tree (``system_scope``), and no scope raises.
 
-    def visible_to(self, user: object) -> UnionQuerySet:
-        return self.get_queryset().visible_to(user)
+    Treebeard's own reads and writes (``add_child``, ``move``, ``get_children``) go
+    through this manager too, so a user's tree edits stay inside their subtree.
+    """
+
+    def get_queryset(self) -> UnionQuerySet:
+        return start_in_scope(UnionQuerySet(self.model, using=self._db).order_by("path"))
+
+    def chain_above(self, union: Union) -> UnionQuerySet:
+        """The unions above ``union``, root first, whatever the scope: the one read
+        outside a subtree. A union's users see the names of the unions that issue
+        notices to them and approve after them; nothing else of theirs. ``union``
+        itself must already have been read through the scope."""
+        return (
+            UnionQuerySet(self.model, using=self._db)
+            .filter(path__in=union.ancestor_paths())
+            .order_by("path")
+        )
 
 
 class Union(MP_Node):

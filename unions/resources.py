@@ -43,7 +43,9 @@ class UnionResource(resources.ModelResource):
     def dehydrate_parent_code(self, union: Union) -> str:
         if union.depth <= 1:
             return ""
-        parent = Union.objects.only("code").get(path=union.path[: -Union.steplen])
+        parent = (
+            Union.objects.chain_above(union).only("code").get(path=union.path[: -Union.steplen])
+        )
         return parent.code
 
     def import_instance(self, instance: Union, row: Any, **kwargs: Any) -> None:

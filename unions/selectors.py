@@ -34,7 +34,7 @@ def union_tree(*, user: Any) -> list[TreeNode]:
 
 def union_ancestors(*, union: Union) -> UnionQuerySet:
     """Ancestors root first, in one indexed query (path IN …)."""
-    return Union.objects.get_queryset().filter(path__in=union.ancestor_paths()).order_by("path")
+    return Union.objects.chain_above(union)
 
 
 def union_breadcrumb(*, union: Union, user: Any) -> list[Union]:

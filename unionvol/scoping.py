@@ -3,7 +3,8 @@
 Every user belongs to one union (``unions.Membership``) and sees that union and
 every union below it, never a sibling's or a parent's data. Models owned by a
 union use :class:`ScopedManager` and declare ``scope_lookup`` — the ORM path from
-the model to its owning ``Union``.
+the model to its owning ``Union``; ``Union`` too (``scope_lookup = ""``), its
+manager being treebeard's and a ``ScopedManager`` at once.
 
 Scoping fails closed. A *scope* is active for the duration of each request
 (:class:`ScopeMiddleware` enters the user's scope), of each command and job
@@ -61,6 +62,7 @@ __all__ = [
     "public_view",
     "require_capability",
     "role_q",
+    "start_in_scope",
     "subtree_q",
     "system_scope",
     "union_of",
@@ -275,7 +277,8 @@ class ScopedQuerySet(models.QuerySet[_M]):
     # Evaluation without a scope raises. Chaining (filter, annotate…) is allowed, so
     # that a queryset built before a scope is entered can still be given one.
     def _check_scope(self) -> None:
-        if self._scope_missing:
+        # ``none()`` reads nothing, so it needs no scope (a form's placeholder choices).
+        if self._scope_missing and not self.query.is_empty():
             raise ScopeError(
                 f"{self.model.__name__} queried with no scope active: use visible_to(user) "
                 "inside a request, or system_scope() in commands and jobs"
@@ -321,16 +324,23 @@ class ScopedQuerySet(models.QuerySet[_M]):
         return super().explain(*args, **kwargs)
 
 
+_Q = TypeVar("_Q", bound=ScopedQuerySet[Any])
+
+
+def start_in_scope(qs: _Q) -> _Q:
+    """``qs`` limited to the active scope; with none active, marked to raise when run."""
+    scope = _current.get()
+    if scope is None:
+        qs._scope_missing = True
+        return qs
+    return qs._in_scope(scope)
+
+
 class ScopedManager(models.Manager[_M]):
     """The default manager of a union-owned model: every query starts inside the scope."""
 
     def get_queryset(self) -> ScopedQuerySet[_M]:
-        qs = super().get_queryset()
-        scope = _current.get()
-        if scope is None:
-            qs._scope_missing = True  # type: ignore[attr-defined]
-            return qs  # type: ignore[return-value]
-        return qs._in_scope(scope)  # type: ignore[attr-defined, no-any-return]
+        return start_in_scope(super().get_queryset())  # type: ignore[arg-type]
 
     def visible_to(self, user: Any) -> ScopedQuerySet[_M]:
         return self.get_queryset().visible_to(user)

@@ -306,7 +306,7 @@ class PublicApplyForm(TextLimitMixin, forms.Form):
 
     union = forms.ModelChoiceField(
         label=_("报名工会"),
-        queryset=Union.objects.filter(is_active=True),
+        queryset=Union.objects.none(),  # any active union, set per form (in its scope)
         help_text=_("先在上方搜索框中输入工会名称查找，再从列表中选择。"),
     )
     consent = forms.BooleanField(
@@ -339,6 +339,7 @@ class PublicApplyForm(TextLimitMixin, forms.Form):
             "consent": self.fields["consent"],
         }
         self.fields = fields
+        self.fields["union"].queryset = Union.objects.filter(is_active=True)
         # Only the matches of the search (or the union already chosen) are listed;
         # validation still accepts any active union.
         if fixed_union is not None:

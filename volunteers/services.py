@@ -89,7 +89,7 @@ class DuplicateIdNumber(ValidationError):
 def approval_chain(*, union: Union, campaign: Any = None) -> list[Union]:
     """The unions that approve, lowest first: the registering union, then each ancestor
     up to and including the campaign's issuer (without a campaign: two ancestors)."""
-    ancestors = list(Union.objects.filter(path__in=union.ancestor_paths()).order_by("-path"))
+    ancestors = list(Union.objects.chain_above(union).order_by("-path"))
     if campaign is None:
         return [union, *ancestors[:2]]
     if not union.is_within(campaign.issuer):

@@ -22,7 +22,7 @@ from django.test import Client
 
 from tests.factories import make_member, make_volunteer
 from unions.models import Role, Union
-from unionvol.scoping import ScopedManager, ScopeError, no_scope, system_scope
+from unionvol.scoping import ScopedManager, ScopeError, no_scope, system_scope, user_scope
 from volunteers.models import Volunteer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,13 +77,7 @@ def _scoped_models() -> list[Any]:
     for model in apps.get_models():
         if getattr(model, "scope_lookup", None) is None:
             continue
-        marks = ()
-        if model is Union:
-            # Known gap: Union keeps treebeard's manager (the tree's moves and inserts read
-            # the whole table), so Union.objects is not fail-closed. The lead decides;
-            # strict, so that this entry goes once Union's manager raises too.
-            marks = (pytest.mark.xfail(strict=True, reason="Union.objects is not fail-closed"),)
-        params.append(pytest.param(model, id=model._meta.label, marks=marks))
+        params.append(pytest.param(model, id=model._meta.label))
     return params
 
 
@@ -182,3 +176,53 @@ def test_a_user_without_a_union_sees_nothing_and_the_operator_everything(
 
     operator = django_user_model.objects.create_superuser("operator", password="x-Pass-12345")
     assert client_as(operator).get("/test-scoping/volunteer-count/").json()["count"] == 4
+
+
+# --- the union tree itself ------------------------------------------------------------------
+
+
+@pytest.mark.urls("tests.unionvol.urls_scoping")
+def test_a_view_that_lists_unions_without_visible_to_shows_only_the_subtree(
+    tree: Any, viewer_a: Any, client_as: Any
+) -> None:
+    codes = client_as(viewer_a).get("/test-scoping/unions/").json()["codes"]
+    assert codes == ["C-A", "C-A-1"]  # not the city above, not the sibling district
+
+
+def test_union_queries_without_a_scope_raise_and_nothing_is_read(tree: Any) -> None:
+    with no_scope():
+        for query in (
+            lambda: Union.objects.count(),
+            lambda: list(Union.objects.filter(code="C")),
+            lambda: Union.objects.get_children(tree.city).count(),
+            lambda: Union.objects.filter(code="C").update(name="改名"),
+        ):
+            with pytest.raises(ScopeError):
+                query()
+        # A form's placeholder choices read nothing, so they need no scope.
+        assert list(Union.objects.none()) == []
+    assert Union.objects.get(code="C").name == "测试市总工会"
+
+
+def test_the_chain_above_a_union_is_the_one_read_outside_the_subtree(tree: Any) -> None:
+    clerk = make_member(tree.grassroots_a, Role.CLERK)
+    with user_scope(clerk):
+        own = Union.objects.get(code="C-A-1")
+        assert [u.code for u in Union.objects.all()] == ["C-A-1"]
+        assert [u.code for u in Union.objects.chain_above(own)] == ["C", "C-A"]
+        assert not Union.objects.filter(code="C-A").exists()  # only through the chain
+
+
+def test_tree_edits_in_a_users_scope_stay_in_the_subtree(tree: Any) -> None:
+    admin = make_member(tree.district_a, Role.ADMIN)
+    with user_scope(admin):
+        parent = Union.objects.get(code="C-A")
+        child = Union.objects.add_child(
+            parent, instance=Union(name="甲区新工会", code="C-A-2", kind="grassroots")
+        )
+        assert child.path.startswith(parent.path)
+        assert child.depth == 3
+        assert Union.objects.get(code="C-A").numchild == 2
+        # The sibling district's node is not there to be a target at all.
+        assert not Union.objects.filter(code="C-B").exists()
+    assert [u.code for u in Union.objects.get_children(tree.district_a)] == ["C-A-1", "C-A-2"]

@@ -4,8 +4,9 @@ from typing import Any
 
 import pytest
 
-from tests.factories import make_id_number
+from tests.factories import make_id_number, make_member
 from tests.volunteers.conftest import form_data
+from unions.models import Role
 from volunteers.models import ApprovalStep, Volunteer
 from volunteers.views.common import APPLY_LIMIT
 
@@ -26,6 +27,17 @@ def test_union_search_returns_matching_names(tree: Any, client: Any) -> None:
     names = [r["name"] for r in response.json()["results"]]
     assert names == ["甲区总工会", "甲区某企业工会"]
     assert client.get("/volunteers/apply/unions/?q=x").json()["results"] == []
+
+
+def test_union_search_is_public_for_a_signed_in_member_too(tree: Any, client_as: Any) -> None:
+    # A public page runs in the system scope: a union's member applying for a friend
+    # finds every active union, not only those of the member's own subtree.
+    member = make_member(tree.grassroots_a, Role.CLERK)
+    names = [
+        r["name"]
+        for r in client_as(member).get("/volunteers/apply/unions/?q=乙区").json()["results"]
+    ]
+    assert names == ["乙区总工会", "乙区某企业工会"]
 
 
 def test_the_public_page_lists_search_matches(tree: Any, client: Any) -> None:

@@ -190,6 +190,7 @@ def apply_status(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_view
 @require_GET
 def union_search(request: HttpRequest) -> JsonResponse:
     """Names of active unions matching ?q= (for the public page's search box)."""
