@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from unions.models import Membership, Union, UnionQuerySet
 from unionvol.idnumbers import FULL_ID_PERMISSION
-from unionvol.scoping import subtree_q
+from unionvol.scoping import subtree_q, union_of
 
 
 @dataclass
@@ -19,17 +19,29 @@ class TreeNode:
     children: list[TreeNode] = field(default_factory=list)
 
 
+# A level of the tree page lists at most this many unions; the union's own page pages
+# through the rest. A province has a thousand unions, a nation millions: the tree page
+# opens one level at a time (unions:tree_children) and never reads a whole subtree.
+TREE_LIMIT = 100
+
+
 def union_tree(*, user: Any) -> list[TreeNode]:
-    """The user's visible subtree as nested nodes, from one query."""
-    unions = Union.objects.visible_to(user).annotate(member_count=Count("memberships"))
-    nodes: dict[str, TreeNode] = {}
-    roots: list[TreeNode] = []
-    for union in unions:  # ordered by path: parents come before children
-        node = TreeNode(union)
-        nodes[union.path] = node
-        parent = nodes.get(union.path[: -Union.steplen])
-        (parent.children if parent else roots).append(node)
-    return roots
+    """The top of the user's tree, open one level: the user's union with its children
+    (the operator: the roots). Deeper levels are read when opened (:func:`tree_level`);
+    a node's child count is treebeard's ``numchild`` (no query)."""
+    own = union_of(user)
+    visible = Union.objects.visible_to(user)
+    if own is not None:
+        tops = list(visible.filter(pk=own.pk))
+    else:
+        tops = list(visible.filter(depth=1)[:TREE_LIMIT])
+    return [TreeNode(top, tree_level(union=top)) for top in tops]
+
+
+def tree_level(*, union: Union) -> list[TreeNode]:
+    """The first :data:`TREE_LIMIT` direct children of ``union`` (read in the scope)."""
+    children = Union.objects.filter(subtree_q(union), depth=union.depth + 1).order_by("path")
+    return [TreeNode(child) for child in children[:TREE_LIMIT]]
 
 
 def union_ancestors(*, union: Union) -> UnionQuerySet:

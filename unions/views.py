@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -36,13 +37,40 @@ def union_crumbs(union: Union, user: Any, *extra: tuple[str, str | None]) -> lis
 
 
 class UnionTreeView(ScopedViewMixin, TemplateView):
+    """The tree one level at a time (each opened node reads its children), or, with
+    ``?q=``, the unions of the scope whose name, short name or code matches."""
+
     model = Union
     template_name = "unions/tree.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        ctx["tree"] = selectors.union_tree(user=self.request.user)
+        user = self.request.user
+        term = self.request.GET.get("q", "").strip()
+        ctx["q"] = term
+        if term:
+            ctx["matches"], ctx["more"] = selectors.search_unions(
+                user=user, term=term, include_inactive=True, limit=selectors.TREE_LIMIT
+            )
+        else:
+            ctx["tree"] = selectors.union_tree(user=user)
+        ctx["tree_limit"] = selectors.TREE_LIMIT
         ctx["breadcrumbs"] = [(_("工会组织"), None)]
+        return ctx
+
+
+class UnionTreeLevelView(ScopedViewMixin, DetailView):
+    """``/unions/<pk>/tree/``: the children of one node of the tree page, as a fragment
+    the page inserts when the node is opened (404 outside the scope, as every object)."""
+
+    model = Union
+    template_name = "unions/_tree_level.html"
+    context_object_name = "union"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["nodes"] = selectors.tree_level(union=self.object)
+        ctx["tree_limit"] = selectors.TREE_LIMIT
         return ctx
 
 
@@ -55,7 +83,10 @@ class UnionDetailView(ScopedViewMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         union: Union = self.object
         user = self.request.user
-        ctx["children"] = selectors.union_children(union=union)
+        # A district may have hundreds of grassroots unions: a page of them at a time.
+        ctx["children"] = Paginator(
+            selectors.union_children(union=union), selectors.TREE_LIMIT
+        ).get_page(self.request.GET.get("page"))
         ctx["members"] = selectors.union_members(union=union)
         ctx["can_manage"] = has_capability(user, Capability.MANAGE)
         # Moving one's own union would move the ground under one's feet (the service refuses).

@@ -174,6 +174,33 @@ document.addEventListener("DOMContentLoaded", () => {
     status.classList.add("mb-1");
     list.before(box, status, matches);
   });
+  // The union tree (unions/tree.html) reads a level when it is first opened:
+  // <details data-children-url> fetches its children's fragment. "toggle" does not
+  // bubble, so one listener catches it on the way down, for the levels inserted later too.
+  document.addEventListener("toggle", (event) => {
+    const node = event.target;
+    if (!(node instanceof HTMLDetailsElement) || !node.open || !node.dataset.childrenUrl) return;
+    const url = node.dataset.childrenUrl;
+    delete node.dataset.childrenUrl;  // once
+    const level = node.querySelector(":scope > .union-level");
+    fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+      .then((response) => {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.text();
+      })
+      .then((html) => {
+        const holder = document.createElement("div");
+        holder.innerHTML = html;
+        level.replaceWith(...holder.children);
+      })
+      .catch(() => {
+        node.dataset.childrenUrl = url;  // opening it again tries again
+        level.replaceChildren(Object.assign(document.createElement("li"), {
+          className: "text-danger small",
+          textContent: level.dataset.failed || "加载失败，请打开该工会的页面查看下级工会。",
+        }));
+      });
+  }, true);
   // <a data-print> prints the page.
   document.querySelectorAll("[data-print]").forEach((el) => {
     el.addEventListener("click", (event) => { event.preventDefault(); window.print(); });

@@ -34,6 +34,67 @@ def test_tree_uses_a_constant_number_of_queries(
         client.get("/unions/")
 
 
+def test_tree_opens_one_level_and_reads_the_next_when_asked(
+    tree: Any, viewer_a: Any, admin_b: Any, client_as: Any
+) -> None:
+    from tests.factories import make_union
+
+    deep = make_union(tree.grassroots_a, name="甲区第三级工会")
+    client = client_as(viewer_a)
+    html = client.get("/unions/").content.decode()
+    assert tree.grassroots_a.name in html  # the user's union and its children
+    assert deep.name not in html  # a level further: read when opened
+    url = f"/unions/{tree.grassroots_a.pk}/tree/"
+    assert f'data-children-url="{url}"' in html
+    assert "1 个下级" in html  # from treebeard's count, not by reading the level
+
+    level = client.get(url)
+    assert level.status_code == 200
+    assert deep.name in level.content.decode()
+    assert "<html" not in level.content.decode()  # a fragment for the open node
+    # A read-only member reads it; an outsider gets 404, as for every object.
+    assert client_as(admin_b).get(url).status_code == 404
+    assert client_as(admin_b).get(f"/unions/{tree.district_a.pk}/tree/").status_code == 404
+
+
+def test_a_level_lists_at_most_the_limit_and_links_to_the_rest(
+    tree: Any, clerk_a: Any, client_as: Any, monkeypatch: Any
+) -> None:
+    from tests.factories import make_union
+    from unions import selectors
+
+    for i in range(3):
+        make_union(tree.grassroots_a, name=f"下属工会{i}", code=f"C-A-1-{i}")
+    monkeypatch.setattr(selectors, "TREE_LIMIT", 2)
+    html = client_as(clerk_a).get(f"/unions/{tree.grassroots_a.pk}/tree/").content.decode()
+    assert "下属工会0" in html
+    assert "下属工会1" in html
+    assert "下属工会2" not in html
+    assert f'<a href="/unions/{tree.grassroots_a.pk}/">全部 3 个下级工会…</a>' in html
+
+    # The union's own page pages through them all.
+    page1 = client_as(clerk_a).get(f"/unions/{tree.grassroots_a.pk}/").content.decode()
+    page2 = client_as(clerk_a).get(f"/unions/{tree.grassroots_a.pk}/?page=2").content.decode()
+    assert "下级工会 (3)" in page1
+    assert "下属工会1" in page1
+    assert "下属工会2" not in page1
+    assert "下属工会2" in page2
+    assert "下属工会0" not in page2
+
+
+def test_tree_search_finds_unions_of_the_scope_only(
+    tree: Any, viewer_a: Any, client_as: Any
+) -> None:
+    html = client_as(viewer_a).get("/unions/?q=企业").content.decode()
+    assert tree.grassroots_a.name in html
+    assert "上级：甲区总工会" in html
+    assert tree.grassroots_b.name not in html  # 乙区某企业工会: another district's
+    assert 'value="企业"' in html  # the box keeps what was typed
+    html = client_as(viewer_a).get("/unions/?q=乙区").content.decode()
+    assert "没有名称、简称或编码含“乙区”的工会。" in html
+    assert tree.district_b.name not in html.split('id="union-matches"')[1]
+
+
 def test_tree_requires_login(client: Any) -> None:
     response = client.get("/unions/")
     assert response.status_code == 302
