@@ -22,6 +22,7 @@ from service.services import (
     activity_duration_hours,
     duplicate_member,
 )
+from service.widgets import candidate_pickers
 from unions.widgets import union_picker
 from unionvol.formhelpers import DATE, TIME, helper
 from unionvol.forms import TextLimitMixin
@@ -110,6 +111,10 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-ar
             raise _named_choice_error(exc, self.not_offered) from exc
 
 
+def candidate_label(volunteer: Any) -> str:
+    return f"{volunteer.name}（{volunteer.union.display_name}）"
+
+
 class TeamMembersForm(VersionedFormMixin, TextLimitMixin, forms.Form):
     """The whole member list of one team (pass the team as ``versioned=``)."""
 
@@ -131,11 +136,16 @@ class TeamMembersForm(VersionedFormMixin, TextLimitMixin, forms.Form):
         not_offered=NOT_A_CANDIDATE,
     )
 
-    def __init__(self, *args: Any, candidates: Any, members: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, candidates: Any, members: list[Any], search_url: str, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         for name in ("captain", "cadres", "volunteers"):
             self.fields[name].queryset = candidates
-            self.fields[name].label_from_instance = lambda v: f"{v.name}（{v.union.display_name}）"
+            self.fields[name].label_from_instance = candidate_label
+        # Who is offered is bounded (the first candidates, the chosen ones, the search);
+        # who is accepted is the queryset.
+        self.first_candidates = candidate_pickers(self, offered=candidates, search_url=search_url)
         if not self.is_bound:
             self.initial = {
                 "captain": next(

@@ -40,6 +40,7 @@ from service.models import (
     TeamRole,
 )
 from unionvol.scoping import is_operator, subtree_q, union_of
+from volunteers.models import Volunteer, VolunteerStatus
 
 ZERO = Decimal("0")
 _DEC = DecimalField(max_digits=12, decimal_places=2)
@@ -262,6 +263,38 @@ def team_list(*, user: Any, campaign_id: int | None = None, year: int | None = N
     """All visible teams with their composition and featured-activity flags (``team_flags``)."""
     teams = list(team_queryset(user=user, campaign_id=campaign_id))
     return team_flags(teams=teams, user=user, year=year)
+
+
+CANDIDATE_SEARCH_LIMIT = 20
+
+
+def member_candidates(*, team: ServiceTeam, user: Any) -> QuerySet[Volunteer]:
+    """Who may join ``team``: the approved volunteers of its union's subtree (in the
+    user's scope), the team's own union first."""
+    return (
+        Volunteer.objects.visible_to(user)
+        .within(team.union)
+        .filter(status=VolunteerStatus.APPROVED)
+        .select_related("union")
+        .order_by("union__path", "name", "pk")
+    )
+
+
+def search_candidates(
+    *, team: ServiceTeam, user: Any, term: str, limit: int | None = None
+) -> tuple[list[Volunteer], bool]:
+    """Candidates whose name or phone contains ``term``: the first ``limit``
+    (:data:`CANDIDATE_SEARCH_LIMIT`), and whether there are more."""
+    limit = limit or CANDIDATE_SEARCH_LIMIT
+    term = term.strip()[:40]
+    if not term:
+        return [], False
+    found = list(
+        member_candidates(team=team, user=user).filter(
+            Q(name__icontains=term) | Q(phone__contains=term)
+        )[: limit + 1]
+    )
+    return found[:limit], len(found) > limit
 
 
 def team_detail(*, team: ServiceTeam) -> dict[str, Any]:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("teams/<int:pk>/", teams.TeamDetailView.as_view(), name="team_detail"),
     path("teams/<int:pk>/edit/", teams.TeamEditView.as_view(), name="team_edit"),
     path("teams/<int:pk>/members/", teams.TeamMembersView.as_view(), name="team_members"),
+    path("teams/<int:pk>/candidates/", teams.TeamCandidatesView.as_view(), name="team_candidates"),
     path(
         "teams/<int:pk>/activities/new/",
         activities.ActivityCreateView.as_view(),

@@ -97,7 +97,7 @@ class UnionPicker(forms.Select):
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         final = self.build_attrs(self.attrs, attrs)
-        final.update(_search_attrs("data-union-search", self.search, _("输入工会名称或代码查找")))
+        final.update(_search_attrs("data-search", self.search, _("输入工会名称或代码查找")))
         values = self.format_value(value)
         chosen = int_param(values[0]) if values else None
         rows, more, extra = self.offered(chosen)
@@ -196,7 +196,7 @@ class UnionChecklist(forms.CheckboxSelectMultiple):
         final = {
             **(attrs or {}),
             **_search_attrs(
-                "data-union-search-multi", self.search, _("输入工会名称或代码查找，点击加入")
+                "data-search-multi", self.search, _("输入工会名称或代码查找，点击加入")
             ),
         }
         options = [

@@ -7,8 +7,9 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -20,10 +21,12 @@ from service import exports, selectors, services
 from service.forms import (
     TeamForm,
     TeamMembersForm,
+    candidate_label,
 )
 from service.models import (
     ServiceTeam,
 )
+from service.widgets import PICKER_LIMIT
 from unions.models import Union
 from unionvol.keyset import KeysetViewMixin
 from unionvol.objectviews import ObjectFormView, form_errors
@@ -34,7 +37,6 @@ from unionvol.scoping import (
     has_capability,
     union_of,
 )
-from volunteers.models import Volunteer
 
 
 def _crumbs(*extra: tuple[Any, str | None]) -> list[tuple[Any, str | None]]:
@@ -174,13 +176,8 @@ class TeamMembersView(ObjectFormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
         team: ServiceTeam = self.object
-        kwargs["candidates"] = (
-            Volunteer.objects.visible_to(self.request.user)
-            .within(team.union)
-            .filter(status="approved")
-            .select_related("union")
-            .order_by("union__path", "name")
-        )
+        kwargs["candidates"] = selectors.member_candidates(team=team, user=self.request.user)
+        kwargs["search_url"] = reverse("service:team_candidates", args=[team.pk])
         kwargs["members"] = list(team.members.all())
         kwargs["versioned"] = team
         return kwargs
@@ -208,7 +205,24 @@ class TeamMembersView(ObjectFormView):
         ctx = super().get_context_data(**kwargs)
         ctx["team"] = self.object
         ctx["rule"] = self.object.campaign
+        ctx["picker_limit"] = PICKER_LIMIT
         return ctx
+
+
+class TeamCandidatesView(ScopedViewMixin, DetailView):
+    """``?q=``: the member form's search — candidates of the team by name or phone, as
+    ``{"results": [{"id", "label"}], "more"}`` (404 outside the scope, 403 without EDIT)."""
+
+    model = ServiceTeam
+    read_capability = Capability.EDIT
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        team = self.get_object()
+        found, more = selectors.search_candidates(
+            team=team, user=request.user, term=request.GET.get("q", "")
+        )
+        results = [{"id": v.pk, "label": candidate_label(v)} for v in found]
+        return JsonResponse({"results": results, "more": more})
 
 
 class TeamRosterExportView(ScopedViewMixin, View):

@@ -35,11 +35,12 @@ document.addEventListener("DOMContentLoaded", () => {
     table.replaceWith(wrapper);
     wrapper.append(table);
   });
-  // A search box for the union widgets (unions/widgets.py): it asks unions:search
-  // (the user's scope only) 250 ms after typing stops, or at Enter — which must not
+  // A search box for the bounded pickers (unions/widgets.py: unions; service/widgets.py:
+  // a team's candidates): it asks the widget's search URL (answers {results: [{id,
+  // label}], more}, within the user's scope) 250 ms after typing stops, or at Enter — which must not
   // submit the form — and hands the newest answer to found(results, more); an emptied
   // box calls cleared(). The texts come translated in the widget's data attributes.
-  const unionSearch = (data, url, { found, cleared }) => {
+  const searchBox = (data, url, { found, cleared }) => {
     const box = document.createElement("input");
     box.type = "search";
     box.className = "form-control form-control-sm mb-1 union-search";
@@ -86,15 +87,15 @@ document.addEventListener("DOMContentLoaded", () => {
     o.textContent = label;
     return o;
   };
-  // <select data-union-search> (UnionPicker) lists the base union and its children.
+  // <select data-search> (UnionPicker, CandidatePicker) lists what the page offers.
   // The matches replace the list: one is chosen at once; several open as a list box
   // with the first chosen (or the match picked before), so what the form will send is
   // always what is shown. An emptied box lists the page's unions again, keeping a
   // union found before.
-  document.querySelectorAll("select[data-union-search]").forEach((select) => {
+  document.querySelectorAll("select[data-search]").forEach((select) => {
     const original = Array.from(select.options).map((o) => o.cloneNode(true));
     const empty = original.find((o) => o.value === "" && !o.disabled);
-    const { box, status } = unionSearch(select.dataset, select.dataset.unionSearch, {
+    const { box, status } = searchBox(select.dataset, select.dataset.search, {
       found: (results) => {
         if (!results.length) return;
         const previous = select.value;
@@ -123,11 +124,11 @@ document.addEventListener("DOMContentLoaded", () => {
     select.addEventListener("click", () => { if (select.size > 1) select.size = 0; });
     select.addEventListener("blur", () => { select.size = 0; });
   });
-  // Checkboxes with data-union-search-multi (UnionChecklist) list the base union's
-  // children and the unions ticked; a click on a match adds it as a ticked box (or
+  // Checkboxes with data-search-multi (UnionChecklist, CandidateChecklist) list what
+  // the page offers and what is ticked; a click on a match adds it as a ticked box (or
   // ticks the box already there).
   const checklists = new Map();
-  document.querySelectorAll("input[type=checkbox][data-union-search-multi]").forEach((box) => {
+  document.querySelectorAll("input[type=checkbox][data-search-multi]").forEach((box) => {
     if (!checklists.has(box.name)) checklists.set(box.name, box);
   });
   checklists.forEach((first, name) => {
@@ -158,7 +159,7 @@ document.addEventListener("DOMContentLoaded", () => {
       list.append(row);
       input.focus();
     };
-    const { box, status } = unionSearch(first.dataset, first.dataset.unionSearchMulti, {
+    const { box, status } = searchBox(first.dataset, first.dataset.searchMulti, {
       found: (results) => {
         matches.replaceChildren(...results.map((r) => {
           const button = document.createElement("button");

@@ -24,7 +24,7 @@ def boxes(html: str) -> list[tuple[str, str, bool]]:
     doc = lxml_html.fromstring(html)
     found = []
     for box in doc.xpath('//input[@type="checkbox"][@name="addressees"]'):
-        assert box.get("data-union-search-multi", "").startswith("/unions/search/?under=")
+        assert box.get("data-search-multi", "").startswith("/unions/search/?under=")
         label = doc.xpath(f'//label[@for="{box.get("id")}"]')[0].text_content().strip(" \n\t")
         found.append((box.get("value"), label, box.get("checked") is not None))
     return found

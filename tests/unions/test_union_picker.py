@@ -41,7 +41,7 @@ def deep(tree: Any) -> Deep:
 def select_of(html: str, name: str) -> Any:
     found = lxml_html.fromstring(html).xpath(f'//select[@name="{name}"]')
     assert len(found) == 1, f"no <select name={name}>"
-    assert found[0].get("data-union-search", "").startswith("/unions/search/")
+    assert found[0].get("data-search", "").startswith("/unions/search/")
     return found[0]
 
 
