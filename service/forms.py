@@ -28,12 +28,18 @@ from unionvol.formhelpers import DATE, TIME, helper
 from unionvol.forms import TextLimitMixin
 from unionvol.idnumbers import validate_phone
 from unionvol.locking import VersionedFormMixin
+from unionvol.params import int_param
+from unionvol.scoping import union_of
 from unionvol.uploads import IMAGE, clean_image, limit_text
 
 HOURS_REQUIRED = _("请填写每人服务时长，或填写开始和结束时间以自动计算。")
 
 
 # --- teams -----------------------------------------------------------------------------------
+
+
+# The most teams the parent select offers (a team's own union's and its ancestors').
+PARENT_LIMIT = 100
 
 
 class TeamForm(VersionedFormMixin, TextLimitMixin, forms.ModelForm):
@@ -49,14 +55,52 @@ class TeamForm(VersionedFormMixin, TextLimitMixin, forms.ModelForm):
         self.fields["campaign"].queryset = campaigns
         self.fields["union"].queryset = unions
         self.fields["parent"].queryset = teams
+        self.fields["parent"].help_text = _("可选本工会及上级工会在同一活动通知下组建的服务队。")
         if self.instance.pk:
             # Union and campaign are fixed once the team exists.
             del self.fields["campaign"]
             del self.fields["union"]
             self.fields["parent"].queryset = teams.exclude(pk=self.instance.pk)
+            union, campaign_id = self.instance.union, self.instance.campaign_id
         else:
             union_picker(self, "union", user=user)
+            chosen = self._raw("union")
+            union = (unions.filter(pk=chosen).first() if chosen else None) or union_of(user)
+            campaign_id = self._raw("campaign")
+        self._offer_parents(union, campaign_id)
         self.helper = helper(_("保存"))
+
+    def _raw(self, name: str) -> int | None:
+        """The id the form holds for ``name``: as typed when bound, else the initial one."""
+        value = self.data.get(name) if self.is_bound else self.initial.get(name)
+        return value.pk if hasattr(value, "pk") else int_param(value)
+
+    def _offer_parents(self, union: Any, campaign_id: int | None) -> None:
+        """A province has thousands of teams: the select offers those that may be the
+        parent of a team of ``union`` (its own and its ancestors' teams, of the notice
+        when chosen), at most :data:`PARENT_LIMIT`, and the parent already chosen. The
+        field still accepts any team of the scope; the service checks the rule."""
+        field = self.fields["parent"]
+        if union is None:
+            field.widget.choices = [("", field.empty_label)]
+            return
+        offered = field.queryset.filter(union__path__in=[*union.ancestor_paths(), union.path])
+        if campaign_id:
+            offered = offered.filter(campaign_id=campaign_id)
+        rows = list(
+            offered.select_related("union", "campaign").order_by(
+                "-campaign__issue_date", "union__path", "name", "pk"
+            )[:PARENT_LIMIT]
+        )
+        chosen = self._raw("parent")
+        if self.instance.pk and not self.is_bound:
+            chosen = self.instance.parent_id
+        if chosen and all(t.pk != chosen for t in rows):
+            rows[:0] = field.queryset.filter(pk=chosen).select_related("union", "campaign")
+        field.widget.choices = [
+            ("", field.empty_label),
+            *[(t.pk, f"{t.name}（{t.union.display_name}）") for t in rows],
+        ]
 
     def validate_unique(self) -> None:
         pass

@@ -40,6 +40,8 @@ from unionvol.scoping import is_operator, union_of
 
 TIME_ORDER = _("结束时间必须晚于开始时间。")
 TEAM_PARENT_MISMATCH = _("上级服务队必须属于同一活动通知。")
+TEAM_PARENT_NOT_ABOVE = _("上级服务队必须是本工会或上级工会组建的服务队。")
+TEAM_PARENT_CYCLE = _("上级服务队不能是本队或本队的下属分队。")
 CAMPAIGN_NOT_OPEN = _("只能在已发布的活动通知下组建服务队。")
 DUPLICATE_MEMBER = _(
     "「%(name)s」既被选为%(first)s，又被选为%(second)s：同一名志愿者在一个服务队中只能担任一个职务。"
@@ -80,8 +82,16 @@ TEAM_FIELDS = ("name", "parent", "description")
 def _check_team(team: ServiceTeam) -> None:
     if team.campaign.status != CampaignStatus.PUBLISHED and team._state.adding:
         raise ValidationError({"campaign": CAMPAIGN_NOT_OPEN})
-    if team.parent is not None and team.parent.campaign_id != team.campaign_id:
-        raise ValidationError({"parent": TEAM_PARENT_MISMATCH})
+    if team.parent is not None:
+        if team.parent.campaign_id != team.campaign_id:
+            raise ValidationError({"parent": TEAM_PARENT_MISMATCH})
+        if not team.union.is_within(team.parent.union):
+            raise ValidationError({"parent": TEAM_PARENT_NOT_ABOVE})
+        above: ServiceTeam | None = team.parent
+        while above is not None and team.pk is not None:
+            if above.pk == team.pk:
+                raise ValidationError({"parent": TEAM_PARENT_CYCLE})
+            above = above.parent
     team.full_clean()
 
 

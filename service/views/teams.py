@@ -17,7 +17,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 
 from campaigns.models import CampaignStatus
 from campaigns.selectors import readable_campaigns
-from service import exports, selectors, services
+from service import exports, selectors, services, widgets
 from service.forms import (
     TeamForm,
     TeamMembersForm,
@@ -26,7 +26,6 @@ from service.forms import (
 from service.models import (
     ServiceTeam,
 )
-from service.widgets import PICKER_LIMIT
 from unions.models import Union
 from unionvol.keyset import KeysetViewMixin
 from unionvol.objectviews import ObjectFormView, form_errors
@@ -205,7 +204,7 @@ class TeamMembersView(ObjectFormView):
         ctx = super().get_context_data(**kwargs)
         ctx["team"] = self.object
         ctx["rule"] = self.object.campaign
-        ctx["picker_limit"] = PICKER_LIMIT
+        ctx["picker_limit"] = widgets.PICKER_LIMIT
         return ctx
 
 
