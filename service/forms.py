@@ -8,11 +8,13 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.services import PERIOD_ORDER
 from service.models import Activity, ProjectStatus, ServiceProject, ServiceTeam, TeamRole
+from service.selectors import team_label
 from service.services import (
     ACTIVITY_FIELDS,
     MAX_PHOTOS,
@@ -22,7 +24,7 @@ from service.services import (
     activity_duration_hours,
     duplicate_member,
 )
-from service.widgets import candidate_pickers
+from service.widgets import candidate_pickers, team_picker
 from unions.widgets import union_picker
 from unionvol.formhelpers import DATE, TIME, helper
 from unionvol.forms import TextLimitMixin
@@ -230,8 +232,11 @@ class ProjectForm(VersionedFormMixin, TextLimitMixin, forms.ModelForm):
     def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
+        self.fields["team"].label_from_instance = team_label
         if self.instance.pk:
             del self.fields["team"]
+        else:
+            team_picker(self, "team", offered=teams, search_url=reverse("service:team_search"))
         self.helper = helper(_("保存"))
 
     def clean_leader_phone(self) -> str:

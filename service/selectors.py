@@ -268,6 +268,32 @@ def team_list(*, user: Any, campaign_id: int | None = None, year: int | None = N
 CANDIDATE_SEARCH_LIMIT = 20
 
 
+def team_choices(*, user: Any) -> QuerySet[ServiceTeam]:
+    """The teams a form may name, newest notice first (a picker lists the first ones)."""
+    return (
+        ServiceTeam.objects.visible_to(user)
+        .select_related("union")
+        .order_by("-campaign__issue_date", "union__path", "name", "pk")
+    )
+
+
+def search_teams(
+    *, user: Any, term: str, limit: int | None = None
+) -> tuple[list[ServiceTeam], bool]:
+    """Teams of the scope whose name contains ``term``: the first ``limit``, and whether
+    there are more."""
+    limit = limit or CANDIDATE_SEARCH_LIMIT
+    term = term.strip()[:40]
+    if not term:
+        return [], False
+    found = list(team_choices(user=user).filter(name__icontains=term)[: limit + 1])
+    return found[:limit], len(found) > limit
+
+
+def team_label(team: ServiceTeam) -> str:
+    return f"{team.name}（{team.union.display_name}）"
+
+
 def member_candidates(*, team: ServiceTeam, user: Any) -> QuerySet[Volunteer]:
     """Who may join ``team``: the approved volunteers of its union's subtree (in the
     user's scope), the team's own union first."""

@@ -9,6 +9,7 @@ urlpatterns = [
     path("teams/", teams.TeamListView.as_view(), name="team_list"),
     path("teams/new/", teams.TeamCreateView.as_view(), name="team_create"),
     path("teams/export/", teams.TeamRosterExportView.as_view(), name="team_export"),
+    path("teams/search/", teams.team_search, name="team_search"),
     path("teams/<int:pk>/", teams.TeamDetailView.as_view(), name="team_detail"),
     path("teams/<int:pk>/edit/", teams.TeamEditView.as_view(), name="team_edit"),
     path("teams/<int:pk>/members/", teams.TeamMembersView.as_view(), name="team_members"),

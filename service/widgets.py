@@ -1,4 +1,4 @@
-"""Bounded pickers of a team's members.
+"""Bounded pickers of a team's members, and of a team.
 
 A team formed by a city union may choose among the approved volunteers of the whole
 city — tens of thousands. The member form used to list every one of them three times
@@ -6,7 +6,8 @@ city — tens of thousands. The member form used to list every one of them three
 widgets offer the people already chosen and the first :data:`PICKER_LIMIT` candidates
 (the team's own union first); the search box (``static/js/unionvol.js``, served by
 ``service:team_candidates``) reaches every other candidate by name or phone. What the
-form accepts is still the field's queryset, never what the page offered.
+form accepts is still the field's queryset, never what the page offered. A project's
+team is chosen the same way (a province has thousands of teams; ``service:team_search``).
 """
 
 from __future__ import annotations
@@ -17,22 +18,34 @@ from typing import Any
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from unionvol.params import int_param
 
 PICKER_LIMIT = 100
 
 
-def _search_attrs(name: str, url: str) -> dict[str, str]:
-    return {
-        name: url,
-        "data-search-placeholder": _("输入姓名或电话查找"),
-        "data-search-none": _("没有找到符合条件的志愿者。"),
-        "data-search-found": _("找到 {n} 人，请在下面选择。"),
-        "data-search-more": _("只列出前 {n} 人，请输入更完整的姓名或电话。"),
-        "data-search-failed": _("查找失败，请稍后再试。"),
-    }
+PEOPLE_TEXTS = {
+    "data-search-placeholder": _lazy("输入姓名或电话查找"),
+    "data-search-none": _lazy("没有找到符合条件的志愿者。"),
+    "data-search-found": _lazy("找到 {n} 人，请在下面选择。"),
+    "data-search-more": _lazy("只列出前 {n} 人，请输入更完整的姓名或电话。"),
+    "data-search-failed": _lazy("查找失败，请稍后再试。"),
+    "rest": _lazy("……其余人员请在上方查找"),
+}
+TEAM_TEXTS = {
+    "data-search-placeholder": _lazy("输入服务队名称查找"),
+    "data-search-none": _lazy("没有找到符合条件的服务队。"),
+    "data-search-found": _lazy("找到 {n} 个服务队，请在下面选择。"),
+    "data-search-more": _lazy("只列出前 {n} 个，请输入更完整的名称。"),
+    "data-search-failed": _lazy("查找失败，请稍后再试。"),
+    "rest": _lazy("……其余服务队请在上方查找"),
+}
+
+
+def _search_attrs(name: str, url: str, texts: dict[str, Any]) -> dict[str, str]:
+    attrs = {k: str(v) for k, v in texts.items() if k.startswith("data-")}
+    return {name: url, **attrs}
 
 
 class FirstCandidates:
@@ -75,13 +88,18 @@ class _Offered:
 
 
 class CandidatePicker(_Offered, forms.Select):
-    """A single person (the captain): a ``<select>`` of the offered candidates."""
+    """One choice (a captain, a team): a ``<select>`` of the offered rows."""
 
     def __init__(
-        self, *, field: forms.ModelChoiceField, first: FirstCandidates, search_url: str
+        self,
+        *,
+        field: forms.ModelChoiceField,
+        first: FirstCandidates,
+        search_url: str,
+        texts: dict[str, Any] = PEOPLE_TEXTS,
     ) -> None:
         super().__init__(attrs=field.widget.attrs)
-        self.field, self.first, self.search_url = field, first, search_url
+        self.field, self.first, self.search_url, self.texts = field, first, search_url, texts
 
     def use_required_attribute(self, initial: Any) -> bool:
         return False  # the captain may be left empty
@@ -90,7 +108,7 @@ class CandidatePicker(_Offered, forms.Select):
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         final = self.build_attrs(self.attrs, attrs)
-        final.update(_search_attrs("data-search", self.search_url))
+        final.update(_search_attrs("data-search", self.search_url, self.texts))
         values = self.format_value(value)
         chosen = int_param(values[0]) if values else None
         rows, more = self.rows({chosen} if chosen is not None else set())
@@ -102,7 +120,7 @@ class CandidatePicker(_Offered, forms.Select):
                 f'<option value="{person.pk}"{selected}>{escape(self.label(person))}</option>'
             )
         if more:
-            rest = escape(_("……其余人员请在上方查找"))
+            rest = escape(str(self.texts["rest"]))
             parts.append(f'<option value="" disabled>{rest}</option>')
         parts.append("</select>")
         return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
@@ -121,7 +139,10 @@ class CandidateChecklist(_Offered, forms.CheckboxSelectMultiple):
     def optgroups(self, name: str, value: Any, attrs: dict[str, Any] | None = None) -> Any:
         chosen = {pk for pk in (int_param(v) for v in value or ()) if pk is not None}
         rows, _more = self.rows(chosen)
-        final = {**(attrs or {}), **_search_attrs("data-search-multi", self.search_url)}
+        final = {
+            **(attrs or {}),
+            **_search_attrs("data-search-multi", self.search_url, PEOPLE_TEXTS),
+        }
         options = [
             self.create_option(name, p.pk, self.label(p), p.pk in chosen, i, attrs=final)
             for i, p in enumerate(rows)
@@ -139,3 +160,13 @@ def candidate_pickers(form: forms.BaseForm, *, offered: Any, search_url: str) ->
         elif isinstance(field, forms.ModelChoiceField):
             field.widget = CandidatePicker(field=field, first=first, search_url=search_url)
     return first
+
+
+def team_picker(form: forms.BaseForm, name: str, *, offered: Any, search_url: str) -> None:
+    """Give a form's team field the bounded select: ``offered`` in order, the first
+    :data:`PICKER_LIMIT`, the one chosen, and the search for any other."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.widget = CandidatePicker(
+        field=field, first=FirstCandidates(offered), search_url=search_url, texts=TEAM_TEXTS
+    )

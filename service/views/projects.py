@@ -78,7 +78,7 @@ class ProjectCreateView(ScopedViewMixin, FormView):
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
-        kwargs["teams"] = ServiceTeam.objects.visible_to(self.request.user).select_related("union")
+        kwargs["teams"] = selectors.team_choices(user=self.request.user)
         return kwargs
 
     def get_initial(self) -> dict[str, Any]:

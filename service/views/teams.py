@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, FormView, TemplateView
 
 from campaigns.models import CampaignStatus
@@ -206,6 +208,15 @@ class TeamMembersView(ObjectFormView):
         ctx["rule"] = self.object.campaign
         ctx["picker_limit"] = widgets.PICKER_LIMIT
         return ctx
+
+
+@login_required
+@require_GET
+def team_search(request: HttpRequest) -> JsonResponse:
+    """``?q=``: the team picker's search — teams of the user's scope by name."""
+    found, more = selectors.search_teams(user=request.user, term=request.GET.get("q", ""))
+    results = [{"id": t.pk, "label": selectors.team_label(t)} for t in found]
+    return JsonResponse({"results": results, "more": more})
 
 
 class TeamCandidatesView(ScopedViewMixin, DetailView):

@@ -91,3 +91,49 @@ def test_the_service_refuses_a_loop(tree: Any, campaign: Any) -> None:
             )
         assert exc.value.message_dict == {"parent": [str(TEAM_PARENT_CYCLE)]}
     assert ServiceTeam.objects.get(pk=top.pk).parent is None
+
+
+# --- a project's team ------------------------------------------------------------------------
+
+
+def test_the_project_form_offers_the_first_teams_and_finds_the_rest(
+    tree: Any,
+    campaign: Any,
+    clerk_a: Any,
+    viewer_a: Any,
+    admin_b: Any,
+    client_as: Any,
+    monkeypatch: Any,
+) -> None:
+    from service import widgets
+
+    monkeypatch.setattr(widgets, "PICKER_LIMIT", 1)
+    first = make_team(tree.grassroots_a, campaign=campaign, name="一队")
+    other = make_team(tree.grassroots_a, campaign=campaign, name="二队")
+    make_team(tree.grassroots_b, campaign=campaign, name="别区的队")
+    client = client_as(clerk_a)
+    html = client.get("/service/projects/new/").content.decode()
+    assert "一队（甲区某企业工会）" in html
+    assert "二队" not in html
+    assert "……其余服务队请在上方查找" in html
+    assert 'data-search="/service/teams/search/"' in html
+    # Named in the link from the team's page, it is offered even past the limit.
+    html = client.get(f"/service/projects/new/?team={other.pk}").content.decode()
+    assert f'<option value="{other.pk}" selected>二队（甲区某企业工会）</option>' in html
+
+    answer = client.get("/service/teams/search/?q=队").json()
+    assert answer == {
+        "results": [
+            {"id": first.pk, "label": "一队（甲区某企业工会）"},
+            {"id": other.pk, "label": "二队（甲区某企业工会）"},
+        ],
+        "more": False,
+    }
+    # A read-only member may search (no write); an outsider finds nothing of district A.
+    assert len(client_as(viewer_a).get("/service/teams/search/?q=队").json()["results"]) == 2
+    assert [
+        r["label"] for r in client_as(admin_b).get("/service/teams/search/?q=队").json()["results"]
+    ] == ["别区的队（乙区某企业工会）"]
+    from django.test import Client
+
+    assert Client().get("/service/teams/search/?q=队").status_code == 302  # to the login
