@@ -183,7 +183,12 @@ class TeamMembersForm(VersionedFormMixin, TextLimitMixin, forms.Form):
     )
 
     def __init__(
-        self, *args: Any, candidates: Any, members: list[Any], search_url: str, **kwargs: Any
+        self,
+        *args: Any,
+        candidates: Any,
+        members: list[Any],
+        search_url: str = "",
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         for name in ("captain", "cadres", "volunteers"):

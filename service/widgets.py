@@ -44,6 +44,8 @@ TEAM_TEXTS = {
 
 
 def _search_attrs(name: str, url: str, texts: dict[str, Any]) -> dict[str, str]:
+    if not url:
+        return {}  # no search: the list is what the page offers
     attrs = {k: str(v) for k, v in texts.items() if k.startswith("data-")}
     return {name: url, **attrs}
 

@@ -23,8 +23,9 @@ def boxes(html: str) -> list[tuple[str, str, bool]]:
     """(value, label, ticked) of each 主送单位 checkbox, in page order."""
     doc = lxml_html.fromstring(html)
     found = []
-    for box in doc.xpath('//input[@type="checkbox"][@name="addressees"]'):
-        assert box.get("data-search-multi", "").startswith("/unions/search/?under=")
+    for index, box in enumerate(doc.xpath('//input[@type="checkbox"][@name="addressees"]')):
+        if index == 0:  # the search box's settings, read by the script from the first box
+            assert box.get("data-search-multi", "").startswith("/unions/search/?under=")
         label = doc.xpath(f'//label[@for="{box.get("id")}"]')[0].text_content().strip(" \n\t")
         found.append((box.get("value"), label, box.get("checked") is not None))
     return found
