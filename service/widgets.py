@@ -20,6 +20,7 @@ from django.forms.utils import flatatt
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _lazy
 
+from unionvol.checklists import Checklist
 from unionvol.params import int_param
 
 PICKER_LIMIT = 100
@@ -76,7 +77,7 @@ class _Offered:
     field: forms.ModelChoiceField
     first: FirstCandidates
 
-    def rows(self, chosen: set[int]) -> tuple[list[Any], bool]:
+    def offered_rows(self, chosen: set[int]) -> tuple[list[Any], bool]:
         queryset = self.field.queryset
         if queryset is None:
             return [], False
@@ -113,7 +114,7 @@ class CandidatePicker(_Offered, forms.Select):
         final.update(_search_attrs("data-search", self.search_url, self.texts))
         values = self.format_value(value)
         chosen = int_param(values[0]) if values else None
-        rows, more = self.rows({chosen} if chosen is not None else set())
+        rows, more = self.offered_rows({chosen} if chosen is not None else set())
         parts = [f'<select name="{escape(name)}"{flatatt(final)}>']
         parts.append(f'<option value="">{escape(str(self.field.empty_label or ""))}</option>')
         for person in rows:
@@ -128,7 +129,7 @@ class CandidatePicker(_Offered, forms.Select):
         return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
 
 
-class CandidateChecklist(_Offered, forms.CheckboxSelectMultiple):
+class CandidateChecklist(_Offered, Checklist):
     """Several people (cadres, volunteers): a box for each one ticked and each offered
     candidate; a match of the search is added as a ticked box."""
 
@@ -138,18 +139,13 @@ class CandidateChecklist(_Offered, forms.CheckboxSelectMultiple):
         super().__init__(attrs=field.widget.attrs)
         self.field, self.first, self.search_url = field, first, search_url
 
-    def optgroups(self, name: str, value: Any, attrs: dict[str, Any] | None = None) -> Any:
-        chosen = {pk for pk in (int_param(v) for v in value or ()) if pk is not None}
-        rows, _more = self.rows(chosen)
-        final = {
-            **(attrs or {}),
-            **_search_attrs("data-search-multi", self.search_url, PEOPLE_TEXTS),
-        }
-        options = [
-            self.create_option(name, p.pk, self.label(p), p.pk in chosen, i, attrs=final)
-            for i, p in enumerate(rows)
-        ]
-        return [(None, options, 0)]
+    def search_attrs(self) -> dict[str, str]:
+        return _search_attrs("data-search-multi", self.search_url, PEOPLE_TEXTS)
+
+    def rows(self, values: list[str]) -> list[tuple[Any, str, bool]]:
+        chosen = {pk for pk in (int_param(v) for v in values) if pk is not None}
+        people, _more = self.offered_rows(chosen)
+        return [(p.pk, self.label(p), p.pk in chosen) for p in people]
 
 
 def candidate_pickers(form: forms.BaseForm, *, offered: Any, search_url: str) -> FirstCandidates:

@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from unions.models import Union
+from unionvol.checklists import Checklist
 from unionvol.params import int_param
 from unionvol.scoping import subtree_q, union_of
 
@@ -155,19 +156,13 @@ def union_picker(
     )
 
 
-class UnionChecklist(forms.Widget):
+class UnionChecklist(Checklist):
     """Checkboxes of unions that stay bounded: the base union's children (the first
     ``PICKER_LIMIT``) and every union already ticked, in tree order; the search box
     (``static/js/unionvol.js``) adds any other union of the field's scope as a ticked box.
-    What the form accepts is still the field's queryset.
-
-    Written in Python, as Bootstrap's ``form-check`` rows, rather than through a template
-    per box: a province's notice to its thousand unions shows a thousand ticked boxes
-    (crispy's checkbox template cost 0.13 ms a box). Not a ``CheckboxSelectMultiple``,
-    so crispy renders it with :meth:`render`; the label is still a fieldset's legend."""
-
-    allow_multiple_selected = True
-    use_fieldset = True
+    What the form accepts is still the field's queryset. A province's notice to its
+    thousand unions shows a thousand ticked boxes: :class:`~unionvol.checklists.Checklist`
+    writes them without a template per box."""
 
     def __init__(
         self,
@@ -183,28 +178,16 @@ class UnionChecklist(forms.Widget):
         self.search = {k: v for k, v in (search or {}).items() if v}
         self.more = False
 
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
-        getter = getattr(data, "getlist", None)
-        return getter(name) if getter is not None else data.get(name)
+    def search_attrs(self) -> dict[str, str]:
+        return _search_attrs(
+            "data-search-multi", self.search, _("输入工会名称或代码查找，点击加入")
+        )
 
-    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
-        return False  # an unticked list sends nothing, and means "none"
-
-    def format_value(self, value: Any) -> list[str]:
-        if value is None:
-            return []
-        values = value if isinstance(value, list | tuple) else [value]
-        return [str(getattr(v, "pk", v)) for v in values]
-
-    def id_for_label(self, id_: str) -> str:
-        return ""  # a group of boxes: the legend labels it
-
-    def listed(self, value: Any) -> tuple[list[Union], set[int]]:
-        """The unions with a box, in tree order, and the ticked ones' ids."""
+    def rows(self, values: list[str]) -> list[tuple[Any, str, bool]]:
         queryset = self.field.queryset
         if queryset is None:
-            return [], set()
-        chosen = {pk for pk in (int_param(v) for v in value or ()) if pk is not None}
+            return []
+        chosen = {pk for pk in (int_param(v) for v in values) if pk is not None}
         children = queryset.filter(_children_q(self.base)).only(*_FIELDS).order_by("path")
         listed = list(children[: PICKER_LIMIT + 1])
         past_limit = len(listed) > PICKER_LIMIT
@@ -218,39 +201,14 @@ class UnionChecklist(forms.Widget):
         # (a new notice's default: every child) fill the gap.
         top = self.base.depth + 1
         self.more = past_limit and children.count() > sum(u.depth == top for u in listed)
-        return listed, chosen
-
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> SafeString:
-        final = self.build_attrs(self.attrs, attrs)
-        box_id = str(final.get("id") or f"id_{name}")
-        listed, chosen = self.listed(self.format_value(value))
-        invalid = " is-invalid" if "is-invalid" in str(final.get("class", "")) else ""
-        # The search box's settings ride on the first box (the script reads them there).
-        search = flatatt(
-            _search_attrs("data-search-multi", self.search, _("输入工会名称或代码查找，点击加入"))
-        )
-        top = self.base.depth + 1
-        parts = [f'<div id="{escape(box_id)}">']
-        for index, union in enumerate(listed):
-            option_id = f"{box_id}_{index}"
-            checked = " checked" if union.pk in chosen else ""
-            label = "\u3000" * (union.depth - top) + union.name
-            parts.append(
-                f'<div class="form-check"><input type="checkbox" class="form-check-input{invalid}"'
-                f' name="{escape(name)}" value="{union.pk}" id="{option_id}"'
-                f"{search if index == 0 else ''}{checked}>"
-                f'<label for="{option_id}" class="form-check-label">{escape(label)}</label></div>'
-            )
-        parts.append("</div>")
-        return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
+        # Deeper unions indented under their level (full-width spaces, as in print).
+        return [(u.pk, "\u3000" * (u.depth - top) + u.name, u.pk in chosen) for u in listed]
 
 
 class _ChecklistHelp:
     """The field's help text, plus a line when the checklist left children out. Read
     when the help text is rendered, which crispy-forms does after the boxes
-    (``UnionChecklist.render``) — the notice form renders with crispy."""
+    (``UnionChecklist.rows``) — the notice form renders with crispy."""
 
     def __init__(self, widget: UnionChecklist, text: Any) -> None:
         self.widget, self.text = widget, text

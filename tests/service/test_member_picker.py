@@ -47,7 +47,9 @@ def test_the_form_lists_the_first_candidates_and_the_chosen(
     assert _offered(html, "基层")  # a member is always shown, ticked
     assert "下面只列出前 2 名可选人员和已选人员，其余人员请按姓名或电话查找。" in html
     # Cadres: the first two; volunteers: the member ticked, then the first two.
-    assert html.count('data-search-multi="/service/teams/') == 2 + 3
+    assert html.count('type="checkbox" class="form-check-input" name="cadres"') == 2
+    assert html.count('type="checkbox" class="form-check-input" name="volunteers"') == 3
+    assert html.count('data-search-multi="/service/teams/') == 2  # on each list's first box
     assert 'data-search="/service/teams/' in html  # the captain's select
 
 
