@@ -40,10 +40,6 @@ HOURS_REQUIRED = _("请填写每人服务时长，或填写开始和结束时间
 # --- teams -----------------------------------------------------------------------------------
 
 
-# The most teams the parent select offers (a team's own union's and its ancestors').
-PARENT_LIMIT = 100
-
-
 class TeamForm(VersionedFormMixin, TextLimitMixin, forms.ModelForm):
     class Meta:
         model = ServiceTeam
@@ -80,29 +76,27 @@ class TeamForm(VersionedFormMixin, TextLimitMixin, forms.ModelForm):
     def _offer_parents(self, union: Any, campaign_id: int | None) -> None:
         """A province has thousands of teams: the select offers those that may be the
         parent of a team of ``union`` (its own and its ancestors' teams, of the notice
-        when chosen), at most :data:`PARENT_LIMIT`, and the parent already chosen. The
-        field still accepts any team of the scope; the service checks the rule."""
+        when chosen), at most :data:`~service.widgets.PICKER_LIMIT`, and the parent
+        already chosen; the search finds any other team by name (for a union picked
+        after the page was drawn). The field accepts any team of the scope; the service
+        checks where a parent may stand."""
         field = self.fields["parent"]
-        if union is None:
-            field.widget.choices = [("", field.empty_label)]
-            return
-        offered = field.queryset.filter(union__path__in=[*union.ancestor_paths(), union.path])
-        if campaign_id:
-            offered = offered.filter(campaign_id=campaign_id)
-        rows = list(
-            offered.select_related("union", "campaign").order_by(
+        field.label_from_instance = team_label
+        offered = field.queryset.none()
+        if union is not None:
+            offered = field.queryset.filter(union__path__in=[*union.ancestor_paths(), union.path])
+            if campaign_id:
+                offered = offered.filter(campaign_id=campaign_id)
+            if self.instance.pk:
+                offered = offered.exclude(parent=self.instance)  # its own sub-teams
+        team_picker(
+            self,
+            "parent",
+            offered=offered.select_related("union").order_by(
                 "-campaign__issue_date", "union__path", "name", "pk"
-            )[:PARENT_LIMIT]
+            ),
+            search_url=reverse("service:team_search"),
         )
-        chosen = self._raw("parent")
-        if self.instance.pk and not self.is_bound:
-            chosen = self.instance.parent_id
-        if chosen and all(t.pk != chosen for t in rows):
-            rows[:0] = field.queryset.filter(pk=chosen).select_related("union", "campaign")
-        field.widget.choices = [
-            ("", field.empty_label),
-            *[(t.pk, f"{t.name}（{t.union.display_name}）") for t in rows],
-        ]
 
     def validate_unique(self) -> None:
         pass

@@ -79,13 +79,15 @@ def duplicate_member(volunteer: Any, first: TeamRole, second: TeamRole) -> Valid
 TEAM_FIELDS = ("name", "parent", "description")
 
 
-def _check_team(team: ServiceTeam) -> None:
+def _check_team(team: ServiceTeam, *, new_parent: bool = True) -> None:
+    """``new_parent``: the parent is being set. A team saved before the rule on where a
+    parent may stand keeps its parent through other edits."""
     if team.campaign.status != CampaignStatus.PUBLISHED and team._state.adding:
         raise ValidationError({"campaign": CAMPAIGN_NOT_OPEN})
     if team.parent is not None:
         if team.parent.campaign_id != team.campaign_id:
             raise ValidationError({"parent": TEAM_PARENT_MISMATCH})
-        if not team.union.is_within(team.parent.union):
+        if new_parent and not team.union.is_within(team.parent.union):
             raise ValidationError({"parent": TEAM_PARENT_NOT_ABOVE})
         above: ServiceTeam | None = team.parent
         while above is not None and team.pk is not None:
@@ -109,10 +111,11 @@ def team_create(*, union: Union, campaign: Campaign, user: Any, **data: Any) -> 
 @batched
 def team_update(*, team: ServiceTeam, version: int | None, **data: Any) -> ServiceTeam:
     """Edit a team, over the ``version`` the form was opened at (else STALE)."""
+    parent_before = team.parent_id
     for key in TEAM_FIELDS:
         if key in data:
             setattr(team, key, data[key])
-    _check_team(team)
+    _check_team(team, new_parent=team.parent_id != parent_before)
     save_if_current(team, version, TEAM_FIELDS)
     return team
 

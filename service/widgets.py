@@ -105,7 +105,7 @@ class CandidatePicker(_Offered, forms.Select):
         self.field, self.first, self.search_url, self.texts = field, first, search_url, texts
 
     def use_required_attribute(self, initial: Any) -> bool:
-        return False  # the captain may be left empty
+        return True  # the first option is empty; Django adds it only to a required field
 
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None

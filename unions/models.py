@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from unionvol.scoping import ScopedManager, ScopedQuerySet, start_in_scope
+from unionvol.scoping import ScopedManager, ScopedQuerySet, start_in_scope, system_scope
 
 code_validator = RegexValidator(
     r"^[A-Za-z0-9_-]{1,32}$", _("编码只能包含字母、数字、短横线和下划线（最多32位）。")
@@ -105,6 +105,13 @@ class Union(MP_Node):
     def is_within(self, other: Union) -> bool:
         """True if this union is ``other`` or below it."""
         return self.path.startswith(other.path)
+
+    def _perform_unique_checks(self, unique_checks: Any) -> dict[str, list[Any]]:
+        # A code is unique in the whole tree, not only in the subtree the manager reads: a
+        # district admin's new union coded like another district's must get the form's
+        # "already exists" (which names no union), not an IntegrityError.
+        with system_scope():
+            return super()._perform_unique_checks(unique_checks)  # type: ignore[misc, no-any-return]
 
     def ancestor_paths(self) -> list[str]:
         """Paths of this union's ancestors, root first (no query)."""

@@ -17,6 +17,7 @@ from unionvol.scoping import subtree_q, union_of
 class TreeNode:
     union: Union
     children: list[TreeNode] = field(default_factory=list)
+    open: bool = False  # drawn open, its children read with the page
 
 
 # A level of the tree page lists at most this many unions; the union's own page pages
@@ -31,11 +32,9 @@ def union_tree(*, user: Any) -> list[TreeNode]:
     a node's child count is treebeard's ``numchild`` (no query)."""
     own = union_of(user)
     visible = Union.objects.visible_to(user)
-    if own is not None:
-        tops = list(visible.filter(pk=own.pk))
-    else:
-        tops = list(visible.filter(depth=1)[:TREE_LIMIT])
-    return [TreeNode(top, tree_level(union=top)) for top in tops]
+    if own is None:  # the operator: the roots, each opened on demand (one query)
+        return [TreeNode(top) for top in visible.filter(depth=1)[:TREE_LIMIT]]
+    return [TreeNode(top, tree_level(union=top), open=True) for top in visible.filter(pk=own.pk)]
 
 
 def tree_level(*, union: Union) -> list[TreeNode]:

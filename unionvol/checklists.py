@@ -55,7 +55,10 @@ class Checklist(forms.Widget):
         box_id = escape(str(final.get("id") or f"id_{name}"))
         invalid = " is-invalid" if "is-invalid" in str(final.get("class", "")) else ""
         search = flatatt(self.search_attrs())
-        parts = [f'<div id="{box_id}">']
+        # Crispy writes the field's errors after this element: Bootstrap shows them only
+        # after an ``.is-invalid`` sibling.
+        wrapper = ' class="is-invalid" aria-invalid="true"' if invalid else ""
+        parts = [f'<div id="{box_id}"{wrapper}>']
         for index, (pk, label, ticked) in enumerate(self.rows(self.format_value(value))):
             option = f"{box_id}_{index}"
             parts.append(

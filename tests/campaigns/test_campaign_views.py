@@ -134,6 +134,14 @@ def test_addressees_outside_the_issuer_subtree_are_refused(
     response = client.post("/campaigns/new/", _form(addressees=[tree.grassroots_b.pk]))
     assert response.status_code == 200
     assert not Campaign.objects.exists()
+    # The error is shown beside the boxes: Bootstrap shows an .invalid-feedback only
+    # after an .is-invalid sibling.
+    html = response.content.decode()
+    box_list = html.split('id="id_addressees"')[1]
+    assert box_list.startswith(' class="is-invalid" aria-invalid="true">')
+    after = box_list.split('<div id="id_addressees_error" class="invalid-feedback">')
+    assert len(after) == 2
+    assert "选择一个有效的选项" in after[1].split("</div>")[0]
 
 
 def test_viewer_cannot_create_or_edit(tree: Any, viewer_a: Any, client: Any) -> None:

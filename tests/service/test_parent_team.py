@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from service import forms as service_forms
+from service import widgets
 from service.models import ServiceTeam
 from service.services import TEAM_PARENT_CYCLE, TEAM_PARENT_NOT_ABOVE, team_create, team_update
 from tests.campaigns.factories import make_team
@@ -48,7 +48,7 @@ def test_the_parent_select_offers_the_teams_above_only(
 def test_a_parent_the_select_did_not_list_is_still_accepted(
     tree: Any, campaign: Any, clerk_a: Any, client_as: Any, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr(service_forms, "PARENT_LIMIT", 1)
+    monkeypatch.setattr(widgets, "PICKER_LIMIT", 1)
     make_team(tree.district_a, campaign=campaign, name="甲区一队")
     second = make_team(tree.district_a, campaign=campaign, name="甲区二队")
     client = client_as(clerk_a)
@@ -137,3 +137,25 @@ def test_the_project_form_offers_the_first_teams_and_finds_the_rest(
     from django.test import Client
 
     assert Client().get("/service/teams/search/?q=队").status_code == 302  # to the login
+
+
+def test_a_team_saved_before_the_rule_keeps_its_parent_through_other_edits(
+    tree: Any, campaign: Any
+) -> None:
+    beside = make_team(tree.district_b, campaign=campaign, name="乙区服务队")
+    old = make_team(tree.district_a, campaign=campaign, name="旧分队", parent=beside)
+    team_update(team=old, version=old.version, name="改名的分队")
+    old.refresh_from_db()
+    assert (old.name, old.parent) == ("改名的分队", beside)
+
+
+def test_the_parent_picker_searches_and_the_team_picker_is_required(
+    tree: Any, campaign: Any, clerk_a: Any, client_as: Any
+) -> None:
+    client = client_as(clerk_a)
+    html = client.get(f"/service/teams/new/?campaign={campaign.pk}").content.decode()
+    parent = html.split('<select name="parent"')[1].split(">")[0]
+    assert 'data-search="/service/teams/search/"' in parent  # a union picked later
+    assert "required" not in parent
+    project = client.get("/service/projects/new/").content.decode()
+    assert " required " in project.split('<select name="team"')[1].split(">")[0] + " "

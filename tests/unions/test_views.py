@@ -127,6 +127,28 @@ def test_admin_creates_a_child_union(tree: Any, admin_a: Any, client_as: Any) ->
     assert child.depth == tree.district_a.depth + 1
 
 
+@pytest.mark.parametrize("code", ["C", "C-B", "C-B-1"])  # above, beside and below beside
+def test_a_code_used_outside_the_subtree_is_refused_not_a_500(
+    tree: Any, admin_a: Any, client_as: Any, code: str
+) -> None:
+    client = client_as(admin_a)
+    response = client.post(
+        f"/unions/{tree.district_a.pk}/children/new/",
+        {"name": "新的工会", "code": code, "kind": "street", "is_active": "on"},
+    )
+    assert response.status_code == 200
+    assert "具有 编码 的 工会 已存在。" in response.content.decode()  # names no union
+    assert not Union.objects.filter(name="新的工会").exists()
+    # The same for a rename of a union of one's own.
+    response = client.post(
+        f"/unions/{tree.grassroots_a.pk}/edit/",
+        {"name": tree.grassroots_a.name, "code": code, "kind": "grassroots", "version": 1},
+    )
+    assert response.status_code == 200
+    assert "具有 编码 的 工会 已存在。" in response.content.decode()
+    assert Union.objects.get(pk=tree.grassroots_a.pk).code == "C-A-1"
+
+
 def test_a_bad_child_union_keeps_what_was_typed(tree: Any, admin_a: Any, client_as: Any) -> None:
     response = client_as(admin_a).post(
         f"/unions/{tree.district_a.pk}/children/new/",
@@ -243,3 +265,21 @@ def test_disabling_a_member_ends_their_sessions(
     victim.refresh_from_db()
     assert not victim.is_active
     assert victim_client.get("/").status_code == 302  # sent to the login page
+
+
+def test_the_operator_sees_the_roots_each_opened_on_demand(
+    tree: Any, django_user_model: Any, client_as: Any, django_assert_max_num_queries: Any
+) -> None:
+    from tests.factories import make_union
+
+    for i in range(5):
+        make_union(name=f"另一个省总工会{i}", code=f"P{i}")
+    operator = django_user_model.objects.create_superuser("tree_operator", password="x-Pass-12345")
+    client = client_as(operator)
+    client.get("/unions/")
+    with django_assert_max_num_queries(8):  # not one query per root
+        html = client.get("/unions/").content.decode()
+    assert tree.city.name in html
+    assert "另一个省总工会4" in html
+    assert tree.district_a.name not in html  # read when the city is opened
+    assert f'data-children-url="/unions/{tree.city.pk}/tree/"' in html
