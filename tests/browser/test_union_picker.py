@@ -34,12 +34,14 @@ def test_a_clerk_finds_a_deep_union_and_forms_its_team(
     select = page.locator("select[name=union]")
     listed = select.locator("option").all_text_contents()
     assert community.name not in " ".join(listed)  # only district A and its children
-    box = page.locator("input.union-search")
+    # The union's search box (the parent team's has its own, below).
+    field = page.locator("#div_id_union")
+    box = field.locator("input.union-search")
     assert box.get_attribute("placeholder") == "输入工会名称或代码查找"
 
     # Two matches: the list opens with both, the first chosen; district B's is not there.
     box.fill("社区")
-    status = page.locator(".union-search-status")
+    status = field.locator(".union-search-status")
     expect(status).to_have_text("找到 2 个工会，请在下面选择。")
     assert select.get_attribute("size") == "3"
     options = select.locator("option").all_text_contents()
