@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.services import PERIOD_ORDER
 from service.models import Activity, ProjectStatus, ServiceProject, ServiceTeam, TeamRole
-from service.selectors import team_label
+from service.selectors import candidate_label, team_label
 from service.services import (
     ACTIVITY_FIELDS,
     MAX_PHOTOS,
@@ -149,10 +149,6 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-ar
             return super()._check_values(value)
         except ValidationError as exc:
             raise _named_choice_error(exc, self.not_offered) from exc
-
-
-def candidate_label(volunteer: Any) -> str:
-    return f"{volunteer.name}（{volunteer.union.display_name}）"
 
 
 class TeamMembersForm(VersionedFormMixin, TextLimitMixin, forms.Form):

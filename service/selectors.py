@@ -8,6 +8,7 @@ queries.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -277,21 +278,27 @@ def team_choices(*, user: Any) -> QuerySet[ServiceTeam]:
     )
 
 
-def search_teams(
-    *, user: Any, term: str, limit: int | None = None
-) -> tuple[list[ServiceTeam], bool]:
-    """Teams of the scope whose name contains ``term``: the first ``limit``, and whether
-    there are more."""
-    limit = limit or CANDIDATE_SEARCH_LIMIT
+def _search(qs: QuerySet[Any], term: str, match: Callable[[str], Q]) -> tuple[list[Any], bool]:
+    """The first :data:`CANDIDATE_SEARCH_LIMIT` rows of ``qs`` matching ``term`` (none for
+    an empty term), and whether there are more."""
     term = term.strip()[:40]
     if not term:
         return [], False
-    found = list(team_choices(user=user).filter(name__icontains=term)[: limit + 1])
-    return found[:limit], len(found) > limit
+    found = list(qs.filter(match(term))[: CANDIDATE_SEARCH_LIMIT + 1])
+    return found[:CANDIDATE_SEARCH_LIMIT], len(found) > CANDIDATE_SEARCH_LIMIT
+
+
+def search_teams(*, user: Any, term: str) -> tuple[list[ServiceTeam], bool]:
+    """Teams of the scope whose name contains ``term``, and whether there are more."""
+    return _search(team_choices(user=user), term, lambda t: Q(name__icontains=t))
 
 
 def team_label(team: ServiceTeam) -> str:
     return f"{team.name}（{team.union.display_name}）"
+
+
+def candidate_label(volunteer: Volunteer) -> str:
+    return f"{volunteer.name}（{volunteer.union.display_name}）"
 
 
 def member_candidates(*, team: ServiceTeam, user: Any) -> QuerySet[Volunteer]:
@@ -306,21 +313,13 @@ def member_candidates(*, team: ServiceTeam, user: Any) -> QuerySet[Volunteer]:
     )
 
 
-def search_candidates(
-    *, team: ServiceTeam, user: Any, term: str, limit: int | None = None
-) -> tuple[list[Volunteer], bool]:
-    """Candidates whose name or phone contains ``term``: the first ``limit``
-    (:data:`CANDIDATE_SEARCH_LIMIT`), and whether there are more."""
-    limit = limit or CANDIDATE_SEARCH_LIMIT
-    term = term.strip()[:40]
-    if not term:
-        return [], False
-    found = list(
-        member_candidates(team=team, user=user).filter(
-            Q(name__icontains=term) | Q(phone__contains=term)
-        )[: limit + 1]
+def search_candidates(*, team: ServiceTeam, user: Any, term: str) -> tuple[list[Volunteer], bool]:
+    """Candidates whose name or phone contains ``term``, and whether there are more."""
+    return _search(
+        member_candidates(team=team, user=user),
+        term,
+        lambda t: Q(name__icontains=t) | Q(phone__contains=t),
     )
-    return found[:limit], len(found) > limit
 
 
 def team_detail(*, team: ServiceTeam) -> dict[str, Any]:

@@ -22,7 +22,7 @@ class TreeNode:
 
 # A level of the tree page lists at most this many unions; the union's own page pages
 # through the rest. A province has a thousand unions, a nation millions: the tree page
-# opens one level at a time (unions:tree_children) and never reads a whole subtree.
+# opens one level at a time (unions:tree_level) and never reads a whole subtree.
 TREE_LIMIT = 100
 
 
@@ -39,8 +39,11 @@ def union_tree(*, user: Any) -> list[TreeNode]:
 
 def tree_level(*, union: Union) -> list[TreeNode]:
     """The first :data:`TREE_LIMIT` direct children of ``union`` (read in the scope)."""
-    children = Union.objects.filter(subtree_q(union), depth=union.depth + 1).order_by("path")
-    return [TreeNode(child) for child in children[:TREE_LIMIT]]
+    return [TreeNode(child) for child in _children(union)[:TREE_LIMIT]]
+
+
+def _children(union: Union) -> QuerySet[Union]:
+    return Union.objects.filter(subtree_q(union), depth=union.depth + 1).order_by("path")
 
 
 def union_ancestors(*, union: Union) -> UnionQuerySet:
@@ -55,11 +58,7 @@ def union_breadcrumb(*, union: Union, user: Any) -> list[Union]:
 
 
 def union_children(*, union: Union) -> QuerySet[Union]:
-    return (
-        Union.objects.filter(subtree_q(union), depth=union.depth + 1)
-        .annotate(member_count=Count("memberships"))
-        .order_by("path")
-    )
+    return _children(union).annotate(member_count=Count("memberships"))
 
 
 def union_members(*, union: Union) -> QuerySet[Membership]:

@@ -23,7 +23,6 @@ from service import exports, selectors, services, widgets
 from service.forms import (
     TeamForm,
     TeamMembersForm,
-    candidate_label,
 )
 from service.models import (
     ServiceTeam,
@@ -231,7 +230,7 @@ class TeamCandidatesView(ScopedViewMixin, DetailView):
         found, more = selectors.search_candidates(
             team=team, user=request.user, term=request.GET.get("q", "")
         )
-        results = [{"id": v.pk, "label": candidate_label(v)} for v in found]
+        results = [{"id": v.pk, "label": selectors.candidate_label(v)} for v in found]
         return JsonResponse({"results": results, "more": more})
 
 
