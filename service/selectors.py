@@ -298,7 +298,16 @@ def team_label(team: ServiceTeam) -> str:
 
 
 def candidate_label(volunteer: Volunteer) -> str:
-    return f"{volunteer.name}（{volunteer.union.display_name}）"
+    """Name, union and the phone's last four digits: two people of one name in one union
+    are told apart, and the clerk checks the tail against the person in front of them
+    (the roster shows the whole number to the same users)."""
+    tail = volunteer.phone[-4:] if volunteer.phone else ""
+    if not tail:
+        return f"{volunteer.name}（{volunteer.union.display_name}）"
+    return str(
+        _("%(name)s（%(union)s，尾号 %(tail)s）")
+        % {"name": volunteer.name, "union": volunteer.union.display_name, "tail": tail}
+    )
 
 
 def member_candidates(*, team: ServiceTeam, user: Any) -> QuerySet[Volunteer]:

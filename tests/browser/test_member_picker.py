@@ -40,7 +40,8 @@ def test_a_clerk_finds_a_volunteer_the_list_does_not_show(
     assert box.get_attribute("placeholder") == "输入姓名或电话查找"
     box.fill("王五")
     expect(volunteers.locator(".union-search-status")).to_have_text("找到 1 人，请在下面选择。")
-    volunteers.get_by_role("button", name="+ 基层王五（甲区某企业工会）").click()
+    label = f"+ 基层王五（甲区某企业工会，尾号 {wanted.phone[-4:]}）"
+    volunteers.get_by_role("button", name=label).click()
     added = volunteers.locator(f"input[type=checkbox][value='{wanted.pk}']")
     expect(added).to_be_checked()
 

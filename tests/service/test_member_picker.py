@@ -60,8 +60,9 @@ def test_a_candidate_found_by_the_search_is_accepted(
     monkeypatch.setattr(widgets, "PICKER_LIMIT", 1)
     client = client_as(clerk_a)
     answer = client.get(f"/service/teams/{team.pk}/candidates/?q=甲四").json()
+    tail = people["甲四"].phone[-4:]
     assert answer == {
-        "results": [{"id": people["甲四"].pk, "label": "甲四（甲区总工会）"}],
+        "results": [{"id": people["甲四"].pk, "label": f"甲四（甲区总工会，尾号 {tail}）"}],
         "more": False,
     }
     response = client.post(
@@ -83,17 +84,26 @@ def test_the_search_finds_candidates_only(
     client = client_as(clerk_a)
     labels = [r["label"] for r in client.get(url + "?q=甲").json()["results"]]
     assert labels == [
-        "甲一（甲区总工会）",
-        "甲三（甲区总工会）",
-        "甲二（甲区总工会）",
-        "甲四（甲区总工会）",
+        f"{name}（甲区总工会，尾号 {people[name].phone[-4:]}）"
+        for name in ("甲一", "甲三", "甲二", "甲四")
     ]
     by_phone = client.get(url + "?q=0001234").json()["results"]
-    assert [r["label"] for r in by_phone] == ["基层（甲区某企业工会）"]
+    assert [r["label"] for r in by_phone] == ["基层（甲区某企业工会，尾号 1234）"]
     assert client.get(url + "?q=").json() == {"results": [], "more": False}
     # A read-only member may not choose members; an outsider does not see the team.
     assert client_as(viewer_a).get(url + "?q=甲").status_code == 403
     assert client_as(admin_b).get(url + "?q=甲").status_code == 404
+
+
+def test_two_people_of_one_name_are_told_apart(
+    people: Any, tree: Any, clerk_a: Any, client_as: Any
+) -> None:
+    make_approved_volunteer(tree.district_a, name="甲一", phone="13811118888")
+    html = client_as(clerk_a).get(f"/service/teams/{people['team'].pk}/members/").content.decode()
+    assert f"甲一（甲区总工会，尾号 {people['甲一'].phone[-4:]}）" in html
+    assert "甲一（甲区总工会，尾号 8888）" in html
+    answer = client_as(clerk_a).get(f"/service/teams/{people['team'].pk}/candidates/?q=甲一")
+    assert len({r["label"] for r in answer.json()["results"]}) == 2
 
 
 def test_the_search_says_when_it_stopped_short(
