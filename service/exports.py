@@ -118,8 +118,8 @@ def project_list(*, user: Any) -> FileResponse:
     sheet.meta(_meta(user))
     sheet.header()
     n = 0
-    # The selector's rows carry annotations (person_times, total_hours) mypy cannot see.
-    projects: Iterator[Any] = selectors.project_list(user=user).iterator(chunk_size=CHUNK)
+    # The selector's rows carry their totals (person_times, total_hours) mypy cannot see.
+    projects: Iterator[Any] = selectors.project_list(user=user, chunk=CHUNK)
     for p in projects:
         n += 1
         period = (

@@ -21,6 +21,11 @@ up to its due date (``until``).
 * 积分 ``points``: per participation, the campaign's points per participation plus its
   points per hour × the participation's hours.
 
+A project's own totals (the project list, its export) are another figure, not limited to
+the campaign's period: every activity of the project (活动), its participations (人次) and
+their hours (时长) — :func:`project_cells`, kept per union and campaign in
+``ProjectRollup`` and summed per project by :func:`project_totals`.
+
 Each figure's definition is one :class:`~unionvol.figures.Source` in :func:`sources`.
 The rollups (``ServiceRollup``, and ``ServicePeriodRollup`` for the dated figures per
 period, kept by ``service.rollups``) hold them per union and campaign, computed from
@@ -45,6 +50,7 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Query
 from service.models import (
     Activity,
     Participation,
+    ProjectRollup,
     ProjectStatus,
     ServicePeriodRollup,
     ServiceProject,
@@ -61,6 +67,8 @@ UNDATED = ("teams", "members", "projects", "beneficiaries", "funds")
 DATED = ("activities", "person_times", "project_person_times", "hours", "points")
 FIGURES = (*UNDATED, *DATED)
 DECIMALS = ("funds", "hours", "points")
+PROJECT_FIGURES = ("activities", "person_times", "hours")
+TENTH = Decimal("0.1")
 
 
 @dataclass
@@ -270,3 +278,63 @@ def hours_by_month(union: Any, *, campaign: Any) -> list[tuple[str, float]]:
         if row["n"]:
             months[row["start"].replace(day=1)] += row["h"] or ZERO
     return [(f"{month:%Y-%m}", float(hours)) for month, hours in sorted(months.items())]
+
+
+# --- a project's own totals ------------------------------------------------------------------
+
+
+@dataclass
+class ProjectTotals:
+    activities: int = 0
+    person_times: int = 0
+    hours: Decimal = ZERO
+
+
+def project_cells(
+    campaign: Any, union_ids: Collection[int] | None
+) -> dict[int, dict[int, dict[str, Any]]]:
+    """``{union_id: {project_id: figures}}``: each project's activities, 人次 and 时长 in
+    the teams of each union under ``campaign`` (the rows of ``ProjectRollup``)."""
+    activities = Activity.objects.filter(team__campaign=campaign, project__isnull=False)
+    participations = Participation.objects.filter(
+        activity__team__campaign=campaign, activity__project__isnull=False
+    )
+    if union_ids is not None:
+        activities = activities.filter(team__union_id__in=union_ids)
+        participations = participations.filter(activity__team__union_id__in=union_ids)
+    cells: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
+
+    def cell(union_id: int, project_id: int) -> dict[str, Any]:
+        empty = {"activities": 0, "person_times": 0, "hours": ZERO}
+        return cells[union_id].setdefault(project_id, empty)
+
+    for row in activities.values("team__union_id", "project_id").order_by().annotate(n=Count("pk")):
+        cell(row["team__union_id"], row["project_id"])["activities"] = row["n"]
+    for part in (
+        participations.values("activity__team__union_id", "activity__project_id")
+        .order_by()
+        .annotate(n=Count("pk"), h=Sum("hours"))
+    ):
+        found = cell(part["activity__team__union_id"], part["activity__project_id"])
+        found["person_times"] = part["n"]
+        found["hours"] = part["h"] or ZERO
+    return dict(cells)
+
+
+def project_totals(projects: Collection[int], *, user: Any) -> dict[int, ProjectTotals]:
+    """Each of these projects' totals (:func:`project_cells`) in ``user``'s scope, from the
+    rollup: one grouped query over a row or so a project, whatever the project's size."""
+    rows = (
+        ProjectRollup.objects.visible_to(user)
+        .filter(project_id__in=list(projects))
+        .values("project_id")
+        .order_by()
+        .annotate(a=Sum("activities"), n=Sum("person_times"), h=Sum("hours"))
+    )
+    # Hours to the tenth, as stored (SQLite's SUM of decimals drops the trailing zero).
+    return {
+        r["project_id"]: ProjectTotals(
+            r["a"] or 0, r["n"] or 0, Decimal(r["h"] or 0).quantize(TENTH)
+        )
+        for r in rows
+    }

@@ -410,3 +410,35 @@ class ServicePeriodRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.union_id}/{self.campaign_id}/{self.start}"
+
+
+class ProjectRollup(models.Model):
+    """A project's own totals (its activities, 人次, 时长: every activity of the project,
+    whatever its date), per union and campaign of the activities' teams, as
+    ``service.figures.project_cells`` counts them; kept with the service rollup. A
+    project's totals are the sum of its rows (one, unless its activities' teams differ),
+    so a list of projects costs a row a project, whatever their size."""
+
+    scope_lookup: ClassVar[str] = "union"
+
+    union = models.ForeignKey("unions.Union", on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey(ServiceProject, on_delete=models.CASCADE, related_name="+")
+    activities = models.PositiveIntegerField(default=0)
+    person_times = models.PositiveIntegerField(default=0)
+    hours = models.DecimalField(max_digits=14, decimal_places=1, default=0)
+
+    objects = ScopedManager.from_queryset(ScopedQuerySet)()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "union", "campaign"], name="service_project_rollup_cell"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["union", "campaign"], name="service_project_rollup_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}@{self.union_id}/{self.campaign_id}"

@@ -1,5 +1,6 @@
-"""The service record's rollups: ``ServiceRollup`` (one row per union and campaign) and
-``ServicePeriodRollup`` (its dated figures per period), computed by ``service.figures``
+"""The service record's rollups: ``ServiceRollup`` (one row per union and campaign),
+``ServicePeriodRollup`` (its dated figures per period) and ``ProjectRollup`` (each
+project's own totals), computed by ``service.figures``
 and kept current as ``unionvol.rollups`` describes. The figures depend on the campaign's
 period, its points rates and its milestones' due dates (the periods), so a change to
 any of them rebuilds the campaign's rows."""
@@ -10,10 +11,11 @@ from collections.abc import Collection
 from typing import Any
 
 from campaigns.models import Campaign, Milestone
-from service.figures import DATED, FIGURES, service_cells
+from service.figures import DATED, FIGURES, PROJECT_FIGURES, project_cells, service_cells
 from service.models import (
     Activity,
     Participation,
+    ProjectRollup,
     ServicePeriodRollup,
     ServiceProject,
     ServiceRollup,
@@ -21,22 +23,26 @@ from service.models import (
     TeamMember,
 )
 from unionvol import rollups
-from unionvol.rollups import Computed
+from unionvol.rollups import Computed, Detail
 
 
 class ServiceRollups(rollups.RollupTable):
     name = "service"
     model = ServiceRollup
     fields = FIGURES
-    detail_model = ServicePeriodRollup
-    detail_key = "start"
-    detail_fields = DATED
+    details = (
+        Detail("periods", ServicePeriodRollup, "start", DATED),
+        Detail("projects", ProjectRollup, "project_id", PROJECT_FIGURES),
+    )
 
     def compute(self, campaign: Any, union_ids: Collection[int] | None) -> dict[int, Computed]:
-        return {
-            u: Computed(values=cell.values, details=cell.periods)
+        computed = {
+            u: Computed(values=cell.values, details={"periods": cell.periods})
             for u, cell in service_cells(campaign, union_ids).items()
         }
+        for u, projects in project_cells(campaign, union_ids).items():
+            computed.setdefault(u, Computed()).details["projects"] = projects
+        return computed
 
 
 TABLE = rollups.register(ServiceRollups())

@@ -8,9 +8,10 @@ queries.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 
 from django.db.models import (
@@ -29,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
-from service.figures import points_expression
+from service.figures import ProjectTotals, points_expression, project_totals
 from service.models import (
     Activity,
     ActivityPhoto,
@@ -366,32 +367,25 @@ def project_rows(
     return qs.order_by(*PROJECT_ORDER)
 
 
-def _project_totals(qs: QuerySet[ServiceProject]) -> QuerySet[ServiceProject]:
-    return qs.annotate(
-        n_activities=Count("activities", distinct=True),
-        person_times=Count("activities__participations"),
-        total_hours=Coalesce(Sum("activities__participations__hours"), ZERO, output_field=_DEC),
-    )
-
-
 def project_list(
-    *, user: Any, status: str = "", campaign_id: int | None = None
-) -> QuerySet[ServiceProject]:
-    """Visible projects with activities, person-times and hours, newest first."""
-    return _project_totals(project_rows(user=user, status=status, campaign_id=campaign_id))
+    *, user: Any, status: str = "", campaign_id: int | None = None, chunk: int = 1000
+) -> Iterator[ServiceProject]:
+    """Visible projects with their totals (:func:`with_project_totals`), newest first,
+    read ``chunk`` at a time (the export of a province's projects)."""
+    rows = project_rows(user=user, status=status, campaign_id=campaign_id).iterator(chunk)
+    while batch := list(islice(rows, chunk)):
+        yield from with_project_totals(batch, user=user)
 
 
-def with_project_totals(projects: list[ServiceProject]) -> list[ServiceProject]:
-    """Set the totals of :func:`project_list` on a page of projects (one grouped query)."""
-    totals = {
-        p.pk: p
-        for p in _project_totals(ServiceProject.objects.filter(pk__in=[p.pk for p in projects]))
-    }
+def with_project_totals(projects: list[ServiceProject], *, user: Any) -> list[ServiceProject]:
+    """Set ``n_activities``, ``person_times`` and ``total_hours`` on these projects, from
+    the project rollup (``service.figures.project_totals``)."""
+    totals = project_totals([p.pk for p in projects], user=user)
     for p in projects:
-        t = totals.get(p.pk)
-        p.n_activities = t.n_activities if t else 0  # type: ignore[attr-defined]
-        p.person_times = t.person_times if t else 0  # type: ignore[attr-defined]
-        p.total_hours = t.total_hours if t else ZERO  # type: ignore[attr-defined]
+        t = totals.get(p.pk) or ProjectTotals()
+        p.n_activities = t.activities  # type: ignore[attr-defined]
+        p.person_times = t.person_times  # type: ignore[attr-defined]
+        p.total_hours = t.hours  # type: ignore[attr-defined]
     return projects
 
 

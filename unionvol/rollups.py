@@ -59,24 +59,35 @@ _R = TypeVar("_R")
 
 @dataclass
 class Computed:
-    """One cell computed from the records: its figures, and per-period ones if any."""
+    """One cell computed from the records: its figures, and its finer rows if any
+    (``details[name][key]``: the figures of one period, of one project…)."""
 
     values: dict[str, Any] = field(default_factory=dict)
-    details: dict[Any, dict[str, Any]] = field(default_factory=dict)
+    details: dict[str, dict[Any, dict[str, Any]]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Detail:
+    """Rows finer than a cell, kept with it: ``model`` has ``union`` and ``campaign``
+    foreign keys, the ``key`` column (a period's start, a project's id) and one column per
+    name in ``fields``; one row per cell and key."""
+
+    name: str
+    model: type[models.Model]
+    key: str
+    fields: tuple[str, ...]
 
 
 class RollupTable:
     """An app's rollup: ``model`` has ``union`` and ``campaign`` foreign keys and one
-    column per name in ``fields``; ``detail_model`` (optional) one row per cell and
-    period (``detail_key``) with the ``detail_fields``. The app implements
-    :meth:`compute` with its figure definitions; the rest is shared."""
+    column per name in ``fields``; each of ``details`` (optional) rows finer than a cell,
+    recomputed with it. The app implements :meth:`compute` with its figure definitions;
+    the rest is shared."""
 
     name: ClassVar[str]
     model: ClassVar[type[models.Model]]
     fields: ClassVar[tuple[str, ...]]
-    detail_model: ClassVar[type[models.Model] | None] = None
-    detail_key: ClassVar[str] = "start"
-    detail_fields: ClassVar[tuple[str, ...]] = ()
+    details: ClassVar[tuple[Detail, ...]] = ()
     # Also the cells of records that belong to no campaign (campaign NULL).
     campaignless: ClassVar[bool] = False
 
@@ -141,9 +152,8 @@ class RollupTable:
     def _rows(self, campaign_id: int | None) -> models.QuerySet[Any]:
         return self.model._default_manager.filter(campaign_id=campaign_id)
 
-    def _details(self, campaign_id: int | None) -> models.QuerySet[Any]:
-        assert self.detail_model is not None
-        return self.detail_model._default_manager.filter(campaign_id=campaign_id)
+    def _details(self, detail: Detail, campaign_id: int | None) -> models.QuerySet[Any]:
+        return detail.model._default_manager.filter(campaign_id=campaign_id)
 
     def _sync(self, campaign_id: int | None, union_ids: list[int] | None) -> int:
         """Make the stored cells of one campaign what the records give: the cells of
@@ -187,21 +197,21 @@ class RollupTable:
             self.model._default_manager.bulk_update(locked, self.fields, batch_size=BATCH)
         if new:
             self.model._default_manager.bulk_create(new, batch_size=BATCH)
-        if self.detail_model is not None:
-            details = self._details(campaign_id)
+        for detail in self.details:
+            rows = self._details(detail, campaign_id)
             if union_ids is not None:
-                details = details.filter(union_id__in=union_ids)
-            details.delete()
-            self.detail_model._default_manager.bulk_create(
+                rows = rows.filter(union_id__in=union_ids)
+            rows.delete()
+            detail.model._default_manager.bulk_create(
                 [
-                    self.detail_model(
+                    detail.model(
                         union_id=u,
                         campaign_id=campaign_id,
-                        **{self.detail_key: key},
-                        **{n: values.get(n) or 0 for n in self.detail_fields},
+                        **{detail.key: key},
+                        **{n: values.get(n) or 0 for n in detail.fields},
                     )
                     for u, cell in sorted(computed.items())
-                    for key, values in sorted(cell.details.items())
+                    for key, values in sorted(cell.details.get(detail.name, {}).items())
                 ],
                 batch_size=BATCH,
             )
@@ -211,12 +221,13 @@ class RollupTable:
         stored: dict[int, Computed] = {}
         for row in self._rows(campaign_id).values("union_id", *self.fields):
             stored[row["union_id"]] = Computed(values={n: row[n] for n in self.fields})
-        if self.detail_model is not None:
-            for row in self._details(campaign_id).values(
-                "union_id", self.detail_key, *self.detail_fields
+        for detail in self.details:
+            for row in self._details(detail, campaign_id).values(
+                "union_id", detail.key, *detail.fields
             ):
                 cell = stored.setdefault(row["union_id"], Computed())
-                cell.details[row[self.detail_key]] = {n: row[n] for n in self.detail_fields}
+                rows = cell.details.setdefault(detail.name, {})
+                rows[row[detail.key]] = {n: row[n] for n in detail.fields}
         return stored
 
     def _differences(self, campaign_id: int | None) -> list[str]:
@@ -234,22 +245,20 @@ class RollupTable:
                 if a != b:
                     shown = _shown(self.model, name, a), _shown(self.model, name, b)
                     lines.append(f"{where} {name}: stored {shown[0]}, records {shown[1]}")
-            keys = {k for k, v in w.details.items() if _nonzero(v)}
-            keys |= {k for k, v in h.details.items() if _nonzero(v)}
-            for key in sorted(keys):
-                for name in self.detail_fields:
-                    a = _plain(h.details.get(key, {}).get(name))
-                    b = _plain(w.details.get(key, {}).get(name))
-                    if a != b:
-                        assert self.detail_model is not None
-                        shown = (
-                            _shown(self.detail_model, name, a),
-                            _shown(self.detail_model, name, b),
-                        )
-                        lines.append(
-                            f"{where} {self.detail_key}={key} {name}: "
-                            f"stored {shown[0]}, records {shown[1]}"
-                        )
+            for detail in self.details:
+                wd, hd = w.details.get(detail.name, {}), h.details.get(detail.name, {})
+                keys = {k for k, v in wd.items() if _nonzero(v)}
+                keys |= {k for k, v in hd.items() if _nonzero(v)}
+                for key in sorted(keys):
+                    for name in detail.fields:
+                        a = _plain(hd.get(key, {}).get(name))
+                        b = _plain(wd.get(key, {}).get(name))
+                        if a != b:
+                            shown = _shown(detail.model, name, a), _shown(detail.model, name, b)
+                            lines.append(
+                                f"{where} {detail.key}={key} {name}: "
+                                f"stored {shown[0]}, records {shown[1]}"
+                            )
         return lines
 
 

@@ -417,13 +417,14 @@ def registration_entry(v: Volunteer) -> dict[str, Any]:
         "id_number": mask_id_number(v.id_number),
         "phone": v.phone,
         "work_start": v.work_start.strftime("%Y年%m月") if v.work_start else "",
-        "education": dict(Education.choices).get(v.education, ""),
-        "health": dict(Health.choices).get(v.health, ""),
+        # Plain strings: the entry goes into JSON, which knows no lazy label.
+        "education": str(dict(Education.choices).get(v.education, "")),
+        "health": str(dict(Health.choices).get(v.health, "")),
         "workplace": v.workplace,
         "specialties": "、".join(s.name for s in v.specialties.all()),
         "resume": v.resume,
         "application": v.application,
-        "opinions": {box: _opinion_text(steps) for box, steps in boxes.items()},
+        "opinions": {str(box): str(_opinion_text(steps)) for box, steps in boxes.items()},
         "has_photo": bool(v.photo),
     }
 

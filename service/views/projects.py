@@ -59,7 +59,7 @@ class ProjectListView(KeysetViewMixin, ScopedViewMixin, TemplateView):
         ctx.update(
             {
                 "page": page,
-                "object_list": selectors.with_project_totals(page.object_list),
+                "object_list": selectors.with_project_totals(page.object_list, user=user),
                 "statuses": ProjectStatus.choices,
                 "status": status,
                 "can_edit": has_capability(user, Capability.EDIT),

@@ -151,11 +151,11 @@ def snapshot() -> list[tuple[Any, ...]]:
         keys = [f.attname for f in table.model._meta.concrete_fields if f.attname.endswith("_id")]
         for row in table.model._default_manager.values(*keys, *table.fields):
             rows.append((table.name, *row.values()))
-        if table.detail_model is not None:
-            for row in table.detail_model._default_manager.values(
-                "union_id", "campaign_id", table.detail_key, *table.detail_fields
+        for detail in table.details:
+            for row in detail.model._default_manager.values(
+                "union_id", "campaign_id", detail.key, *detail.fields
             ):
-                rows.append((f"{table.name}-detail", *row.values()))
+                rows.append((f"{table.name}-{detail.name}", *row.values()))
     return sorted(rows, key=repr)
 
 
