@@ -88,7 +88,7 @@ class MemberCreateForm(TextLimitMixin, forms.Form):
         return data
 
 
-class MemberUpdateForm(TextLimitMixin, forms.ModelForm):
+class MemberUpdateForm(VersionedFormMixin, TextLimitMixin, forms.ModelForm):
     is_active = forms.BooleanField(
         label=_("启用账号"), required=False, help_text=_("停用后，该用户的所有会话立即失效。")
     )

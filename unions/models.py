@@ -147,6 +147,9 @@ class Membership(models.Model):
     title = models.CharField(_("职务"), max_length=40, blank=True)
     phone = models.CharField(_("联系电话"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # The member's edit page (role, account, full-ID permission) saves over the version it
+    # was opened at (unionvol.locking): a stale page cannot undo another admin's change.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedManager.from_queryset(MembershipQuerySet)()
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from unions.models import Membership, Union
 from unionvol.audit import audit
 from unionvol.idnumbers import FULL_ID_PERMISSION
-from unionvol.locking import save_if_current
+from unionvol.locking import claim, save_if_current
 from unionvol.models import AuditAction
 from unionvol.scoping import is_operator, union_of
 
@@ -139,20 +139,24 @@ def member_update(
     phone: str = "",
     full_id: bool | None = None,
     by: Any = None,
+    version: int | None = None,
 ) -> Membership:
     """Change a member's role, full-ID permission (when ``full_id`` is given), or disable
-    them.
+    them, over the ``version`` the edit page was opened at: a page opened before another
+    admin's change (a revoked permission, a disabled account) is refused as STALE, so it
+    cannot put back what that admin took away.
 
     A disabled user is refused by the auth backend on their next request, so every
     session they hold ends at once.
     """
+    claim(membership, version)  # first: nothing below is written over a newer change
     if full_id is not None:
         member_set_full_id(membership=membership, grant=full_id, by=by)
     membership.role = role
     membership.title = title
     membership.phone = phone
     membership.full_clean()
-    membership.save(update_fields=["role", "title", "phone"])
+    membership.save(update_fields=["role", "title", "phone", "version"])
     user = membership.user
     if user.is_active != is_active:
         user.is_active = is_active

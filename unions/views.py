@@ -253,9 +253,10 @@ class MemberUpdateView(ScopedViewMixin, UpdateView):
                 phone=data["phone"],
                 full_id=data["full_id"],
                 by=self.request.user,
+                version=form.expected_version,
             )
         except ValidationError as exc:
-            form.add_error("full_id", exc)
+            form.add_error("full_id" if exc.code == "self" else None, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("已保存。"))
         return redirect(self.object.union)

@@ -15,17 +15,24 @@ from unionvol.middleware import client_ip
 
 
 def hit(
-    request: HttpRequest, *, scope: str, limit: int, window: int, key: str | None = None
+    request: HttpRequest,
+    *,
+    scope: str,
+    limit: int,
+    window: int,
+    key: str | None = None,
+    cost: int = 1,
 ) -> bool:
-    """Count one attempt; True while the client is within ``limit`` per ``window`` seconds.
+    """Count ``cost`` attempts (one, unless a request makes many at once, such as an
+    import's rows); True while the client is within ``limit`` per ``window`` seconds.
 
     ``key`` counts per something else than the client address, e.g. per signed-in user
     for lookups that a user could spread over many addresses."""
     counter = f"unionvol:rate:{scope}:{key or client_ip(request) or 'unknown'}"
     cache.add(counter, 0, window)
     try:
-        count = cache.incr(counter)
+        count = cache.incr(counter, cost)
     except ValueError:  # the counter expired between add and incr
-        cache.set(counter, 1, window)
-        count = 1
+        cache.set(counter, cost, window)
+        count = cost
     return count <= limit

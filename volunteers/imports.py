@@ -9,6 +9,7 @@ errors in one transaction with bulk inserts that leave history rows.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -36,6 +37,7 @@ from volunteers.models import (
     Volunteer,
     VolunteerStatus,
 )
+from volunteers.privacy import TOO_MANY_IMPORTED_IDS, id_import_limit
 from volunteers.selectors import forget_specialties
 from volunteers.services import (
     _check_campaign,
@@ -207,9 +209,18 @@ class _Choices:
 
 
 def read_roster(
-    fileobj: IO[bytes], *, union: Union, campaign: Any = None, user: Any = None
+    fileobj: IO[bytes],
+    *,
+    union: Union,
+    campaign: Any = None,
+    user: Any = None,
+    lookups: Callable[[int], bool] | None = None,
 ) -> ImportReport:
-    """Validate every row of an uploaded 花名册; raise ValidationError if the file itself is bad."""
+    """Validate every row of an uploaded 花名册; raise ValidationError if the file itself is bad.
+
+    Matching the rows' ID numbers to the records answers, row by row, whether a number is
+    registered: ``lookups(n)`` (the privacy budget, see ``volunteers.privacy``) is asked
+    first for the ``n`` numbers, and a refusal raises before any is checked."""
     wb = open_xlsx(fileobj)
     try:
         ws = wb.worksheets[0]
@@ -356,6 +367,12 @@ def read_roster(
                 ImportRow(number, id_number, values, sorted(set(specialties)), mapped=mapped)
             )
 
+    if lookups is not None and parsed and not lookups(len(parsed)):
+        raise ValidationError(
+            TOO_MANY_IMPORTED_IDS,
+            code="too_many_ids",
+            params={"limit": id_import_limit(user), "rows": len(parsed)},
+        )
     _match_existing(parsed, report, user=user, has_phone="phone" in columns)
     return report
 

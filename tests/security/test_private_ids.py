@@ -280,6 +280,69 @@ def test_forms_that_take_an_id_number_are_rate_limited(
     assert not Volunteer.objects.filter(id_number=make_id_number(3)).exists()
 
 
+def _guesses_file(numbers: list[str]) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.volunteers.test_imports import roster_bytes
+
+    rows = [[i, "王测试", "男", n, "某单位", "", "", ""] for i, n in enumerate(numbers, 1)]
+    return SimpleUploadedFile("花名册.xlsx", roster_bytes(rows))
+
+
+def test_an_import_preview_confirms_no_more_numbers_than_the_budget(
+    tree: Any, volunteer: Volunteer, clerk_a: Any, client_as: Any, monkeypatch: Any
+) -> None:
+    """An upload of guesses is a bulk lookup: its preview would say which row matches a
+    registered number ("将更新", or "已经登记过"). Every number of a file counts against
+    the importer's hourly budget before any is checked; past it, nothing is checked and
+    the page tells nothing about any row. Each preview is audited with its count."""
+    monkeypatch.setattr(privacy, "ID_IMPORT_LIMIT", 5)
+    guesses = [make_id_number(700 + i, birth=BIRTH.strftime("%Y%m%d")) for i in range(3)]
+    client = client_as(clerk_a)
+    first = client.post(
+        "/volunteers/import/",
+        {"file": _guesses_file(guesses), "union": tree.grassroots_a.pk},
+    )
+    assert first.status_code == 200
+    assert [r.row for r in first.context["report"].creates] == [4, 5, 6]
+    # The second file holds the right number among its guesses: over the budget (3 + 3 > 5),
+    # so it is refused whole, and the page names no row.
+    second = client.post(
+        "/volunteers/import/",
+        {"file": _guesses_file([*guesses[:2], NUMBER]), "union": tree.grassroots_a.pk},
+    )
+    assert second.status_code == 200
+    html = second.content.decode()
+    assert "一小时内导入核对的身份证号码已超过5个（本文件3个）" in html
+    assert "将更新" not in html
+    assert "将新增" not in html
+    assert "import-summary" not in html
+    assert "report" not in second.context
+    events = list(
+        AuditEvent.objects.filter(action=AuditAction.SEARCH_ID, object_type="volunteers.import")
+        .order_by("pk")
+        .values_list("rows", "detail")
+    )
+    assert events == [(3, {}), (3, {"refused": "rate"})]
+    # The number is still the volunteer's, untouched by either upload.
+    volunteer.refresh_from_db()
+    assert volunteer.id_number == NUMBER
+    assert Volunteer.objects.count() == 1
+
+
+def test_a_holder_has_a_larger_import_budget(
+    tree: Any, volunteer: Volunteer, clerk_holder: Any, client_as: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(privacy, "ID_IMPORT_LIMIT", 1)
+    monkeypatch.setattr(privacy, "ID_IMPORT_LIMIT_FULL", 10)
+    response = client_as(clerk_holder).post(
+        "/volunteers/import/",
+        {"file": _guesses_file([make_id_number(801), NUMBER]), "union": tree.grassroots_a.pk},
+    )
+    report = response.context["report"]
+    assert [r.row for r in report.updates + report.unchanged] == [5]
+
+
 # --- every place a number can appear ---------------------------------------------------
 PAGES = [
     "/volunteers/",

@@ -24,6 +24,8 @@ def edit(client: Any, membership: Membership, **changes: Any) -> Any:
         "title": "",
         "phone": "",
         "is_active": "on",
+        # The page as opened now (each save moves the version on).
+        "version": Membership.objects.get(pk=membership.pk).version,
         **changes,
     }
     return client.post(f"/unions/members/{membership.pk}/edit/", data)

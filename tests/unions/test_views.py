@@ -259,7 +259,8 @@ def test_disabling_a_member_ends_their_sessions(
     client.force_login(admin_a)
     membership = Membership.objects.get(user=victim)
     response = client.post(
-        f"/unions/members/{membership.pk}/edit/", {"role": "clerk", "title": "", "phone": ""}
+        f"/unions/members/{membership.pk}/edit/",
+        {"role": "clerk", "title": "", "phone": "", "version": membership.version},
     )
     assert response.status_code == 302
     victim.refresh_from_db()

@@ -22,7 +22,7 @@ from unions.models import Union
 from unionvol.capabilities import Capability
 from unionvol.params import int_param
 from unionvol.scoping import ScopedViewMixin, union_of
-from volunteers import selectors
+from volunteers import privacy, selectors
 from volunteers.forms import (
     ImportUploadForm,
 )
@@ -75,7 +75,13 @@ class ImportView(ScopedViewMixin, FormView):
         union = form.cleaned_data["union"]
         campaign = form.cleaned_data.get("campaign")
         try:
-            report = read_roster(upload, union=union, campaign=campaign, user=self.request.user)
+            report = read_roster(
+                upload,
+                union=union,
+                campaign=campaign,
+                user=self.request.user,
+                lookups=lambda n: privacy.id_import_allowed(self.request, n),
+            )
         except ValidationError as exc:
             form.add_error("file", exc)
             return self.form_invalid(form)
