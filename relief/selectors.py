@@ -25,6 +25,7 @@ from relief.models import (
     WishStatus,
 )
 from unions.models import Union
+from unionvol.scoping import union_of
 from volunteers.models import Volunteer, VolunteerStatus
 
 WAN = Decimal("10000")
@@ -90,10 +91,17 @@ def volunteer_shortlist(*, user: Any) -> QuerySet[Any]:
     )
 
 
-def file_choices(*, user: Any) -> QuerySet[Any]:
+def file_choices(
+    *, user: Any, union: Union | None = None, current: int | None = None
+) -> QuerySet[Any]:
+    """The files a visit or a micro-wish of ``union`` (``user``'s own, by default) may
+    name: that union's active files, and the record's ``current`` file when it is edited.
+    A visit or wish belongs to the union that records it and is read by all its clerks;
+    a file of a union below is for that union's staff, so its name is not offered upward."""
+    own = Q(union=union or union_of(user), status=FileStatus.ACTIVE)
     return (
         HardshipFile.objects.visible_to(user)
-        .filter(status=FileStatus.ACTIVE)
+        .filter(own | Q(pk=current) if current is not None else own)
         .order_by("name", "pk")
     )
 

@@ -47,6 +47,7 @@ GRANT_ALREADY_REVERSED = _("该帮扶金已经冲销过。")
 GRANT_REVERSAL_OF_REVERSAL = _("冲销记录不能再冲销。")
 GRANT_AMOUNT_POSITIVE = _("金额必须大于0。")
 VISIT_NEEDS_PERSON = _("请选择困难职工，或填写慰问对象姓名。")
+FILE_NOT_OWN = _("只能选择本工会建档的困难职工。")
 WISH_ALREADY_CLAIMED = _("很抱歉，该心愿已被认领。")
 WISH_NOT_CLAIMED = _("该心愿当前不是「已认领」状态。")
 WISH_NOT_CONFIRMED = _("请先确认认领，再登记心愿实现情况。")
@@ -289,10 +290,18 @@ def _apply_visit(visit: Visit, data: dict[str, Any]) -> None:
         visit.visited_name = ""
 
 
+def _check_own_file(union: Union, file: Any, *, field: str = "file") -> None:
+    """A visit or wish names a hardship file of its own union only (see
+    ``selectors.file_choices``): the record is read by every clerk of that union."""
+    if file is not None and file.union_id != union.pk:
+        raise ValidationError({field: FILE_NOT_OWN})
+
+
 @batched
 def visit_create(*, union: Union, user: Any, **data: Any) -> Visit:
     visit = Visit(union=union, created_by=user)
     _apply_visit(visit, data)
+    _check_own_file(union, visit.file)
     visit.full_clean()
     visit.save()
     return visit
@@ -301,7 +310,10 @@ def visit_create(*, union: Union, user: Any, **data: Any) -> Visit:
 @batched
 def visit_update(*, visit: Visit, user: Any, version: int | None, **data: Any) -> Visit:
     """Edit a visit, over the ``version`` the form was opened at (else STALE)."""
+    kept = visit.file_id
     _apply_visit(visit, data)
+    if visit.file_id != kept:
+        _check_own_file(visit.union, visit.file)
     visit.full_clean()
     save_if_current(visit, version, VISIT_FIELDS)
     return visit
@@ -329,6 +341,7 @@ def donation_save(*, donation: Any, user: Any, version: int | None = None, **dat
 @transaction.atomic
 def wish_create(*, union: Union, user: Any, **data: Any) -> MicroWish:
     wish = MicroWish(union=union, posted_by=user, **data)
+    _check_own_file(union, wish.file)
     if wish.file is not None and not wish.beneficiary_name:
         wish.beneficiary_name = wish.file.name
     wish.full_clean()

@@ -180,11 +180,12 @@ def id_import_allowed(request: HttpRequest, numbers: int) -> bool:
         key=_user_key(request),
         cost=numbers,
     )
+    detail: dict[str, Any] = {} if allowed else {"refused": "rate"}
     audit(
         user=request.user,
         action=AuditAction.SEARCH_ID,
         what="volunteers.import",
         rows=numbers,
-        **({} if allowed else {"refused": "rate"}),
+        **detail,
     )
     return allowed

@@ -38,6 +38,7 @@ from unionvol.scoping import (
     has_capability,
     union_of,
 )
+from volunteers import privacy
 
 
 class FileListView(ReliefMixin, TemplateView):
@@ -92,6 +93,14 @@ class FileFormMixin(ReliefMixin):
             raise PermissionDenied
         return union
 
+    def lookup_allowed(self, form: HardshipFileForm) -> bool:
+        """A new ID number may be answered "本工会已有该身份证号的困难职工档案", which
+        confirms a guess: each counts against the user's hourly limit of such lookups."""
+        if privacy.id_lookup_allowed(self.request):
+            return True
+        form.add_error("id_number", privacy.TOO_MANY_LOOKUPS)
+        return False
+
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()  # type: ignore[misc]
         kwargs["union"] = self.file_union()
@@ -103,6 +112,8 @@ class FileFormMixin(ReliefMixin):
 class FileCreateView(FileFormMixin, FormView):
     def form_valid(self, form: HardshipFileForm) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        if not self.lookup_allowed(form):
+            return self.form_invalid(form)
         try:
             file = services.file_create(user=self.request.user, union=self.file_union(), **data)
         except ValidationError as exc:
@@ -125,6 +136,8 @@ class FileUpdateView(FileFormMixin, FormView):
         data = dict(form.cleaned_data)
         version = data.pop("version") or 0
         file = HardshipFile.objects.get(pk=self.object.pk)  # fresh, not the form's copy
+        if data["id_number"] != file.id_number and not self.lookup_allowed(form):
+            return self.form_invalid(form)
         try:
             services.file_update(file=file, user=self.request.user, version=version, **data)
         except ValidationError as exc:

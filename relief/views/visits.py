@@ -50,7 +50,12 @@ class VisitFormView(ReliefMixin, FormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
         kwargs["user"] = self.request.user
-        kwargs["files"] = selectors.file_choices(user=self.request.user)
+        visit = self.object
+        kwargs["files"] = selectors.file_choices(
+            user=self.request.user,
+            union=visit.union if visit is not None else None,
+            current=visit.file_id if visit is not None else None,
+        )
         if self.object is not None:
             kwargs["instance"] = self.object
         return kwargs

@@ -86,6 +86,35 @@ def test_id_number_is_unique_per_union(tree: Any, clerk_g: Any, client_as: Any) 
     assert HardshipFile.objects.count() == 2
 
 
+def test_the_duplicate_answer_is_rate_limited(
+    tree: Any, clerk_g: Any, client_as: Any, monkeypatch: Any
+) -> None:
+    """ "本工会已有该身份证号" confirms a guess: each new number submitted counts against
+    the user's hourly limit, and past it nothing is checked and the form keeps the input."""
+    from volunteers import privacy
+
+    monkeypatch.setattr(privacy, "ID_LOOKUP_LIMIT", 2)
+    number = valid_id_number(7)
+    make_file(tree.grassroots_a, id_number=number)
+    client = client_as(clerk_g)
+    for guess in (valid_id_number(8), number):
+        response = client.post(reverse("relief:file_create"), form_data(id_number=guess))
+    assert "本工会已有该身份证号的困难职工档案" in response.content.decode()
+    response = client.post(reverse("relief:file_create"), form_data(id_number=number, name="赵六"))
+    html = response.content.decode()
+    assert str(privacy.TOO_MANY_LOOKUPS) in html
+    assert "本工会已有该身份证号" not in html
+    assert "赵六" in html
+    assert HardshipFile.objects.count() == 2  # the file and the first (new) guess
+    # Editing a file without changing its number is not a lookup.
+    file = HardshipFile.objects.get(id_number=valid_id_number(8))
+    edit = form_data(id_number="", name="改名", version=file.version)
+    response = client.post(reverse("relief:file_edit", args=[file.pk]), edit)
+    assert response.status_code == 302
+    file.refresh_from_db()
+    assert file.name == "改名"
+
+
 def test_contact_person_must_be_staff_of_the_files_union(
     tree: Any, clerk_g: Any, clerk_a: Any, viewer_g: Any
 ) -> None:

@@ -148,3 +148,56 @@ def test_stats_page_has_constant_queries(
     table = response.context["table"]
     assert len(table) == 1 + 7 + 1  # 本级, grassroots_a and six children, 合计
     assert table[-1][2:] == [6, 1.2, 72000, 6, 0, 0]
+
+
+def test_an_upper_union_offers_and_takes_only_its_own_files(tree: Any, client_as: Any) -> None:
+    """A visit or wish belongs to the union that records it and is read by all its
+    clerks: a reviewer of the district, who may read the files below, is offered only the
+    district's own files, so no district clerk learns a grassroots file's name."""
+    from tests.factories import make_member
+    from unions.models import Role
+
+    reviewer = make_member(tree.district_a, Role.REVIEWER, username="reviewer_district")
+    below = make_file(tree.grassroots_a, name="基层困难职工")
+    own = make_file(tree.district_a, name="区级困难职工")
+    client = client_as(reviewer)
+    for url in (reverse("relief:visit_create"), reverse("relief:wish_create")):
+        offered = list(client.get(url).context["form"].fields["file"].queryset)
+        assert offered == [own]
+    response = client.post(
+        reverse("relief:visit_create"), visit_data(file=below.pk, visited_name="")
+    )
+    assert response.status_code == 200
+    assert not Visit.objects.exists()
+    response = client.post(
+        reverse("relief:wish_create"),
+        {"file": below.pk, "category": "study", "wish": "书包", "estimated_value": "100"},
+    )
+    assert response.status_code == 200
+    assert "基层困难职工" not in response.content.decode()
+    assert (
+        client.post(
+            reverse("relief:visit_create"), visit_data(file=own.pk, visited_name="")
+        ).status_code
+        == 302
+    )
+
+
+def test_the_services_refuse_a_file_of_another_union(tree: Any, clerk_g: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    from relief import services
+
+    below = make_file(tree.grassroots_a)
+    with pytest.raises(ValidationError, match="只能选择本工会建档的困难职工"):
+        services.visit_create(
+            union=tree.district_a,
+            user=clerk_g,
+            visited_on="2019-01-28",
+            file=below,
+            visitors="主席",
+        )
+    with pytest.raises(ValidationError, match="只能选择本工会建档的困难职工"):
+        services.wish_create(
+            union=tree.district_a, user=clerk_g, file=below, category="study", wish="书包"
+        )
