@@ -7,10 +7,11 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reports.figures import figures_for
-from reports.models import SubmissionPhoto
-from reports.selectors import STATE_LABELS, completeness_matrix, latest_reports
+from reports.models import SubmissionPhoto, SubmissionStatus
+from reports.selectors import STANDING, STATE_LABELS, completeness_matrix, latest_reports
 from unions.models import Union
 from unionvol.sheets import AggregateEntry, Period, get_sheet
 from unionvol.xlsx import Column, SafeWorkbook
@@ -48,14 +49,39 @@ def _with_photos(data: dict[str, Any], submission_ids: list[int]) -> dict[str, A
     return data | {"photo_files": photos} if photos else data
 
 
+# After a union's name in an aggregated sheet, when live records stand in for its report.
+NOT_REPORTED = gettext_lazy("（未报送，按系统记录）")
+RETURNED = gettext_lazy("（已退回，按系统记录）")
+
+
 def data_for(form_id: str, union: Any, campaign: Any, milestone: Any | None) -> dict[str, Any]:
-    """What the union reported for the milestone, or live figures when nothing was."""
+    """What the union reported for the milestone while the report stands, else the live
+    records (:func:`entries_for`)."""
     return entries_for(form_id, [union], campaign, milestone)[0].data
+
+
+def working_copy(submission: Any) -> dict[str, Any]:
+    """A union's own sheet as its submission page shows it: the standing report, else the
+    draft being written (for the union to print and check before it submits)."""
+    if submission.status in STANDING:
+        version = submission.versions.order_by("-number").first()
+        if version is not None:
+            data = version.snapshot
+        else:  # not reached: a standing report has a version
+            data = submission.data | {"narrative": submission.narrative}
+    else:
+        data = submission.data | {"narrative": submission.narrative}
+    if get_sheet(submission.milestone.form).max_photos:
+        data = _with_photos(data, [submission.pk])
+    return data
 
 
 def entries_for(
     form_id: str, unions: list[Any], campaign: Any, milestone: Any | None
 ) -> list[AggregateEntry]:
+    """Per union, what its sheet prints: its last submitted version while the report
+    stands (submitted or accepted); else the live records, marked after the union's name
+    — a draft never sent, or a report returned for correction, is not the union's word."""
     period = period_of(campaign, milestone)
     reports = latest_reports(milestone, [u.pk for u in unions]) if milestone else {}
     sheet = get_sheet(form_id)
@@ -64,20 +90,22 @@ def entries_for(
         from reports.models import Submission
 
         subs = dict(
-            Submission.objects.filter(milestone=milestone, union__in=unions).values_list(
-                "union_id", "pk"
-            )
+            Submission.objects.filter(
+                milestone=milestone, union__in=unions, status__in=STANDING
+            ).values_list("union_id", "pk")
         )
     entries = []
     for union in unions:
         found = reports.get(union.pk)
-        if found is not None:
-            data, submitted = found
+        if found is not None and found.data is not None:
+            entry = AggregateEntry(union, found.data, submitted=True)
         else:
-            data, submitted = prefill(form_id, union, period), False
+            returned = found is not None and found.status == SubmissionStatus.RETURNED
+            mark = str(RETURNED if returned else NOT_REPORTED) if milestone is not None else ""
+            entry = AggregateEntry(union, prefill(form_id, union, period), mark=mark)
         if union.pk in subs:
-            data = _with_photos(data, [subs[union.pk]])
-        entries.append(AggregateEntry(union, data, submitted))
+            entry.data = _with_photos(entry.data, [subs[union.pk]])
+        entries.append(entry)
     return entries
 
 

@@ -248,28 +248,38 @@ def campaign_totals(*, campaign: Any, root: Any) -> Totals:
     )
 
 
-def latest_snapshots(milestone: Any, union_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """What each union reported for the milestone: the last submitted version, else its draft."""
-    return {uid: data for uid, (data, _sent) in latest_reports(milestone, union_ids).items()}
+# A report stands, and its sheet prints what it said, while it is submitted or accepted. A
+# draft never sent, or a report returned (or reopened) for correction, is no figure of the
+# union's: the sheets print the live records for that union, marked as such.
+STANDING = (SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED)
 
 
-def latest_reports(milestone: Any, union_ids: list[int]) -> dict[int, tuple[dict[str, Any], bool]]:
-    """Per union: (the last submitted version's snapshot, True), else (its draft, False)."""
-    result: dict[int, tuple[dict[str, Any], bool]] = {}
-    for sub in Submission.objects.filter(milestone=milestone, union_id__in=union_ids).only(
-        "pk", "union_id", "data", "narrative"
-    ):
-        result[sub.union_id] = (sub.data | {"narrative": sub.narrative}, False)
-    versions = SubmissionVersion.objects.filter(
-        submission__milestone=milestone, submission__union_id__in=union_ids
-    ).values("submission__union_id", "snapshot", "number")
-    best: dict[int, int] = {}
-    for v in versions.order_by("number"):
-        uid = v["submission__union_id"]
-        if v["number"] >= best.get(uid, 0):
-            best[uid] = v["number"]
-            result[uid] = (v["snapshot"], True)
-    return result
+@dataclass(frozen=True)
+class Reported:
+    """One union's report for a milestone: its status, and ``data`` — the last submitted
+    version's snapshot — only while the report stands (:data:`STANDING`)."""
+
+    status: str
+    data: dict[str, Any] | None
+
+
+def latest_reports(milestone: Any, union_ids: list[int]) -> dict[int, Reported]:
+    """Per union that has a submission for ``milestone``: what it reported (see
+    :class:`Reported`), in two queries."""
+    statuses = dict(
+        Submission.objects.filter(milestone=milestone, union_id__in=union_ids).values_list(
+            "union_id", "status"
+        )
+    )
+    standing = [u for u, status in statuses.items() if status in STANDING]
+    snapshots: dict[int, dict[str, Any]] = {}
+    if standing:
+        versions = SubmissionVersion.objects.filter(
+            submission__milestone=milestone, submission__union_id__in=standing
+        ).values_list("submission__union_id", "snapshot")
+        for uid, snapshot in versions.order_by("number"):
+            snapshots[uid] = snapshot  # the highest number last
+    return {uid: Reported(status, snapshots.get(uid)) for uid, status in statuses.items()}
 
 
 def my_campaigns(user: Any) -> QuerySet[Any]:

@@ -277,7 +277,8 @@ class PhotoDeleteView(PostOnlyMixin, ScopedViewMixin, DetailView):
 
 
 class SubmissionXlsxView(ScopedViewMixin, DetailView):
-    """One union's form in the seed's layout: the last submitted version, else the draft."""
+    """One union's form in the seed's layout, as its page shows it: the standing report,
+    else the draft being written (``exports.working_copy``)."""
 
     model = Submission
     read_capability = Capability.EXPORT
@@ -287,9 +288,7 @@ class SubmissionXlsxView(ScopedViewMixin, DetailView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         sub = self.get_object()
         form = get_sheet(sub.milestone.form)
-        data = exports.data_for(
-            sub.milestone.form, sub.union, sub.milestone.campaign, sub.milestone
-        )
+        data = exports.working_copy(sub)
         wb = exports.SafeWorkbook()
         full = may_see_full_ids(request.user) and form.has_id_numbers
         form.write(wb, sub.union, data, full_ids=full)

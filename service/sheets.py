@@ -153,7 +153,9 @@ def _differing(block: dict[str, Any]) -> list[str]:
 @register_sheet
 class DispatchSheet(OfficialSheet):
     """情况调度表: one block per counted project; aggregated, each union's blocks start a
-    printed page, then 合计 (填报单位数 counts the unions that submitted)."""
+    printed page, then 合计 (填报单位数: the unions listed, the 本级 not among them; a note
+    says how many of them reported and how many are printed from their records; a team
+    of several projects counted once)."""
 
     identifier = "dispatch"
     short_title = "情况调度表"
@@ -356,20 +358,25 @@ class DispatchSheet(OfficialSheet):
         unit_date_header(sheet, parent.name)
         sheet.repeat_rows(1, 2)  # the title and 填表单位/填表日期 on every printed page
         totals = {"blocks": 0, "team_size": 0, "person_times": 0, "beneficiaries": 0}
-        reported = 0
+        reported = unreported = 0
+        teams: set[tuple[Any, str]] = set()  # a team of several projects is counted once
         for i, entry in enumerate(rows):
             union, data = entry
             reported += 1 if getattr(entry, "submitted", False) else 0
+            unreported += 1 if getattr(entry, "mark", "") else 0
             if i:  # each union's blocks start a printed page: no block is cut in two
                 sheet.page_break()
+            # A union that has not reported is marked after its name (reports.exports).
             label = _("填报单位：") + union.name
-            if not getattr(entry, "submitted", False):
-                label += _("（未报送，以下为系统记录）")
             sheet.spans([Span(label, cols=6, style="uv_meta")], height=24)
-            for block in data.get("blocks") or [dict(EMPTY_BLOCK)]:
+            for n, block in enumerate(data.get("blocks") or [dict(EMPTY_BLOCK)]):
                 self._block(sheet, block)
                 totals["blocks"] += 1 if block.get("project") else 0
-                for key in ("team_size", "person_times", "beneficiaries"):
+                team = (i, block.get("team") or f"#{n}")
+                if team not in teams:
+                    teams.add(team)
+                    totals["team_size"] += int(block.get("team_size") or 0)
+                for key in ("person_times", "beneficiaries"):
                     totals[key] += int(block.get(key) or 0)
         sheet.page_break()
         header = [
@@ -386,7 +393,7 @@ class DispatchSheet(OfficialSheet):
                 sheet.cell(value, "uv_total")
                 for value in (
                     _("合计"),
-                    reported,
+                    reported + unreported,
                     totals["blocks"],
                     totals["team_size"],
                     totals["person_times"],
@@ -394,6 +401,11 @@ class DispatchSheet(OfficialSheet):
                 )
             ]
         )
+        note = _(
+            "其中已报送%(reported)s个单位，未报送%(unreported)s个单位（按系统记录列出）；"
+            "同一服务队承担多个项目的，人数只计一次。"
+        ) % {"reported": reported, "unreported": unreported}
+        sheet.spans([Span(note, cols=6, style="uv_meta")], height=24)
         return sheet
 
     # --- read back ----------------------------------------------------------------------

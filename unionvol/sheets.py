@@ -41,16 +41,34 @@ from unionvol.forms import TextLengthValidator, TextLimitMixin
 from unionvol.xlsx import Column, SafeSheet, SafeWorkbook
 
 
+class _Marked:
+    """A union whose ``name`` carries a mark (e.g. "（未报送，按系统记录）"); every other
+    attribute is the union's. The sheets print ``union.name``, so the mark goes wherever
+    the union's name does."""
+
+    def __init__(self, union: Any, mark: str) -> None:
+        self._union = union
+        self.name = f"{union.name}{mark}"
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self._union, attr)
+
+
 class AggregateEntry:
     """One subordinate union in an aggregated sheet: its data, and whether that data is
-    what the union submitted (``submitted``) or live records standing in for it."""
+    what the union submitted (``submitted``) or live records standing in for it. Live
+    records standing in for a report carry a ``mark`` after the union's name, so that no
+    printed sheet passes them off as the union's report."""
 
-    __slots__ = ("data", "submitted", "union")
+    __slots__ = ("data", "mark", "submitted", "union")
 
-    def __init__(self, union: Any, data: dict[str, Any], submitted: bool = False) -> None:
-        self.union = union
+    def __init__(
+        self, union: Any, data: dict[str, Any], submitted: bool = False, mark: str = ""
+    ) -> None:
+        self.union = _Marked(union, mark) if mark else union
         self.data = data
         self.submitted = submitted
+        self.mark = mark
 
     def __iter__(self) -> Any:  # ``for union, data in rows``
         return iter((self.union, self.data))

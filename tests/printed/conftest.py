@@ -242,12 +242,14 @@ def _build(tmp: Path) -> Built:
     for form in ("plan", "summary"):
         services.ensure_submissions(milestone=milestones[form])
         sub = Submission.objects.get(milestone=milestones[form], union=district_a)
-        services.submission_save(
+        sub = services.submission_save(
             submission=sub,
             user=district_clerk,
             version=sub.version,
             cleaned={"narrative": "全年计划开展送教下乡、义诊和法律咨询活动各两次。" * 12},
         )
+        # Submitted: a draft is not printed as the union's (the sheets print its records).
+        services.submission_submit(submission=sub, user=district_clerk, version=sub.version)
 
     from unionvol.scoping import subtree_q
     from volunteers.models import Volunteer, VolunteerStatus

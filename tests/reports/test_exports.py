@@ -107,7 +107,7 @@ def test_aggregate_and_campaign_workbooks_through_jobs(
     wb = load_workbook(read(download))
     texts = _texts(wb)
     assert "填报单位：甲区总工会" in texts
-    assert "填报单位：乙区总工会（未报送，以下为系统记录）" in texts
+    assert "填报单位：乙区总工会（未报送，按系统记录）" in texts
     assert "合计" in texts
     assert "进展良好" in texts
     # As printed: each union starts a page (a break before the second union and the 合计),
@@ -247,12 +247,18 @@ def test_every_form_renders_its_prefill_as_html(campaign: Any, tree: Any) -> Non
 def test_aggregated_export_query_count_does_not_grow_with_unions(
     campaign: Any, dispatch_ms: Any, tree: Any, issuer_reviewer: Any
 ) -> None:
+    """A union that reported is read from its snapshot with all the others (no query of
+    its own); one that did not is printed from its live records, a bounded number of
+    queries each (the campaign's several sheets), as the export job runs it."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
 
     from campaigns.models import CampaignAddressee
     from reports import exports
+    from reports.models import SubmissionStatus, SubmissionVersion
     from tests.factories import make_union
+    from unionvol.rollups import rebuild_rollups
 
     def grow(start: int, stop: int) -> None:
         for i in range(start, stop):
@@ -262,6 +268,20 @@ def test_aggregated_export_query_count_does_not_grow_with_unions(
         for m in campaign.milestones.all():
             services.ensure_submissions(milestone=m)
         tree.city.refresh_from_db()
+
+    def submit_all() -> None:
+        drafts = list(Submission.objects.filter(status=SubmissionStatus.DRAFT))
+        now = timezone.now()
+        SubmissionVersion.objects.bulk_create(
+            SubmissionVersion(
+                submission=s, number=1, snapshot=s.data, narrative=s.narrative, submitted_at=now
+            )
+            for s in drafts
+        )
+        Submission.objects.filter(pk__in=[s.pk for s in drafts]).update(
+            status=SubmissionStatus.SUBMITTED, submitted_at=now
+        )
+        rebuild_rollups([campaign.pk])  # the bulk writes above bypass the services
 
     def count() -> tuple[int, int]:
         with CaptureQueriesContext(connection) as one:
@@ -279,10 +299,17 @@ def test_aggregated_export_query_count_does_not_grow_with_unions(
         return len(one.captured_queries), len(whole.captured_queries)
 
     grow(0, 3)
+    submit_all()
     count()  # warms the user's membership cache
     small = count()
     grow(3, 30)
+    unreported = count()
+    submit_all()
     assert count() == small
+    # 27 more unions that have not reported: each costs its live records' queries.
+    per_union = [(b - a) / 27 for a, b in zip(small, unreported, strict=True)]
+    assert per_union[0] <= 8
+    assert per_union[1] <= 20
 
 
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
@@ -348,3 +375,63 @@ def test_warmth_stats_of_one_union_comes_from_the_relief_app(
     texts = _texts(load_workbook(read(resp)))
     assert "慰问走访人数" in texts
     assert any(t.endswith("年教育工会春节送温暖活动统计表") for t in texts)
+
+
+def test_an_aggregate_prints_only_standing_reports_and_marks_the_rest(
+    campaign: Any, dispatch_ms: Any, tree: Any, clerk_a: Any, issuer_reviewer: Any
+) -> None:
+    """A draft never sent is not the union's word, nor is a report returned for
+    correction: the aggregated sheet prints the union's live records for them, marked
+    after its name; a submitted report prints as submitted. The union's own sheet still
+    prints its draft, for the clerk to check before sending."""
+    from reports import exports
+
+    make_records(tree.grassroots_a, campaign)
+
+    def aggregate() -> tuple[set[str], list[str]]:
+        wb = exports.form_workbook(
+            "dispatch", union=tree.city, campaign=campaign, aggregate=True, milestone=dispatch_ms
+        )
+        texts = _texts(load_workbook(io.BytesIO(wb_bytes(wb))))
+        return texts, sorted(t for t in texts if t.startswith("填报单位："))
+
+    def wb_bytes(wb: Any) -> bytes:
+        out = io.BytesIO()
+        wb.save(out)
+        return out.getvalue()
+
+    services.ensure_submissions(milestone=dispatch_ms)
+    sub = Submission.objects.get(union=tree.district_a, milestone=dispatch_ms)
+    sub = services.submission_save(
+        submission=sub, user=clerk_a, version=sub.version, cleaned={"progress_0": "草稿半句"}
+    )
+    texts, labels = aggregate()
+    assert "草稿半句" not in texts
+    assert "填报单位：甲区总工会（未报送，按系统记录）" in labels
+    own = load_workbook(io.BytesIO(wb_bytes(_own_sheet(sub))))
+    assert "草稿半句" in _texts(own)  # the union's own copy, as its page shows it
+
+    sub = services.submission_save(
+        submission=sub, user=clerk_a, version=sub.version, cleaned={"progress_0": "进展良好"}
+    )
+    services.submission_submit(submission=sub, user=clerk_a, version=sub.version)
+    texts, labels = aggregate()
+    assert "进展良好" in texts
+    assert "填报单位：甲区总工会" in labels
+
+    sub.refresh_from_db()
+    services.submission_review(
+        submission=sub, user=issuer_reviewer, accept=False, comment="请补充", version=sub.version
+    )
+    texts, labels = aggregate()
+    assert "进展良好" not in texts
+    assert "填报单位：甲区总工会（已退回，按系统记录）" in labels
+
+
+def _own_sheet(sub: Submission) -> Any:
+    from reports import exports
+    from unionvol.sheets import get_sheet
+
+    wb = exports.SafeWorkbook()
+    get_sheet("dispatch").write(wb, sub.union, exports.working_copy(sub))
+    return wb

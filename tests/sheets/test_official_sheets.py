@@ -130,8 +130,9 @@ def test_the_aggregated_roster_has_the_issuers_own_then_a_block_per_district(
     blocks = [r[0] for r in rows if str(r[0]).startswith("区市县、产业工会：")]
     assert blocks[1:] == [
         "区市县、产业工会：测试市总工会（本级）（1人）",
-        "区市县、产业工会：甲区总工会（2人）",
-        "区市县、产业工会：乙区总工会（1人）",
+        # Nobody has submitted the roster: each district is printed from its records, marked.
+        "区市县、产业工会：甲区总工会（未报送，按系统记录）（2人）",
+        "区市县、产业工会：乙区总工会（未报送，按系统记录）（1人）",
     ]
     assert sorted(_names(ws)) == ["乙通过", "市本级通过", "甲本级通过", "甲通过"]
     assert rows[-1][:2] == ["合计", "共 4 人"]
@@ -242,7 +243,11 @@ def test_dispatch_summary_and_dashboard_agree_and_the_issuers_own_team_counts(
     ).active
     rows = values(ws)
     body = [r for r in rows if isinstance(r[0], int)]
-    assert [r[1] for r in body] == ["测试市总工会（本级）", "甲区总工会", "乙区总工会"]
+    assert [r[1] for r in body] == [
+        "测试市总工会（本级）",
+        "甲区总工会（未报送，按系统记录）",
+        "乙区总工会（未报送，按系统记录）",
+    ]
     assert [r[3] for r in body] == [2, 3, 1]  # each union's own team's members
     total = next(r for r in rows if r[0] == "合计")
     assert total[3] == city.members
@@ -250,13 +255,13 @@ def test_dispatch_summary_and_dashboard_agree_and_the_issuers_own_team_counts(
         exports.form_workbook("dispatch", union=tree.city, campaign=campaign, aggregate=True)
     ).active
     rows = values(ws)
-    total = rows[-1]
+    total = rows[-2]  # above the note on who reported
     assert total[0] == "合计"
     assert city.project_person_times == 6
     assert total[2:] == [city.projects, city.members, city.project_person_times, 30 + 10 + 20]
 
 
-def test_the_number_of_reporting_unions_counts_those_that_submitted(
+def test_the_summary_counts_the_units_listed_and_says_which_reported(
     tree: Any, service_campaign: Any
 ) -> None:
     milestone = service_campaign.milestones.get(form="dispatch")
@@ -275,13 +280,14 @@ def test_the_number_of_reporting_unions_counts_those_that_submitted(
         )
     ).active
     rows = values(ws)
-    assert rows[-2][1] == "填报单位数"
-    assert rows[-1][1] == 1  # of the two districts, one has submitted
+    assert rows[-3][1] == "填报单位数"
+    assert rows[-2][1] == 2  # the two districts listed (the 本级 is no 填报单位)
+    assert rows[-1][0].startswith("其中已报送1个单位，未报送1个单位（按系统记录列出）")
     labels = [r[0] for r in rows if str(r[0]).startswith("填报单位：")]
     assert labels == [
-        "填报单位：测试市总工会（本级）（未报送，以下为系统记录）",
+        "填报单位：测试市总工会（本级）",
         "填报单位：甲区总工会",
-        "填报单位：乙区总工会（未报送，以下为系统记录）",
+        "填报单位：乙区总工会（未报送，按系统记录）",
     ]
 
 
