@@ -31,7 +31,7 @@ from unionvol.sheets import (
     register_sheet,
     unit_date_header,
 )
-from unionvol.xlsx import MONEY, Column, SafeSheet, SafeWorkbook, Span, split_text
+from unionvol.xlsx import MONEY, Column, SafeSheet, SafeWorkbook, Span
 
 PROGRESS_LIMIT = 500
 TYPICAL_LIMIT = 2000
@@ -508,13 +508,7 @@ class PlanSheet(TableSheet):
         }
 
     def footer(self, sheet: SafeSheet, union: Any, data: dict[str, Any]) -> None:
-        sheet.spans(
-            [
-                Span(self.narrative_label, cols=2, style="uv_header"),
-                Span(data.get("narrative", ""), cols=sheet.width - 2),
-            ],
-            height=120,
-        )
+        sheet.text_box(self.narrative_label, data.get("narrative", ""), label_cols=2, height=120)
 
     def write_aggregate(
         self,
@@ -528,13 +522,7 @@ class PlanSheet(TableSheet):
         # Each union's plan follows the table, under its name.
         for union, data in rows:
             if (data.get("narrative") or "").strip():
-                sheet.spans(
-                    [
-                        Span(union.name, cols=2, style="uv_header"),
-                        Span(data["narrative"], cols=sheet.width - 2),
-                    ],
-                    height=60,
-                )
+                sheet.text_box(union.name, data["narrative"], label_cols=2, height=60)
         return sheet
 
 
@@ -597,14 +585,7 @@ class SummarySheet(EditableFiguresMixin, TableSheet):
         for union, data in rows:
             if not (data.get("narrative") or "").strip():
                 continue  # nothing written: no empty box
-            for i, piece in enumerate(split_text(data.get("narrative") or "", 100)):
-                sheet.spans(
-                    [
-                        Span(union.name if i == 0 else None, cols=2, style="uv_header"),
-                        Span(piece, cols=sheet.width - 2),
-                    ],
-                    height=40,
-                )
+            sheet.text_box(union.name, data["narrative"], label_cols=2, height=40)
         return sheet
 
     def write(
@@ -619,13 +600,7 @@ class SummarySheet(EditableFiguresMixin, TableSheet):
         keys = [k for k, _l, _w in self.columns]
         for i, row in enumerate(self.rows_of(data), start=1):
             sheet.row([i] + [row.get(k, "") for k in keys])
-        sheet.spans(
-            [
-                Span(_("活动总结"), style="uv_header"),
-                Span(data.get("narrative", ""), cols=sheet.width - 1),
-            ],
-            height=120,
-        )
+        sheet.text_box(_("活动总结"), data.get("narrative", ""), height=120)
         return sheet
 
 
@@ -653,14 +628,7 @@ class TypicalSheet(OfficialSheet):
     def _union_part(self, sheet: SafeSheet, union: Any, data: dict[str, Any]) -> None:
         # A row holds at most 409 pt: a long text is cut into rows (at paragraph ends
         # where possible) under one label, so it prints whole and never over the title.
-        text = data.get("narrative", "") or ""
-        pieces = split_text(text, self.WIDTHS[1] + self.WIDTHS[2]) or [""]
-        top = sheet.rows_written + 1
-        for i, piece in enumerate(pieces):
-            label = _("典型材料（2000字以内）") if i == 0 else None
-            sheet.spans([Span(label, style="uv_header"), Span(piece, cols=2)], height=60)
-        if len(pieces) > 1:
-            sheet.merge(top, 1, sheet.rows_written, 1)
+        sheet.text_box(_("典型材料（2000字以内）"), data.get("narrative", "") or "", height=60)
         files = list(data.get("photo_files") or [])
         sheet.spans(
             [

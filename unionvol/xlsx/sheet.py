@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
-from unionvol.xlsx.geometry import lines_height, wrapped_lines
+from unionvol.xlsx.geometry import lines_height, split_text, wrapped_lines
 from unionvol.xlsx.parts import Column, Span, _Picture, _StoredImage
 from unionvol.xlsx.styles import (
     _A4_HEIGHT_PT,
@@ -148,6 +148,34 @@ class SafeSheet:
                 self.merge(self.rows_written + 1, col, self.rows_written + 1, col + part.cols - 1)
             col += part.cols
         self.append(cells, height=height)
+
+    def text_box(
+        self,
+        label: Any,
+        text: str,
+        *,
+        label_cols: int = 1,
+        height: float | None = None,
+        label_style: str = "uv_header",
+    ) -> int:
+        """A labelled free-text box (活动总结, 全年计划, 典型材料…) across the rest of the
+        row: a text longer than one row can hold (409 pt) goes on over as many rows as it
+        needs, cut at paragraph ends where possible, the label merged down beside them,
+        so the text prints whole. ``height`` is each row's minimum. Returns the rows."""
+        width = sum(self.column_width(c) for c in range(label_cols + 1, self.width + 1))
+        pieces = split_text(text or "", width) or [""]
+        top = self.rows_written + 1
+        for i, piece in enumerate(pieces):
+            self.spans(
+                [
+                    Span(label if i == 0 else None, cols=label_cols, style=label_style),
+                    Span(piece, cols=self.width - label_cols),
+                ],
+                height=height,
+            )
+        if len(pieces) > 1:
+            self.merge(top, 1, self.rows_written, label_cols)
+        return len(pieces)
 
     def rows(
         self, data: Iterable[Sequence[Any]], *, style: str | None = None, plain: bool = False
