@@ -339,10 +339,15 @@ class DispatchSheet(OfficialSheet):
         sheet = workbook.add_sheet(_("情况调度表"), self._columns())
         sheet.title(self.title, height=48)
         unit_date_header(sheet, union.name)
+        sheet.repeat_rows(1, 2)  # the title and 填表单位/填表日期 on every printed page
+        repeated = used = sheet.rows_height(1, 2)
         for i, block in enumerate(data.get("blocks") or [dict(EMPTY_BLOCK)]):
             if i:
                 sheet.append([])
+            first = sheet.rows_written + 1
             self._block(sheet, block)
+            # A block runs onto the next page only when it is taller than a page.
+            used = sheet.keep_together(first, used, repeated=repeated)
         return sheet
 
     def write_aggregate(
@@ -357,6 +362,7 @@ class DispatchSheet(OfficialSheet):
         sheet.title(self.title, height=48)
         unit_date_header(sheet, parent.name)
         sheet.repeat_rows(1, 2)  # the title and 填表单位/填表日期 on every printed page
+        repeated = used = sheet.rows_height(1, 2)
         totals = {"blocks": 0, "team_size": 0, "person_times": 0, "beneficiaries": 0}
         reported = unreported = 0
         teams: set[tuple[Any, str]] = set()  # a team of several projects is counted once
@@ -364,13 +370,19 @@ class DispatchSheet(OfficialSheet):
             union, data = entry
             reported += 1 if getattr(entry, "submitted", False) else 0
             unreported += 1 if getattr(entry, "mark", "") else 0
-            if i:  # each union's blocks start a printed page: no block is cut in two
+            if i:  # each union's blocks start a printed page
                 sheet.page_break()
+                used = repeated
             # A union that has not reported is marked after its name (reports.exports).
             label = _("填报单位：") + union.name
+            first = sheet.rows_written + 1
             sheet.spans([Span(label, cols=6, style="uv_meta")], height=24)
             for n, block in enumerate(data.get("blocks") or [dict(EMPTY_BLOCK)]):
                 self._block(sheet, block)
+                # No block is cut in two: it starts the next page when it would not fit
+                # (the union's name stays with its first block).
+                used = sheet.keep_together(first, used, repeated=repeated)
+                first = sheet.rows_written + 1
                 totals["blocks"] += 1 if block.get("project") else 0
                 team = (i, block.get("team") or f"#{n}")
                 if team not in teams:

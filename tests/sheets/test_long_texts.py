@@ -78,3 +78,43 @@ def test_a_text_at_its_limit_prints_whole(
         assert height(ws, cell.row) <= 409
         need = lines_needed(str(cell.value), width_units(ws, col1, col2)) * LINE_PT
         assert room >= min(need, 409), (cell.coordinate, room, need)
+
+
+def _pages(ws: Any) -> list[tuple[int, int]]:
+    """The printed pages as row ranges, by the sheet's page breaks."""
+    breaks = sorted(b.id for b in ws.row_breaks.brk)
+    starts = [1] + [b + 1 for b in breaks]
+    ends = [*breaks, ws.max_row]
+    return list(zip(starts, ends, strict=True))
+
+
+@pytest.mark.parametrize("aggregate", [False, True], ids=["union", "aggregate"])
+def test_no_dispatch_block_is_cut_by_a_page_end(aggregate: bool) -> None:
+    """Eight projects with long 进展情况: each page starts at a block (or the union's name)
+    and holds no more than a page, the title rows repeated on each."""
+    from service.sheets import DISPATCH_LABELS, PROGRESS_LIMIT
+    from unionvol.xlsx import SafeWorkbook as _Workbook
+
+    progress = ("志愿者走访困难职工家庭，送去慰问品并帮助解决实际困难。" * 20)[:PROGRESS_LIMIT]
+    blocks = [
+        {"team": f"第{i}服务队", "project": f"项目{i}", "team_size": 5, "progress": progress}
+        for i in range(8)
+    ]
+    ws = _written("dispatch", {"blocks": blocks}, aggregate=aggregate)
+    assert ws.print_title_rows == "$1:$2"
+    pages = _pages(ws)
+    assert len(pages) >= 3
+    team_label = DISPATCH_LABELS["team"]
+    # The page's room, as the sheet computes it from the paper, margins and scale.
+    room = _Workbook().add_sheet("x", get_sheet("dispatch")._columns()).page_height()
+    titles = sum(height(ws, r) for r in (1, 2))
+    for start, _end in pages[1:]:
+        first = str(ws.cell(start, 1).value or "")
+        assert first in (team_label, "汇总") or first.startswith("填报单位："), (start, first)
+    for start, end in pages:
+        body = sum(height(ws, r) for r in range(start, end + 1))
+        if start > 2:
+            body += titles
+        assert body <= room, (start, end, body, room)
+    texts = [c.value for row in ws.iter_rows() for c in row if c.value == progress]
+    assert len(texts) == 8  # every block printed, its text whole

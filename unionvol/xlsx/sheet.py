@@ -313,6 +313,24 @@ class SafeSheet:
         if self.rows_written:
             self._ws.row_breaks.append(Break(id=self.rows_written))
 
+    def rows_height(self, first: int, last: int) -> float:
+        """Points the rows ``first``..``last`` (appended lately: the last
+        ``_RECENT_ROWS`` are remembered) print at."""
+        self._flush()  # the row in hand gets its height
+        return sum(self._recent.get(r, DEFAULT_ROW_HEIGHT) for r in range(first, last + 1))
+
+    def keep_together(self, first: int, used: float, *, repeated: float = 0.0) -> float:
+        """Keep the rows ``first``..(the last appended) on one printed page: when they
+        would run past the end of the page that ``used`` points of rows already fill, the
+        page breaks before ``first``. ``repeated`` is the height of the print titles
+        every page starts with. Returns the points used on the page after these rows (a
+        group taller than a page starts a page, and runs on as it must)."""
+        group = self.rows_height(first, self.rows_written)
+        if used > repeated and used + group > self.page_height():
+            self._ws.row_breaks.append(Break(id=first - 1))
+            return repeated + group
+        return used + group
+
     def page_height(self) -> float:
         """Points of row height one printed page holds, at the scale that fits the columns
         to the page width: a form that must stay on one page (a 登记表 per volunteer)
