@@ -33,10 +33,11 @@ from unionvol.sheets import (
     read_limit,
     register_sheet,
 )
-from unionvol.xlsx import MONEY, SafeSheet, SafeWorkbook
+from unionvol.xlsx import SafeSheet, SafeWorkbook
 
 WARMTH_KEYS = ("aided", "amount_wan", "donations", "visits", "prev_people", "prev_amount")
 WAN_FORMAT = "#,##0.00##"
+YUAN_FORMAT = '#,##0.00"元"'
 # A filled sheet's headers carry years ("2019年…", "2018年度…"): match on the rest.
 WARMTH_MATCH = {
     "aided": "帮困受助人数",
@@ -72,10 +73,10 @@ class WarmthStatsSheet(EditableFiguresMixin, TableSheet):
     columns = [
         ("aided", "春节送温暖帮困受助人数", 27),
         ("amount_wan", "帮困金额（万元）", 18),
-        ("donations", "一日捐筹措资金（元）", 22),
+        ("donations", "一日捐筹措资金", 22),
         ("visits", "慰问走访人数", 14),
         ("prev_people", "上年度帮困总人数", 19),
-        ("prev_amount", "上年度帮困总金额（元）", 24),
+        ("prev_amount", "上年度帮困总金额", 24),
     ]
     sum_keys = WARMTH_KEYS
     union_total = False
@@ -84,7 +85,8 @@ class WarmthStatsSheet(EditableFiguresMixin, TableSheet):
     integer_keys = ("aided", "visits", "prev_people")
     rows_key = "stats"
     single_row = True
-    formats = {"amount_wan": WAN_FORMAT, "donations": MONEY, "prev_amount": MONEY}
+    # The seed's labels name no unit but 帮困金额's (万元): the other sums say 元 in the cell.
+    formats = {"amount_wan": WAN_FORMAT, "donations": YUAN_FORMAT, "prev_amount": YUAN_FORMAT}
 
     # --- data -------------------------------------------------------------------------
     has_own_records = True
@@ -94,7 +96,19 @@ class WarmthStatsSheet(EditableFiguresMixin, TableSheet):
         stats = relief_selectors.warmth_stats(
             user=None, union=union, campaign=period.campaign, aggregate=own
         )
-        return self.with_records({"year": stats.year, "stats": stats_of(stats.rows[0])})
+        return self.with_records(
+            {"year": stats.year, "stats": stats_of(stats.rows[0])} | self.addressing(period)
+        )
+
+    @staticmethod
+    def addressing(period: Period) -> dict[str, str]:
+        """The note's due date (月日, as the seed writes it) and the notice's e-mail."""
+        due = period.milestone.due_date if period.milestone is not None else period.until
+        due = due or getattr(period.campaign, "period_end", None)
+        return {
+            "due_text": f"{due.month}月{due.day}日" if due else "",
+            "send_to": getattr(period.campaign, "contact_email", "") or "",
+        }
 
     def is_empty(self, data: dict[str, Any]) -> bool:
         return not any((data.get("stats") or {}).values())
@@ -102,10 +116,15 @@ class WarmthStatsSheet(EditableFiguresMixin, TableSheet):
     def from_stats(self, stats: WarmthStats) -> tuple[dict[str, Any], list[AggregateEntry]]:
         """What the relief page shows (for any user's scope), as this sheet's data: the
         union's row, or (aggregated) one entry per row of the page."""
+        campaign = stats.campaign
+        milestone = campaign.milestones.filter(form=self.identifier).order_by("-due_date").first()
+        addressing = self.addressing(Period(campaign=campaign, milestone=milestone))
         data = {"year": stats.year, "stats": stats_of(stats.rows[0]) if stats.rows else {}}
+        data |= addressing
         entries = [
             AggregateEntry(
-                SimpleNamespace(name=row.label), {"year": stats.year, "stats": stats_of(row)}
+                SimpleNamespace(name=row.label),
+                {"year": stats.year, "stats": stats_of(row)} | addressing,
             )
             for row in stats.rows
         ]
@@ -121,7 +140,7 @@ class WarmthStatsSheet(EditableFiguresMixin, TableSheet):
         named = {
             "aided": f"{year}年春节送温暖帮困受助人数",
             "prev_people": f"{year - 1}年度帮困总人数",
-            "prev_amount": f"{year - 1}年度帮困总金额（元）",
+            "prev_amount": f"{year - 1}年度帮困总金额",
         }
         return [(k, named.get(k, label), w) for k, label, w in self.columns]
 
@@ -139,9 +158,17 @@ class WarmthStatsSheet(EditableFiguresMixin, TableSheet):
         )
 
     def footer(self, sheet: SafeSheet, union: Any, data: dict[str, Any]) -> None:
-        sheet.meta(
-            [(_("注：帮困金额单位为万元；一日捐筹措资金、帮困总金额单位为元。"), sheet.width)]
-        )
+        sheet.meta([(self.note(data), sheet.width)])
+
+    def note(self, data: dict[str, Any]) -> str:
+        """The seed's note: 注：此表请于3月1日前上报，电子表格用excel自制，发<邮箱>, with
+        the milestone's due date and the notice's e-mail (kept in the data by prefill)."""
+        text = _("注：此表请于%(due)s前上报，电子表格用excel自制，") % {
+            "due": data.get("due_text") or _("规定时间")
+        }
+        if data.get("send_to"):
+            text += _("发%(email)s") % {"email": data["send_to"]}
+        return text
 
     def write(
         self, workbook: SafeWorkbook, union: Any, data: dict[str, Any], *, full_ids: bool = False
@@ -167,8 +194,7 @@ class WarmthStatsSheet(EditableFiguresMixin, TableSheet):
         full_ids: bool = False,
     ) -> SafeSheet:
         sheet = super().write_aggregate(workbook, parent, rows, full_ids=full_ids)
-        first = rows[0][1] if rows else {}
-        self.footer(sheet, parent, first)
+        self.footer(sheet, parent, rows[0][1] if rows else {})
         return sheet
 
     def filename_for(self, union: Any, data: dict[str, Any]) -> str:

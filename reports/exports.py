@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy
 
 from reports.figures import figures_for
 from reports.models import SubmissionPhoto, SubmissionStatus
-from reports.selectors import STANDING, STATE_LABELS, completeness_matrix, latest_reports
+from reports.selectors import (
+    STANDING,
+    STATE_LABELS,
+    completeness_matrix,
+    filled,
+    latest_reports,
+)
 from unions.models import Union
 from unionvol.sheets import AggregateEntry, Period, get_sheet
 from unionvol.xlsx import Column, SafeWorkbook
@@ -63,12 +69,20 @@ def data_for(form_id: str, union: Any, campaign: Any, milestone: Any | None) -> 
 def working_copy(submission: Any) -> dict[str, Any]:
     """A union's own sheet as its submission page shows it: the standing report, else the
     draft being written (for the union to print and check before it submits)."""
-    if submission.status in STANDING:
-        version = submission.versions.order_by("-number").first()
-        if version is not None:
-            data = version.snapshot
-        else:  # not reached: a standing report has a version
-            data = submission.data | {"narrative": submission.narrative}
+    version = (
+        submission.versions.select_related("submitted_by").order_by("-number").first()
+        if submission.status in STANDING
+        else None
+    )
+    if version is not None:
+        by = version.submitted_by
+        data = filled(
+            version.snapshot,
+            version.submitted_at,
+            getattr(by, "first_name", ""),
+            getattr(by, "last_name", ""),
+            getattr(by, "username", ""),
+        )
     else:
         data = submission.data | {"narrative": submission.narrative}
     if get_sheet(submission.milestone.form).max_photos:

@@ -257,10 +257,22 @@ STANDING = (SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED)
 @dataclass(frozen=True)
 class Reported:
     """One union's report for a milestone: its status, and ``data`` — the last submitted
-    version's snapshot — only while the report stands (:data:`STANDING`)."""
+    version's snapshot, with who filled it in and the day (``filler``, ``filled_on``,
+    printed as 填表人 and 填表日期) — only while the report stands (:data:`STANDING`)."""
 
     status: str
     data: dict[str, Any] | None
+
+
+def filled(
+    snapshot: dict[str, Any], submitted_at: Any, first: str, last: str, username: str
+) -> dict[str, Any]:
+    """A version's snapshot with its 填表人 and 填表日期 (the day it was submitted)."""
+    name = f"{first}{last}".strip() or username or ""
+    return snapshot | {
+        "filler": name,
+        "filled_on": timezone.localtime(submitted_at).date().isoformat(),
+    }
 
 
 def latest_reports(milestone: Any, union_ids: list[int]) -> dict[int, Reported]:
@@ -276,9 +288,17 @@ def latest_reports(milestone: Any, union_ids: list[int]) -> dict[int, Reported]:
     if standing:
         versions = SubmissionVersion.objects.filter(
             submission__milestone=milestone, submission__union_id__in=standing
-        ).values_list("submission__union_id", "snapshot")
-        for uid, snapshot in versions.order_by("number"):
-            snapshots[uid] = snapshot  # the highest number last
+        ).values_list(
+            "submission__union_id",
+            "snapshot",
+            "submitted_at",
+            "submitted_by__first_name",
+            "submitted_by__last_name",
+            "submitted_by__username",
+        )
+        for uid, snapshot, at, first, last, username in versions.order_by("number"):
+            # The highest number last.
+            snapshots[uid] = filled(snapshot, at, first or "", last or "", username or "")
     return {uid: Reported(status, snapshots.get(uid)) for uid, status in statuses.items()}
 
 

@@ -23,6 +23,7 @@ from unionvol.sheets import (
     Period,
     ReadResult,
     TableSheet,
+    date_text,
     length_validator,
     norm_label,
     parse_int,
@@ -109,9 +110,9 @@ def dispatch_blocks(union: Any, period: Period, *, own: bool = False) -> list[di
     )
     blocks = []
     for p in qs.order_by("team__union__path", "team__name", "pk"):
-        when = f"{p.period_start:%Y-%m-%d}"
+        when = date_text(p.period_start)
         if p.period_end:
-            when += f" 至 {p.period_end:%Y-%m-%d}"
+            when += f"至{date_text(p.period_end)}"
         support = p.support_items or ""
         amount = p.support_amount
         if amount:
@@ -338,7 +339,7 @@ class DispatchSheet(OfficialSheet):
     ) -> SafeSheet:
         sheet = workbook.add_sheet(_("情况调度表"), self._columns())
         sheet.title(self.title, height=48)
-        unit_date_header(sheet, union.name)
+        unit_date_header(sheet, union.name, data)
         sheet.repeat_rows(1, 2)  # the title and 填表单位/填表日期 on every printed page
         repeated = used = sheet.rows_height(1, 2)
         for i, block in enumerate(data.get("blocks") or [dict(EMPTY_BLOCK)]):
@@ -607,7 +608,7 @@ class SummarySheet(EditableFiguresMixin, TableSheet):
         cols = self._columns(data, aggregate=False)
         sheet = workbook.add_sheet(self.sheet_title(), cols, landscape=True)
         sheet.title(self.title)
-        unit_date_header(sheet, union.name)
+        unit_date_header(sheet, union.name, data)
         sheet.header()
         keys = [k for k, _l, _w in self.columns]
         for i, row in enumerate(self.rows_of(data), start=1):
@@ -665,7 +666,7 @@ class TypicalSheet(OfficialSheet):
     ) -> SafeSheet:
         sheet = workbook.add_sheet(_("典型材料"), [Column("", w) for w in self.WIDTHS])
         sheet.title(self.title)
-        unit_date_header(sheet, union.name)
+        unit_date_header(sheet, union.name, data)
         self._union_part(sheet, union, data)
         return sheet
 

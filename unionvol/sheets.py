@@ -285,8 +285,25 @@ def length_validator(label: str, limit: int) -> TextLengthValidator:
     return TextLengthValidator(limit, label=label)
 
 
+def date_text(day: date) -> str:
+    """A date as the notices write it: 2019年3月1日 (no leading zeros)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def today_text() -> str:
-    return f"{timezone.localdate():%Y年%m月%d日}"
+    return date_text(timezone.localdate())
+
+
+def filled_text(data: dict[str, Any] | None) -> str:
+    """填表日期: the day a report was submitted (``filled_on``, set on the data of a
+    submitted version, see ``reports.exports``), else today (a sheet of live records)."""
+    filled = (data or {}).get("filled_on")
+    if filled:
+        try:
+            return date_text(date.fromisoformat(str(filled)))
+        except ValueError:
+            pass
+    return today_text()
 
 
 def plain(value: Any) -> Any:
@@ -365,12 +382,17 @@ def columns_of(spec: Sequence[tuple[str, str, float]]) -> list[Column]:
 # --- bases the apps' sheets build on ------------------------------------------------------
 
 
-def unit_date_header(sheet: SafeSheet, union_label: str) -> None:
-    """填表单位 / 填表日期 (the 情况调度表's header line)."""
+def unit_date_header(
+    sheet: SafeSheet, union_label: str, data: dict[str, Any] | None = None
+) -> None:
+    """填表单位 / 填表日期 (the 情况调度表's header line); the date as :func:`filled_text`."""
     width = sheet.width
     half = max((width + 1) // 2, 1)
     sheet.meta(
-        [(_("填表单位:") + union_label, half), (_("填表日期:") + today_text(), width - half)]
+        [
+            (_("填表单位:") + union_label, half),
+            (_("填表日期:") + filled_text(data), width - half),
+        ]
     )
 
 
@@ -488,7 +510,7 @@ class TableSheet(OfficialSheet):
         return str(self.title)
 
     def header_line(self, sheet: SafeSheet, union: Any, data: dict[str, Any]) -> None:
-        unit_date_header(sheet, union.name)
+        unit_date_header(sheet, union.name, data)
 
     def footer(self, sheet: SafeSheet, union: Any, data: dict[str, Any]) -> None:
         return None
@@ -538,7 +560,13 @@ class TableSheet(OfficialSheet):
         *,
         full_ids: bool = False,
     ) -> SafeSheet:
-        first = rows[0][1] if rows else {}
+        # The first union's data gives the columns and the year; not its 填表人 or date:
+        # an aggregate is filled in by the union that makes it, on the day it does.
+        first = {
+            k: v
+            for k, v in (rows[0][1] if rows else {}).items()
+            if k not in ("filler", "filled_on")
+        }
         cols = self._columns(first, aggregate=True)
         sheet = workbook.add_sheet(
             self.sheet_title() + _("（汇总）"), cols, landscape=self.landscape or len(cols) > 6

@@ -23,6 +23,7 @@ from unionvol.sheets import (
     OfficialSheet,
     Period,
     TableSheet,
+    date_text,
     records_q,
     register_sheet,
 )
@@ -398,9 +399,7 @@ def _opinion_text(steps: list[Any]) -> str:
         who = ""
         if step.decided_by is not None:
             who = step.decided_by.get_full_name() or step.decided_by.username
-        when = (
-            timezone.localtime(step.decided_at).strftime("%Y年%m月%d日") if step.decided_at else ""
-        )
+        when = date_text(timezone.localtime(step.decided_at).date()) if step.decided_at else ""
         lines = [f"{step.get_decision_display()}。{step.opinion}", f"{step.union.name} {who}", when]
         parts.append("\n".join(line.strip() for line in lines if line.strip()))
     return "\n\n".join(parts)
@@ -416,7 +415,7 @@ def registration_entry(v: Volunteer) -> dict[str, Any]:
         "political_status": v.get_political_status_display(),
         "id_number": mask_id_number(v.id_number),
         "phone": v.phone,
-        "work_start": v.work_start.strftime("%Y年%m月") if v.work_start else "",
+        "work_start": f"{v.work_start.year}年{v.work_start.month}月" if v.work_start else "",
         # Plain strings: the entry goes into JSON, which knows no lazy label.
         "education": str(dict(Education.choices).get(v.education, "")),
         "health": str(dict(Health.choices).get(v.health, "")),

@@ -49,6 +49,11 @@ def sh(db: Any) -> Any:
         title="上海市教育工会关于组织开展2019年春节送温暖活动的通知",
         kind="spring_warmth",
         issue_date=date(2018, 12, 26),
+        contact_email="lt@shsjygh.org.cn",
+    )
+    # The notice's 统计表 is due on 3月1日.
+    s.campaign.milestones.create(
+        title="送温暖活动统计表", due_date=date(2019, 3, 1), form="warmth_stats"
     )
     for union in (s.fudan, s.sjtu):
         CampaignAddressee.objects.create(campaign=s.campaign, union=union)
@@ -215,12 +220,16 @@ def test_done_when_scenario(sh: Any, client: Any, tmp_path: Path) -> None:
         "序号",
         "2019年春节送温暖帮困受助人数",
         "帮困金额（万元）",
-        "一日捐筹措资金（元）",  # the notice's labels, with the units its note gives
+        "一日捐筹措资金",  # the notice's labels, word for word
         "慰问走访人数",
         "2018年度帮困总人数",
-        "2018年度帮困总金额（元）",
+        "2018年度帮困总金额",
     ]
     assert rows[3] == [1, 2, 0.35, 25680.5, 3, 2, 1800]
+    # The sums in 元 say so in the cell (the labels name no unit); the note is the seed's.
+    assert ws.cell(4, 4).number_format == ws.cell(4, 7).number_format == '#,##0.00"元"'
+    note = next(r[0] for r in rows if str(r[0] or "").startswith("注："))
+    assert note == "注：此表请于3月1日前上报，电子表格用excel自制，发lt@shsjygh.org.cn"
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT, object_type="warmth_stats").exists()
 
     # 8. aggregated for 上海市教育工会 by its reviewer: one row per child union + 合计

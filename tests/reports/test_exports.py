@@ -435,3 +435,37 @@ def _own_sheet(sub: Submission) -> Any:
     wb = exports.SafeWorkbook()
     get_sheet("dispatch").write(wb, sub.union, exports.working_copy(sub))
     return wb
+
+
+def test_a_submitted_sheet_prints_who_filled_it_in_and_the_day(
+    campaign: Any, dispatch_ms: Any, tree: Any, clerk_a: Any, client_as: Any
+) -> None:
+    """填表日期 on a submitted report is the day it was submitted, written as the notices
+    write dates (2019年3月1日); a 统计表 prints its submitter as 填表人."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reports import exports
+    from reports.models import SubmissionVersion
+    from unionvol.sheets import date_text, get_sheet
+
+    clerk_a.first_name = "周婷"
+    clerk_a.save(update_fields=["first_name"])
+    sub = _submit_a(tree, dispatch_ms, clerk_a)
+    day = timezone.localdate() - timedelta(days=9)
+    SubmissionVersion.objects.filter(submission=sub).update(
+        submitted_at=timezone.now() - timedelta(days=9)
+    )
+    resp = client_as(clerk_a).get(f"/reports/submissions/{sub.pk}/xlsx/")
+    texts = _texts(load_workbook(read(resp)))
+    assert f"填表日期:{date_text(day)}" in texts
+    assert date_text(day) == f"{day.year}年{day.month}月{day.day}日"
+
+    data = exports.working_copy(sub)
+    assert data["filler"] == "周婷"
+    wb = exports.SafeWorkbook()
+    get_sheet("warmth_stats").write(wb, tree.district_a, {"stats": {}} | data)
+    out = io.BytesIO()
+    wb.save(out)
+    assert any(t.startswith("填表人：周婷") for t in _texts(load_workbook(out)))

@@ -25,7 +25,7 @@ def test_refresh_with_a_project_without_an_end(
     assert response.status_code == 302
     sub.refresh_from_db()
     block = next(b for b in sub.data["blocks"] if b.get("project") == "无结束日期的项目")
-    assert block["period"] == "2026-04-01"
+    assert block["period"] == "2026年4月1日"  # the notices' way of writing a date
     page = client.get(sub.get_absolute_url())
     assert page.status_code == 200
     assert "无结束日期的项目" in page.content.decode()
