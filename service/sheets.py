@@ -489,7 +489,8 @@ class PlanSheet(TableSheet):
 
     identifier = "plan"
     short_title = "分队组建及全年活动计划"
-    title = "职工志愿服务分队组建及全年活动计划"
+    # The seed's words: 上报职工志愿服务分队组建、全年志愿服务活动计划安排.
+    title = "职工志愿服务分队组建、全年志愿服务活动计划安排"
     narrative_label = "全年志愿服务活动计划安排"
     narrative_limit = PLAN_LIMIT
     columns = [
@@ -641,7 +642,9 @@ class TypicalSheet(OfficialSheet):
     def _union_part(self, sheet: SafeSheet, union: Any, data: dict[str, Any]) -> None:
         # A row holds at most 409 pt: a long text is cut into rows (at paragraph ends
         # where possible) under one label, so it prints whole and never over the title.
-        sheet.text_box(_("典型材料（2000字以内）"), data.get("narrative", "") or "", height=60)
+        text = data.get("narrative", "") or ""
+        # Empty, the box is a blank to write 2,000 characters in by hand: most of a page.
+        sheet.text_box(_("典型材料（2000字以内）"), text, height=60 if text.strip() else 360)
         files = list(data.get("photo_files") or [])
         sheet.spans(
             [

@@ -233,9 +233,8 @@ class RosterSheet(OfficialSheet):
         if count is None:
             count = len(volunteers)
         values = self._values(volunteers, full_ids=full_ids, with_status=with_status)
+        # The seed's 花名册 ends with its last volunteer: no 合计 row (序号 counts them).
         sheet.rows(values, plain=count > STYLED_ROWS)
-        total = [_("合计"), _("共 %(n)s 人") % {"n": count}]
-        sheet.row(total + [""] * (sheet.width - 2), style="uv_total")
         return sheet
 
     def write_aggregate(
@@ -250,7 +249,16 @@ class RosterSheet(OfficialSheet):
         with_status = bool(first.get("with_status"))
         sheet = self._sheet(workbook, ROSTER_TITLE + _("（汇总）"), with_status)
         sheet.title(ROSTER_TITLE)
-        self._meta(sheet, parent, _contact(parent))
+        # The union that sums is no 区市县、产业工会: its line says what the sheet is.
+        everyone = sum(len(data.get("volunteers") or []) for _union, data in rows)
+        contact = _contact(parent)
+        sheet.meta(
+            [
+                (_("汇总单位：%(union)s（共%(n)s人）") % {"union": parent.name, "n": everyone}, 4),
+                (f"负责人：{contact.get('person', '')}", 2),
+                (f"联系电话：{contact.get('phone', '')}", sheet.width - 6),
+            ]
+        )
         sheet.header()
         total = 0
         for union, data in rows:
@@ -271,10 +279,6 @@ class RosterSheet(OfficialSheet):
                 )
             )
             total += len(volunteers)
-        sheet.row(
-            [_("合计"), _("共 %(n)s 人") % {"n": total}] + [""] * (sheet.width - 2),
-            style="uv_total",
-        )
         return sheet
 
 

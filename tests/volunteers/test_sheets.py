@@ -52,8 +52,7 @@ def test_roster_sheet_has_the_seed_layout_and_masks_ids(
     assert "负责人：赵海" in rows[1]
     assert "联系电话：0411-82610421" in rows[1]
     assert tuple(rows[2]) == ROSTER_LABELS
-    assert len(rows) == 5  # approved volunteers of the subtree only, then 合计
-    assert rows[4][:2] == ["合计", "共 1 人"]
+    assert len(rows) == 4  # approved volunteers of the subtree only, no 合计 row
     assert rows[3][:3] == [1, "=HYPERLINK(1)", "男"]
     assert ws.cell(row=4, column=2).data_type == "s"  # text, not a formula
     assert rows[3][3] == v.masked_id
