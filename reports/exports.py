@@ -108,6 +108,8 @@ def entries_for(
                 milestone=milestone, union__in=unions, status__in=STANDING
             ).values_list("union_id", "pk")
         )
+    unreported = [u for u in unions if (r := reports.get(u.pk)) is None or r.data is None]
+    live = sheet.prefill_many(unreported, period) if unreported else {}
     entries = []
     for union in unions:
         found = reports.get(union.pk)
@@ -116,7 +118,9 @@ def entries_for(
         else:
             returned = found is not None and found.status == SubmissionStatus.RETURNED
             mark = str(RETURNED if returned else NOT_REPORTED) if milestone is not None else ""
-            entry = AggregateEntry(union, prefill(form_id, union, period), mark=mark)
+            # The sheet's own prefill, for all such unions at once: the figures panel of
+            # the submission page is not printed.
+            entry = AggregateEntry(union, live[union.pk], mark=mark)
         if union.pk in subs:
             entry.data = _with_photos(entry.data, [subs[union.pk]])
         entries.append(entry)

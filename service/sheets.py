@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -81,8 +81,34 @@ _DISPATCH_BY_LABEL = {norm_label(label): key for key, label in DISPATCH_LABELS.i
 def dispatch_blocks(union: Any, period: Period, *, own: bool = False) -> list[dict[str, Any]]:
     """One block per counted project (service.figures: past proposal), its 人次 counted
     as service.figures counts them (participations inside the campaign's period)."""
+    return _blocks(
+        counted_projects(period.campaign).filter(records_q(union, "team__union", own=own)), period
+    )
+
+
+def dispatch_blocks_of(unions: Sequence[Any], period: Period) -> dict[int, list[dict[str, Any]]]:
+    """:func:`dispatch_blocks` of each union's subtree, in one query for any number of
+    unions (an aggregate of those that have not reported)."""
+    if not unions:
+        return {}
+    within = Q()
+    for union in unions:
+        within |= Q(team__union__path__startswith=union.path)
+    qs = counted_projects(period.campaign).filter(within).annotate(_path=F("team__union__path"))
+    found: dict[int, list[dict[str, Any]]] = {u.pk: [] for u in unions}
+    by_path = {u.path: u.pk for u in unions}
+    depths = sorted({len(p) for p in by_path})
+    for block, path in _blocks(qs, period, with_path=True):
+        for depth in depths:  # every listed union whose subtree holds the project
+            if depth > len(path):
+                break
+            if (pk := by_path.get(path[:depth])) is not None:
+                found[pk].append(dict(block))
+    return found
+
+
+def _blocks(qs: Any, period: Any, *, with_path: bool = False) -> list[Any]:
     campaign, until = period.campaign, period.until
-    qs = counted_projects(campaign).filter(records_q(union, "team__union", own=own))
     qs = qs.select_related("team")
     # Subqueries keep the counts independent of each other (no join fan-out).
     qs = qs.annotate(
@@ -109,7 +135,8 @@ def dispatch_blocks(union: Any, period: Period, *, own: bool = False) -> list[di
         ),
     )
     blocks = []
-    for p in qs.order_by("team__union__path", "team__name", "pk"):
+    projects = list(qs.order_by("team__union__path", "team__name", "pk"))
+    for p in projects:
         when = date_text(p.period_start)
         if p.period_end:
             when += f"至{date_text(p.period_end)}"
@@ -135,6 +162,8 @@ def dispatch_blocks(union: Any, period: Period, *, own: bool = False) -> list[di
                 "progress": (p.progress or "")[:PROGRESS_LIMIT],
             }
         )
+    if with_path:
+        return [(b, p._path) for b, p in zip(blocks, projects, strict=True)]  # type: ignore[attr-defined]
     return blocks
 
 
@@ -174,7 +203,13 @@ class DispatchSheet(OfficialSheet):
         return not any(b.get("project") for b in data.get("blocks") or [])
 
     def prefill(self, union: Any, period: Period, *, own: bool = False) -> dict[str, Any]:
-        blocks = dispatch_blocks(union, period, own=own)
+        return self._data(dispatch_blocks(union, period, own=own))
+
+    def prefill_many(self, unions: Sequence[Any], period: Period) -> dict[int, dict[str, Any]]:
+        return {pk: self._data(b) for pk, b in dispatch_blocks_of(unions, period).items()}
+
+    @staticmethod
+    def _data(blocks: list[dict[str, Any]]) -> dict[str, Any]:
         for block in blocks:
             # What the records say, kept beside what the clerk reports (the reviewer
             # sees both; a figure that differs needs a reason).
@@ -574,11 +609,21 @@ class SummarySheet(EditableFiguresMixin, TableSheet):
     single_row = True
 
     def prefill(self, union: Any, period: Period, *, own: bool = False) -> dict[str, Any]:
-        fig = service_figures([union.path], campaign=period.campaign, until=period.until)[
-            union.path
-        ]
-        figures = {key: plain(getattr(fig, key)) for key, _l, _w in FIGURE_COLUMNS}
-        return self.with_records({"service": figures})
+        return self.prefill_many([union], period)[union.pk]
+
+    def prefill_many(self, unions: Sequence[Any], period: Period) -> dict[int, dict[str, Any]]:
+        """One figures query per depth of the unions (the rollups), however many."""
+        found: dict[int, dict[str, Any]] = {}
+        for depth in sorted({len(u.path) for u in unions}):
+            level = [u for u in unions if len(u.path) == depth]
+            figures = service_figures(
+                [u.path for u in level], campaign=period.campaign, until=period.until
+            )
+            for u in level:
+                fig = figures[u.path]
+                values = {key: plain(getattr(fig, key)) for key, _l, _w in FIGURE_COLUMNS}
+                found[u.pk] = self.with_records({"service": values})
+        return found
 
     def validate(self, data: dict[str, Any], *, narrative: str = "", photos: int = 0) -> list[str]:
         errors = super().validate(data, narrative=narrative, photos=photos)

@@ -151,6 +151,12 @@ class OfficialSheet:
         ``own`` (sheets with ``has_own_records``) the records of the union alone."""
         return {}
 
+    def prefill_many(self, unions: Sequence[Any], period: Period) -> dict[int, dict[str, Any]]:
+        """:meth:`prefill` of each of ``unions`` (their subtrees), by pk. Sheets whose
+        prefill is one query a union do it at once for all (an aggregate's unions that
+        have not reported)."""
+        return {u.pk: self.prefill(u, period) for u in unions}
+
     def is_empty(self, data: dict[str, Any]) -> bool:
         """Nothing to show (an own-records entry that is empty is left out)."""
         return False

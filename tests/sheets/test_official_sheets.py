@@ -446,3 +446,18 @@ def test_a_grassroots_union_sees_its_nearest_target_in_the_quota_table(tree: Any
     assert [(r["union"], r["quota"]) for r in data["quotas"]] == [("甲区总工会", 300)]
     data = get_sheet("quota").prefill(tree.city, Period.of_campaign(campaign))
     assert sum(r["quota"] for r in data["quotas"]) == 1480
+
+
+@pytest.mark.parametrize("form_id", ["dispatch", "summary", "plan", "roster"])
+def test_the_records_of_many_unions_at_once_are_each_unions_own(
+    tree: Any, service_campaign: Any, form_id: str
+) -> None:
+    """An aggregate reads the records of the unions that have not reported all at once
+    (``prefill_many``): the same data as each union's own prefill, nested unions too."""
+    sheet = get_sheet(form_id)
+    period = Period.of_campaign(service_campaign)
+    unions = [tree.district_a, tree.district_b, tree.grassroots_a, tree.city]
+    many = sheet.prefill_many(unions, period)
+    assert many == {u.pk: sheet.prefill(u, period) for u in unions}
+    if form_id == "dispatch":  # the records hold projects, so this compares something
+        assert any(b.get("project") for b in many[tree.city.pk]["blocks"])
