@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from service.figures import campaign_participations, counted_projects, service_figures
 from service.models import ServiceProject, ServiceTeam, TeamMember
 from unionvol.forms import DEFAULT_TEXT_LIMIT, TextLimitMixin, text_limit, text_too_long
+from unionvol.scoping import subtree_q
 from unionvol.sheets import (
     NARRATIVE_TOO_LONG,
     AggregateRow,
@@ -93,7 +94,7 @@ def dispatch_blocks_of(unions: Sequence[Any], period: Period) -> dict[int, list[
         return {}
     within = Q()
     for union in unions:
-        within |= Q(team__union__path__startswith=union.path)
+        within |= subtree_q(union, "team__union")
     qs = counted_projects(period.campaign).filter(within).annotate(_path=F("team__union__path"))
     found: dict[int, list[dict[str, Any]]] = {u.pk: [] for u in unions}
     by_path = {u.path: u.pk for u in unions}
