@@ -104,7 +104,6 @@ class WarmthStatsSheet(EditableFiguresMixin, TableSheet):
     def addressing(period: Period) -> dict[str, str]:
         """The note's due date (月日, as the seed writes it) and the notice's e-mail."""
         due = period.milestone.due_date if period.milestone is not None else period.until
-        due = due or getattr(period.campaign, "period_end", None)
         return {
             "due_text": f"{due.month}月{due.day}日" if due else "",
             "send_to": getattr(period.campaign, "contact_email", "") or "",

@@ -17,6 +17,7 @@ from reports.selectors import (
     completeness_matrix,
     filled,
     latest_reports,
+    person_name,
 )
 from unions.models import Union
 from unionvol.sheets import AggregateEntry, Period, get_sheet
@@ -76,13 +77,8 @@ def working_copy(submission: Any) -> dict[str, Any]:
     )
     if version is not None:
         by = version.submitted_by
-        data = filled(
-            version.snapshot,
-            version.submitted_at,
-            getattr(by, "first_name", ""),
-            getattr(by, "last_name", ""),
-            getattr(by, "username", ""),
-        )
+        name = person_name(by.first_name, by.last_name, by.username) if by else ""
+        data = filled(version.snapshot, version.submitted_at, name)
     else:
         data = submission.data | {"narrative": submission.narrative}
     if get_sheet(submission.milestone.form).max_photos:

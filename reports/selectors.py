@@ -264,15 +264,17 @@ class Reported:
     data: dict[str, Any] | None
 
 
-def filled(
-    snapshot: dict[str, Any], submitted_at: Any, first: str, last: str, username: str
-) -> dict[str, Any]:
+def filled(snapshot: dict[str, Any], submitted_at: Any, filler: str) -> dict[str, Any]:
     """A version's snapshot with its 填表人 and 填表日期 (the day it was submitted)."""
-    name = f"{first}{last}".strip() or username or ""
     return snapshot | {
-        "filler": name,
+        "filler": filler,
         "filled_on": timezone.localtime(submitted_at).date().isoformat(),
     }
+
+
+def person_name(first: str | None, last: str | None, username: str | None) -> str:
+    """A user's name as the sheets print it (names are kept whole in ``first_name``)."""
+    return f"{first or ''}{last or ''}".strip() or username or ""
 
 
 def latest_reports(milestone: Any, union_ids: list[int]) -> dict[int, Reported]:
@@ -298,7 +300,7 @@ def latest_reports(milestone: Any, union_ids: list[int]) -> dict[int, Reported]:
         )
         for uid, snapshot, at, first, last, username in versions.order_by("number"):
             # The highest number last.
-            snapshots[uid] = filled(snapshot, at, first or "", last or "", username or "")
+            snapshots[uid] = filled(snapshot, at, person_name(first, last, username))
     return {uid: Reported(status, snapshots.get(uid)) for uid, status in statuses.items()}
 
 

@@ -210,11 +210,12 @@ class RosterSheet(OfficialSheet):
     def _sheet(self, workbook: SafeWorkbook, title: str, with_status: bool) -> SafeSheet:
         return workbook.add_sheet(title, self._columns(with_status), landscape=True)
 
-    def _meta(self, sheet: SafeSheet, union: Any, contact: dict[str, str]) -> None:
+    def _meta(self, sheet: SafeSheet, unit: str, contact: dict[str, str]) -> None:
+        """The seed's line: the unit, 负责人, 联系电话."""
         width = sheet.width
         sheet.meta(
             [
-                (f"区市县、产业工会：{union.name}", 4),
+                (unit, 4),
                 (f"负责人：{contact.get('person', '')}", 2),
                 (f"联系电话：{contact.get('phone', '')}", width - 6),
             ]
@@ -226,7 +227,7 @@ class RosterSheet(OfficialSheet):
         with_status = bool(data.get("with_status"))
         sheet = self._sheet(workbook, ROSTER_TITLE, with_status)
         sheet.title(ROSTER_TITLE)
-        self._meta(sheet, union, data.get("contact") or _contact(union))
+        self._meta(sheet, f"区市县、产业工会：{union.name}", data.get("contact") or _contact(union))
         sheet.header()
         volunteers = data.get("volunteers") or []
         count = data.get("count")
@@ -251,14 +252,8 @@ class RosterSheet(OfficialSheet):
         sheet.title(ROSTER_TITLE)
         # The union that sums is no 区市县、产业工会: its line says what the sheet is.
         everyone = sum(len(data.get("volunteers") or []) for _union, data in rows)
-        contact = _contact(parent)
-        sheet.meta(
-            [
-                (_("汇总单位：%(union)s（共%(n)s人）") % {"union": parent.name, "n": everyone}, 4),
-                (f"负责人：{contact.get('person', '')}", 2),
-                (f"联系电话：{contact.get('phone', '')}", sheet.width - 6),
-            ]
-        )
+        unit = _("汇总单位：%(union)s（共%(n)s人）") % {"union": parent.name, "n": everyone}
+        self._meta(sheet, unit, _contact(parent))
         sheet.header()
         total = 0
         for union, data in rows:

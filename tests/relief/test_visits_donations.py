@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from campaigns.models import CampaignAddressee
-from relief.models import Donation, Visit
+from relief.models import Donation, MicroWish, Visit
 from tests.factories import make_campaign
 from tests.relief.factories import make_donation, make_file, make_visit
 
@@ -169,12 +169,15 @@ def test_an_upper_union_offers_and_takes_only_its_own_files(tree: Any, client_as
     )
     assert response.status_code == 200
     assert not Visit.objects.exists()
-    response = client.post(
-        reverse("relief:wish_create"),
-        {"file": below.pk, "category": "study", "wish": "书包", "estimated_value": "100"},
-    )
+    wish = {"category": "elderly", "wish": "书包", "estimated_value": "100"}
+    response = client.post(reverse("relief:wish_create"), {**wish, "file": below.pk})
     assert response.status_code == 200
+    assert "file" in response.context["form"].errors  # the file of the union below is refused
     assert "基层困难职工" not in response.content.decode()
+    assert not MicroWish.objects.exists()
+    own_wish = client.post(reverse("relief:wish_create"), {**wish, "file": own.pk})
+    assert own_wish.status_code == 302
+    assert MicroWish.objects.get().file == own
     assert (
         client.post(
             reverse("relief:visit_create"), visit_data(file=own.pk, visited_name="")
