@@ -418,6 +418,8 @@ class TableSheet(OfficialSheet):
     rows_key: ClassVar[str] = "rows"  # where the rows live in the data
     single_row: ClassVar[bool] = False  # the data holds one row (a union's figures)
     integer_keys: ClassVar[tuple[str, ...]] = ()
+    # Centred besides the sums (a name column the notice prints centred, say).
+    center_keys: ClassVar[tuple[str, ...]] = ()
     max_read_rows: ClassVar[int] = 2000
     template_name = "sheets/table.html"
 
@@ -532,7 +534,7 @@ class TableSheet(OfficialSheet):
                     width,
                     text=key in self.text_keys,
                     number_format=self.formats.get(key),
-                    center=key in self.sum_keys,
+                    center=key in self.sum_keys or key in self.center_keys,
                 )
             )
         return cols

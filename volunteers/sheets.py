@@ -298,6 +298,7 @@ class QuotaSheet(TableSheet):
     columns = [("union", "区市县、产业工会", 30), ("quota", "人数", 12), ("note", "备注", 24)]
     sum_keys = ("quota",)
     integer_keys = ("quota",)
+    center_keys = ("union",)  # the notice's table centres the unions' names
     rows_key = "quotas"
 
     def prefill(self, union: Any, period: Period, *, own: bool = False) -> dict[str, Any]:
@@ -363,13 +364,8 @@ class QuotaSheet(TableSheet):
         full_ids: bool = False,
     ) -> SafeSheet:
         # The notice's own table (序号, 区市县、产业工会, 人数, 备注, 合计) over the
-        # subordinates' allocations, each once.
-        cols = [
-            Column("序号", 7, center=True),
-            Column("区市县、产业工会", 30, center=True),
-            Column("人数", 12, center=True),
-            Column("备注", 24),
-        ]
+        # subordinates' allocations, each once: the columns of one union's table.
+        cols = self._columns({}, aggregate=False)
         sheet = workbook.add_sheet(_("名额分配表（汇总）"), cols)
         sheet.title(QUOTA_TITLE)
         sheet.header()

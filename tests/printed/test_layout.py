@@ -366,3 +366,28 @@ def test_the_photo_is_embedded_in_its_box(built_sheets: Built, variant: str) -> 
 def test_the_typical_photos_are_embedded(built_sheets: Built, variant: str) -> None:
     ws = sheet_of(built_sheets, "typical", variant)
     assert len(ws._images) == 3
+
+
+# --- the 名额分配表 ------------------------------------------------------------------------
+
+
+def test_the_quota_table_is_one_table_in_both_forms(built_sheets: Built) -> None:
+    """One union's table and the aggregate print the same columns the same way: widths,
+    and each data cell's alignment (the unions' names centred, as the notice's table)."""
+
+    def layout(variant: str) -> tuple[list[float], list[tuple[str | None, ...]]]:
+        ws = sheet_of(built_sheets, "quota", variant)
+        header = find(ws, "序号")[0].row
+        widths = [ws.column_dimensions[get_column_letter(c)].width for c in range(1, 5)]
+        rows = [
+            tuple(ws.cell(row=r, column=c).alignment.horizontal for c in range(1, 5))
+            for r in range(header + 1, ws.max_row)  # the data rows, not the 合计
+            if isinstance(ws.cell(row=r, column=1).value, int)
+        ]
+        assert rows, variant
+        return widths, rows
+
+    union_widths, union_rows = layout("union")
+    aggregate_widths, aggregate_rows = layout("aggregate")
+    assert union_widths == aggregate_widths
+    assert set(union_rows) == set(aggregate_rows) == {("center", "center", "center", None)}
